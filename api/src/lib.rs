@@ -1,0 +1,12 @@
+//! Duban's HTTP API (actix-web) and the pieces of the `duban` binary.
+
+pub mod auth;
+pub mod cli;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,50 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Duban 督办 API",
+        description = "Government supervision: plans, tasks, assignments, reminders, escalation and assessment. Errors are application/problem+json.",
+    ),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::auth::login,
+        routes::me::me,
+        routes::units::create,
+        routes::units::list,
+        routes::units::get,
+        routes::units::update,
+        routes::users::create,
+        routes::users::list,
+        routes::users::get,
+        routes::users::update,
+    ),
+    components(schemas(crate::error::Problem)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign in and the signed-in user"),
+        (name = "units", description = "The unit directory (责任单位)"),
+        (name = "users", description = "Accounts and roles"),
+        (name = "health", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! HTTP routes under `/api/v1`, one module a resource. Handlers convert
+//! input at the boundary, call one domain service, and shape the answer.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod units;
+pub mod users;
+
+use actix_web::web;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::ApiError;
+use duban_domain::page::PageRequest;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(auth::login)
+        .service(me::me)
+        .service(units::create)
+        .service(units::list)
+        .service(units::get)
+        .service(units::update)
+        .service(users::create)
+        .service(users::list)
+        .service(users::get)
+        .service(users::update);
+}
+
+/// `?page=&per_page=` on every list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Paging {
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items a page, 1–200 (default 25).
+    pub per_page: Option<u64>,
+}
+
+impl Paging {
+    pub fn request(&self) -> Result<PageRequest, ApiError> {
+        Ok(PageRequest::new(self.page, self.per_page)?)
+    }
+}

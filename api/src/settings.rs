@@ -1,0 +1,302 @@
+//! Configuration: the built-in defaults (`config/default.toml`, compiled in),
+//! then `config/default.toml` and `config/{DUBAN_ENV}.toml` from the config
+//! directory, then `DUBAN__SECTION__KEY` environment variables. Checked at
+//! start with messages a person can act on; secrets never printed.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use config::{Config, Environment, File, FileFormat};
+use duban_domain::db::{DatabaseSettings, Store};
+use duban_domain::identity::LockoutPolicy;
+use serde::Deserialize;
+
+const BUILT_IN: &str = include_str!("../../config/default.toml");
+
+/// A value that must never be printed.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub public_url: String,
+    pub workers: usize,
+    pub json_limit_bytes: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub jwt_secret: Secret,
+    pub issuer: String,
+    pub audience: String,
+    pub token_ttl_secs: i64,
+    pub leeway_secs: u64,
+    pub max_failed_logins: i32,
+    pub lockout_secs: i64,
+}
+
+impl AuthSettings {
+    pub fn lockout(&self) -> LockoutPolicy {
+        LockoutPolicy {
+            max_failed_logins: self.max_failed_logins,
+            lockout_secs: self.lockout_secs,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// From `DUBAN_ENV`; not read from the files.
+    #[serde(skip)]
+    pub env: String,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+/// Secrets that ship in examples and tutorials; never acceptable in production.
+const WELL_KNOWN_SECRETS: &[&str] = &["secret", "changeme", "change-me", "duban", "development"];
+const MIN_SECRET_LEN: usize = 32;
+
+impl Settings {
+    /// Reads the configuration for `DUBAN_ENV` (default `development`) from
+    /// `DUBAN_CONFIG_DIR` (default `./config`) and the environment.
+    pub fn load() -> anyhow::Result<Self> {
+        let env = std::env::var("DUBAN_ENV").unwrap_or_else(|_| "development".into());
+        let dir = std::env::var_os("DUBAN_CONFIG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("config"));
+        Self::load_from(&env, &dir, Environment::with_prefix("DUBAN"))
+    }
+
+    pub fn load_from(env: &str, dir: &Path, environment: Environment) -> anyhow::Result<Self> {
+        if env.is_empty()
+            || !env
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            anyhow::bail!(
+                "DUBAN_ENV must be a plain name such as development or production (got '{env}')"
+            );
+        }
+        let built = Config::builder()
+            .add_source(File::from_str(BUILT_IN, FileFormat::Toml))
+            .add_source(File::from(dir.join("default.toml")).required(false))
+            .add_source(File::from(dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                environment
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()
+            .map_err(|e| anyhow::anyhow!("reading the configuration: {e}"))?;
+        let mut settings: Settings = built
+            .try_deserialize()
+            .map_err(|e| anyhow::anyhow!("reading the configuration: {e}"))?;
+        settings.env = env.to_owned();
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == "production"
+    }
+
+    /// Every problem at once, each with what to do about it.
+    fn validate(&mut self) -> anyhow::Result<()> {
+        let mut problems: Vec<String> = Vec::new();
+        if self.server.bind.parse::<SocketAddr>().is_err() {
+            problems.push(format!(
+                "server.bind must be an address and port such as 127.0.0.1:8080 (got '{}'); set DUBAN__SERVER__BIND",
+                self.server.bind
+            ));
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&self.server.json_limit_bytes) {
+            problems.push("server.json_limit_bytes must be between 1024 and 16777216".into());
+        }
+        if self.database.url.trim().is_empty() {
+            problems.push("database.url is empty; set DUBAN__DATABASE__URL (sqlite://FILE?mode=rwc or postgres://…)".into());
+        } else if let Err(e) = Store::from_url(&self.database.url) {
+            problems.push(format!("{e}; set DUBAN__DATABASE__URL"));
+        }
+        let secret = self.auth.jwt_secret.expose();
+        let weak = secret.len() < MIN_SECRET_LEN
+            || WELL_KNOWN_SECRETS.contains(&secret.to_ascii_lowercase().as_str());
+        if self.is_production() && weak {
+            problems.push(format!(
+                "auth.jwt_secret is {}: production needs a random secret of at least {MIN_SECRET_LEN} characters in DUBAN__AUTH__JWT_SECRET (e.g. from `openssl rand -hex 32`)",
+                if secret.is_empty() { "not set" } else { "too weak" }
+            ));
+        } else if secret.is_empty() {
+            tracing::warn!(
+                "auth.jwt_secret is not set: using a random secret for this process; tokens will not survive a restart"
+            );
+            self.auth.jwt_secret = Secret::new(random_secret());
+        } else if weak {
+            problems.push(format!(
+                "auth.jwt_secret must be at least {MIN_SECRET_LEN} characters; set DUBAN__AUTH__JWT_SECRET"
+            ));
+        }
+        if !(60..=7 * 24 * 3600).contains(&self.auth.token_ttl_secs) {
+            problems.push("auth.token_ttl_secs must be between 60 and 604800".into());
+        }
+        if self.auth.leeway_secs > 60 {
+            problems.push("auth.leeway_secs must be at most 60".into());
+        }
+        if self.auth.max_failed_logins < 1 || self.auth.lockout_secs < 1 {
+            problems.push("auth.max_failed_logins and auth.lockout_secs must be positive".into());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!("invalid configuration:\n  - {}", problems.join("\n  - "))
+        }
+    }
+}
+
+fn random_secret() -> String {
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load(env: &str, vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config");
+        Settings::load_from(
+            env,
+            &dir,
+            Environment::with_prefix("DUBAN").source(Some(map)),
+        )
+    }
+
+    #[test]
+    fn development_works_out_of_the_box_with_a_random_secret() {
+        let s = load("development", &[]).unwrap();
+        assert!(s.database.url.starts_with("sqlite://"));
+        assert!(s.auth.jwt_secret.expose().len() >= 32);
+        assert!(!format!("{s:?}").contains(s.auth.jwt_secret.expose()));
+    }
+
+    #[test]
+    fn environment_variables_override_the_files() {
+        let s = load(
+            "development",
+            &[
+                ("DUBAN__SERVER__BIND", "127.0.0.1:9999"),
+                ("DUBAN__AUTH__TOKEN_TTL_SECS", "600"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:9999");
+        assert_eq!(s.auth.token_ttl_secs, 600);
+    }
+
+    #[test]
+    fn production_refuses_a_missing_or_weak_secret_and_says_what_to_do() {
+        let err = load("production", &[("DUBAN__DATABASE__URL", "sqlite://x.db")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("DUBAN__AUTH__JWT_SECRET") && err.contains("not set"),
+            "{err}"
+        );
+        let err = load(
+            "production",
+            &[
+                ("DUBAN__DATABASE__URL", "sqlite://x.db"),
+                ("DUBAN__AUTH__JWT_SECRET", "secret"),
+            ],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("too weak"), "{err}");
+        let ok = load(
+            "production",
+            &[
+                ("DUBAN__DATABASE__URL", "postgres://duban@db/duban"),
+                (
+                    "DUBAN__AUTH__JWT_SECRET",
+                    "0123456789abcdef0123456789abcdef",
+                ),
+            ],
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn every_problem_is_listed_and_no_secret_is_echoed() {
+        let err = load(
+            "development",
+            &[
+                ("DUBAN__SERVER__BIND", "nowhere"),
+                ("DUBAN__DATABASE__URL", "mysql://root:hunter2@h/db"),
+                ("DUBAN__AUTH__JWT_SECRET", "short-but-private"),
+            ],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("server.bind") && err.contains("sqlite:// or postgres://"),
+            "{err}"
+        );
+        assert!(err.contains("auth.jwt_secret must be at least"), "{err}");
+        assert!(
+            !err.contains("hunter2") && !err.contains("short-but-private"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn odd_environment_names_are_refused() {
+        assert!(load("../etc", &[]).is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! What every handler shares.
+
+use duban_domain::clock::SharedClock;
+use duban_domain::db::Db;
+
+use crate::auth::TokenKeys;
+use crate::settings::Settings;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: SharedClock,
+    pub tokens: TokenKeys,
+    pub settings: Settings,
+}

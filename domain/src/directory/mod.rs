@@ -1,0 +1,8 @@
+//! The unit tree and the accounts of the people who work in it.
+
+pub mod units;
+pub mod users;
+mod validate;
+
+pub use units::{NewUnit, UnitFilter, UnitPatch};
+pub use users::{NewUser, UserPatch};

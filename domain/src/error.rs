@@ -1,0 +1,68 @@
+//! The one error type of the domain. The API maps each variant to an HTTP
+//! status in exactly one place; causes of `Internal` stay in the log.
+
+use serde::Serialize;
+
+/// One invalid field, named as the client sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// Fields that are present and well-typed but not acceptable.
+    #[error("invalid fields: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Nothing the caller may see goes by that id.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The caller is known but their role may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The state of the object does not allow this, or the caller's copy is stale.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Credentials missing, wrong, or the account cannot sign in.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
+    /// Too many failed attempts; try again after the given number of seconds.
+    #[error("locked for {retry_after_secs} s")]
+    Locked { retry_after_secs: i64 },
+    /// Anything that is our fault, not the caller's.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<sea_orm::DbErr> for DomainError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Internal(anyhow::Error::new(e))
+    }
+}
+
+impl From<sea_orm::TransactionError<DomainError>> for DomainError {
+    fn from(e: sea_orm::TransactionError<DomainError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            sea_orm::TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,378 @@
+//! A task as collected from the outline or a table row, and how it becomes a
+//! [`Task`]: title, requirements, units with roles, deadline, schedule and
+//! indicators.
+
+use chrono::NaiveDate;
+
+use super::deadline::{self, DeadlineContext, Found};
+use super::indicators::find_indicators;
+use super::labels::{LabelHit, LabelKind};
+use super::model::{Milestone, Task, TaskUnit, UnitRole};
+use super::schedule::report_cron;
+use super::text::{find_top_level, is_edge_punct, strip_trailing_group, take_chars, trim_punct};
+use super::units::{UnitEntry, parse_unit_list};
+use super::warnings::Warnings;
+
+const MAX_TITLE: usize = 100;
+const MAX_MILESTONE_TEXT: usize = 80;
+
+/// Where the units of a task were written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitSource {
+    Label(LabelHit),
+    /// A bracketed note such as 市发改委牵头，市财政局配合.
+    RoleNote(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskDraft {
+    pub number: String,
+    pub section: Option<String>,
+    /// Line of the marker or table row.
+    pub line: usize,
+    /// The marker line after the marker: the title and the start of the text.
+    pub head: String,
+    /// Further lines of the task's text.
+    pub body: Vec<(usize, String)>,
+    pub units: Vec<(usize, UnitSource)>,
+    /// Units named for the whole section, used when the task names none.
+    pub inherited_units: Vec<(usize, UnitSource)>,
+    /// Text of a 完成时限 label or column.
+    pub due_cells: Vec<(usize, String)>,
+}
+
+pub struct BuildContext {
+    pub deadlines: DeadlineContext,
+    /// Due date of a task that states none, for a notice about one year.
+    pub default_due: Option<NaiveDate>,
+    /// Whether the notice names units at all, so a task without any is news.
+    pub expect_units: bool,
+}
+
+pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Task {
+    let (title, rest) = split_title(&draft, warnings);
+    let mut requirement_lines: Vec<&str> = Vec::new();
+    if !rest.is_empty() {
+        requirement_lines.push(rest);
+    }
+    requirement_lines.extend(draft.body.iter().map(|(_, t)| t.as_str()));
+    let requirements = requirement_lines.join("\n");
+    let full_text = format!("{title}。{requirements}");
+
+    let mut task = Task {
+        number: draft.number.clone(),
+        section: draft.section.clone(),
+        title,
+        requirements,
+        units: read_units(&draft, warnings),
+        report_cron: report_cron(&full_text).or_else(|| {
+            draft
+                .due_cells
+                .iter()
+                .find_map(|(_, cell)| report_cron(cell))
+        }),
+        indicators: find_indicators(&full_text),
+        ..Task::default()
+    };
+    if task.units.is_empty() && ctx.expect_units {
+        warnings.push(
+            draft.line,
+            format!("task {} names no responsible unit", draft.number),
+        );
+    }
+    set_deadline(&mut task, &draft, ctx, warnings);
+    task
+}
+
+/// The title runs to the first 。 or ； (or ：) of the marker line; a note
+/// naming units at its end is not part of it.
+fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'a str) {
+    let head = draft.head.as_str();
+    let (title, rest) = match find_top_level(head, |c| {
+        matches!(c, '。' | '；' | ';' | '！' | '：' | ':')
+    }) {
+        Some(i) => {
+            let sep_len = head[i..].chars().next().map_or(1, char::len_utf8);
+            (&head[..i], head[i + sep_len..].trim())
+        }
+        None => (head, ""),
+    };
+    let mut title = trim_punct(title);
+    let stripped = strip_trailing_group(title);
+    if stripped.len() != title.len() {
+        let note = &title[stripped.len()..];
+        if super::labels::contains_label(note) || note.contains("牵头") {
+            title = trim_punct(stripped);
+        }
+    }
+    if title.chars().count() > MAX_TITLE {
+        warnings.push(draft.line, "task title too long, shortened");
+        let cut: String = title.chars().take(MAX_TITLE).collect();
+        let cut = match find_top_level(&cut, |c| c == '，' || c == ',') {
+            Some(i) if i > 0 => cut[..i].to_string(),
+            _ => cut,
+        };
+        return (cut, rest);
+    }
+    (title.to_string(), rest)
+}
+
+fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
+    let sources = if draft.units.is_empty() {
+        &draft.inherited_units
+    } else {
+        &draft.units
+    };
+    let mut lists: Vec<(LabelKind, Vec<UnitEntry>)> = Vec::new();
+    for (line, source) in sources {
+        let (kind, text) = match source {
+            UnitSource::Label(hit) => (hit.kind, hit.units_text.as_str()),
+            UnitSource::RoleNote(note) => (LabelKind::Responsible, note.as_str()),
+        };
+        let parsed = parse_unit_list(text);
+        for rejected in &parsed.rejected {
+            warnings.push(*line, format!("not read as a unit name: {}", take_chars(rejected, 40)));
+        }
+        if parsed.entries.is_empty() && parsed.rejected.is_empty() {
+            warnings.push(*line, "unit label without units");
+        }
+        lists.push((kind, parsed.entries));
+    }
+    assign_roles(lists)
+}
+
+/// The first unit leads unless labels say otherwise: every unit under a 牵头
+/// label leads; units under 配合 labels assist, and so do 责任单位 units once
+/// a lead is named elsewhere.
+pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
+    let lead_named = lists.iter().any(|(kind, entries)| {
+        *kind == LabelKind::Lead || entries.iter().any(|e| e.role == Some(UnitRole::Lead))
+    });
+    let mut units: Vec<TaskUnit> = Vec::new();
+    for (kind, entries) in lists {
+        for entry in entries {
+            if units.iter().any(|u| u.name == entry.name) {
+                continue;
+            }
+            let role = entry.role.unwrap_or(match kind {
+                LabelKind::Lead => UnitRole::Lead,
+                LabelKind::Assist => UnitRole::Assist,
+                LabelKind::Responsible if !lead_named && units.is_empty() => UnitRole::Lead,
+                LabelKind::Responsible => UnitRole::Assist,
+            });
+            units.push(TaskUnit {
+                name: entry.name,
+                role,
+                unit_id: None,
+                group: entry.group,
+            });
+        }
+    }
+    units
+}
+
+fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) {
+    let sources: Vec<(usize, &str)> = if draft.due_cells.is_empty() {
+        std::iter::once((draft.line, draft.head.as_str()))
+            .chain(draft.body.iter().map(|(l, t)| (*l, t.as_str())))
+            .collect()
+    } else {
+        draft.due_cells.iter().map(|(l, t)| (*l, t.as_str())).collect()
+    };
+    let mut dated: Vec<(NaiveDate, Found, &str)> = Vec::new();
+    let mut unresolved: Option<String> = None;
+    for (line, text) in &sources {
+        for found in deadline::scan(text, &ctx.deadlines) {
+            match found.date {
+                Some(date) => dated.push((date, found, text)),
+                None => {
+                    warnings.push(
+                        *line,
+                        format!("deadline “{}” needs the notice's year or date", found.phrase),
+                    );
+                    unresolved.get_or_insert(found.phrase);
+                }
+            }
+        }
+    }
+    dated.sort_by_key(|(date, found, _)| (*date, found.start));
+    let mut dated = dated.into_iter();
+    if let Some((date, found, _)) = dated.next() {
+        task.due_on = Some(date);
+        task.due_text = Some(found.phrase);
+        for (date, found, text) in dated {
+            if Some(date) == task.due_on || task.milestones.iter().any(|m| m.date == date) {
+                continue;
+            }
+            task.milestones.push(Milestone {
+                date,
+                text: clause_around(text, &found),
+            });
+        }
+        return;
+    }
+    // 长期 / 持续推进 in a 完成时限 column is a deadline of its own kind.
+    task.due_text = unresolved.or_else(|| {
+        draft
+            .due_cells
+            .iter()
+            .map(|(_, cell)| trim_punct(cell))
+            .find(|cell| !cell.is_empty())
+            .map(|cell| take_chars(cell, MAX_MILESTONE_TEXT))
+    });
+    if task.due_text.is_none()
+        && let Some(default) = ctx.default_due
+    {
+        task.due_on = Some(default);
+        task.due_is_default = true;
+    }
+}
+
+/// The clause a phrase sits in, to tell milestones apart.
+fn clause_around(text: &str, found: &Found) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let is_stop = |c: &char| matches!(c, '。' | '；' | ';' | '，' | ',' | '\n');
+    let start = chars[..found.start.min(chars.len())]
+        .iter()
+        .rposition(is_stop)
+        .map_or(0, |i| i + 1);
+    let end = chars
+        .get(found.end..)
+        .and_then(|rest| rest.iter().position(is_stop))
+        .map_or(chars.len(), |i| found.end + i);
+    let clause: String = chars[start..end.max(start)].iter().collect();
+    take_chars(clause.trim_matches(is_edge_punct), MAX_MILESTONE_TEXT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> BuildContext {
+        BuildContext {
+            deadlines: DeadlineContext {
+                work_year: Some(2013),
+                issued_on: NaiveDate::from_ymd_opt(2013, 2, 27),
+            },
+            default_due: NaiveDate::from_ymd_opt(2013, 12, 31),
+            expect_units: true,
+        }
+    }
+
+    fn label(kind: LabelKind, text: &str) -> (usize, UnitSource) {
+        (
+            9,
+            UnitSource::Label(LabelHit {
+                kind,
+                units_text: text.to_string(),
+                at_line_start: true,
+            }),
+        )
+    }
+
+    fn roles(task: &Task) -> Vec<(&str, UnitRole)> {
+        task.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+    }
+
+    #[test]
+    fn title_requirements_and_first_unit_leads() {
+        let draft = TaskDraft {
+            number: "(一)".into(),
+            head: "承接政务便民服务。年内每个城乡社区都建有综合服务站。".into(),
+            units: vec![label(LabelKind::Responsible, "市文广新局、体育局")],
+            line: 3,
+            ..TaskDraft::default()
+        };
+        let mut w = Warnings::default();
+        let task = build(draft, &ctx(), &mut w);
+        assert_eq!(task.title, "承接政务便民服务");
+        assert_eq!(task.requirements, "年内每个城乡社区都建有综合服务站。");
+        assert_eq!(
+            roles(&task),
+            [("市文广新局", UnitRole::Lead), ("市体育局", UnitRole::Assist)]
+        );
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
+        assert_eq!(task.due_text.as_deref(), Some("年内"));
+        assert!(!task.due_is_default);
+    }
+
+    #[test]
+    fn lead_labels_make_responsible_units_assist() {
+        let draft = TaskDraft {
+            head: "推进改革".into(),
+            units: vec![
+                label(LabelKind::Lead, "市发改委、市财政局"),
+                label(LabelKind::Responsible, "市商务局"),
+                label(LabelKind::Assist, "市统计局"),
+            ],
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(
+            roles(&task),
+            [
+                ("市发改委", UnitRole::Lead),
+                ("市财政局", UnitRole::Lead),
+                ("市商务局", UnitRole::Assist),
+                ("市统计局", UnitRole::Assist),
+            ]
+        );
+    }
+
+    #[test]
+    fn earliest_date_binds_and_the_rest_are_milestones() {
+        let draft = TaskDraft {
+            head: "推进试点。6月底前出台方案，年底前全面完成。每季度报送进展。".into(),
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 6, 30));
+        assert_eq!(task.due_text.as_deref(), Some("6月底前"));
+        assert_eq!(task.milestones.len(), 1);
+        assert_eq!(task.milestones[0].text, "年底前全面完成");
+        assert_eq!(task.report_cron.as_deref(), Some("0 9 25 3,6,9,12 *"));
+    }
+
+    #[test]
+    fn no_phrase_means_the_year_end_by_default() {
+        let draft = TaskDraft {
+            head: "加强组织领导".into(),
+            ..TaskDraft::default()
+        };
+        let mut w = Warnings::default();
+        let task = build(draft, &ctx(), &mut w);
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
+        assert!(task.due_is_default);
+        assert_eq!(task.due_text, None);
+        assert_eq!(w.into_vec(), ["line 0: task  names no responsible unit"]);
+    }
+
+    #[test]
+    fn a_due_column_wins_over_the_text() {
+        let draft = TaskDraft {
+            head: "年内完成改造".into(),
+            due_cells: vec![(4, "2018年6月底".into())],
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2018, 6, 30));
+        let draft = TaskDraft {
+            head: "持续推进".into(),
+            due_cells: vec![(4, "长期坚持".into())],
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(task.due_on, None);
+        assert_eq!(task.due_text.as_deref(), Some("长期坚持"));
+    }
+
+    #[test]
+    fn unit_notes_leave_the_title() {
+        let draft = TaskDraft {
+            head: "开展社区服务（责任单位：市民政局）".into(),
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(task.title, "开展社区服务");
+    }
+}

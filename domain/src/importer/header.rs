@@ -1,0 +1,385 @@
+//! The notice's header: 文号, title, issuing office, date and year, read from
+//! the masthead and the signature block at the foot of the body.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use super::markers;
+use super::model::PlanHeader;
+use super::noise::is_noise;
+use super::numerals::{parse_cn_year, parse_number};
+use super::text::{Line, cjk_count, trim_punct};
+
+// The 〔〕 spelling is the official one; other brackets are a fallback.
+static DOC_NO: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}〔\s*\d{4}\s*〕\s*第?\s*\d{1,5}\s*号").ok()
+});
+static DOC_NO_LOOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"[\x{4e00}-\x{9fff}]{1,6}[\[［(（【]\s*(?:19|20)\d{2}\s*[\]］)）】]\s*第?\s*\d{1,5}\s*号",
+    )
+    .ok()
+});
+static TITLE_END: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(通知|意见|方案|规划|办法|决定|报告|函|批复|计划|要点|细则|规定|纲要|安排|通报|公告|措施|清单|条例|指引|分工|任务书)(\s*[（(][^（()）]{1,12}[)）])?$",
+    )
+    .ok()
+});
+static STANDALONE_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]?\s*(\d{4}|[〇○零O一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,4})\s*日\s*[）)]?$",
+    )
+    .ok()
+});
+static LABELLED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:成文日期|发文日期|印发日期|签发日期)\s*[:：]?\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
+    )
+    .ok()
+});
+static YEAR_IN_TITLE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").ok());
+static YEAR_RANGE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*(?:年)?\s*[-—–～~至到]\s*(?:19|20)\d{2}").ok());
+
+const ORG_SUFFIXES: &[&str] = &[
+    "办公室",
+    "办公厅",
+    "人民政府",
+    "政府",
+    "委员会",
+    "管委会",
+    "领导小组",
+    "指挥部",
+    "党委",
+    "局",
+    "厅",
+    "部",
+    "委",
+    "办",
+    "院",
+    "中心",
+];
+
+/// What the header yields, plus the lines of the signature block so the
+/// outline can end the body there.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderInfo {
+    pub header: PlanHeader,
+    /// Line numbers of the issuer and date lines at the foot of the body.
+    pub signature_lines: HashSet<usize>,
+    /// The one year a notice is about (`2013年…工作…的通知`), if its title names one.
+    pub title_year: Option<i32>,
+}
+
+pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
+    let doc_no = find_doc_no(raw);
+    let title = find_title(lines, doc_no.as_deref());
+    let signature = find_signature(lines);
+    let issued_on = signature
+        .as_ref()
+        .map(|s| s.date)
+        .or_else(|| labelled_date(lines))
+        .or_else(|| first_standalone_date(lines));
+    let issuer = signature
+        .as_ref()
+        .and_then(|s| s.issuer.clone())
+        .or_else(|| title.as_deref().and_then(issuer_from_title));
+    let title_year = title.as_deref().and_then(single_year);
+    let year = issued_on
+        .map(|d| d.year())
+        .or_else(|| doc_no.as_deref().and_then(doc_no_year))
+        .or_else(|| title.as_deref().and_then(first_year));
+    HeaderInfo {
+        header: PlanHeader {
+            doc_no,
+            title,
+            issuer,
+            issued_on,
+            year,
+        },
+        signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
+        title_year,
+    }
+}
+
+fn find_doc_no(raw: &str) -> Option<String> {
+    [&*DOC_NO, &*DOC_NO_LOOSE]
+        .into_iter()
+        .flatten()
+        .find_map(|re| re.find(raw))
+        .map(|m| m.as_str().to_string())
+}
+
+fn doc_no_year(doc_no: &str) -> Option<i32> {
+    let digits: String = doc_no
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take(4)
+        .collect();
+    digits.parse().ok()
+}
+
+fn ends_like_title(s: &str) -> bool {
+    TITLE_END.as_ref().is_some_and(|re| re.is_match(s))
+}
+
+/// Strips the 文号 and a 《》 wrapper that web pages add around the title.
+fn title_candidate(line: &str, doc_no: Option<&str>) -> String {
+    let mut s = line.to_string();
+    if let Some(no) = doc_no {
+        s = s.replace(no, "");
+    }
+    let trimmed = trim_punct(s.trim());
+    let unwrapped = trimmed
+        .strip_prefix('《')
+        .and_then(|t| t.strip_suffix('》'))
+        .filter(|t| !t.contains('《'))
+        .unwrap_or(trimmed);
+    trim_punct(unwrapped).to_string()
+}
+
+fn find_title(lines: &[Line], doc_no: Option<&str>) -> Option<String> {
+    let head: Vec<&Line> = lines
+        .iter()
+        .filter(|l| !l.text.is_empty() && !is_noise(&l.text))
+        .take_while(|l| !starts_body(&l.text))
+        .take(60)
+        .collect();
+    let mut best: Option<(i32, String)> = None;
+    for (i, line) in head.iter().enumerate() {
+        let has_doc_no = doc_no.is_some_and(|no| line.text.contains(no));
+        let mut candidate = title_candidate(&line.text, doc_no);
+        if !ends_like_title(&candidate) {
+            // A long title wraps after 关于 onto a second line.
+            let next = head.get(i + 1).map(|l| title_candidate(&l.text, doc_no));
+            match next {
+                Some(n)
+                    if candidate.contains("关于")
+                        && !n.contains("关于")
+                        && n.chars().count() <= 60
+                        && ends_like_title(&n) =>
+                {
+                    candidate.push_str(&n);
+                }
+                _ => continue,
+            }
+        }
+        let len = candidate.chars().count();
+        if !(5..=150).contains(&len) || candidate.ends_with('。') {
+            continue;
+        }
+        let score = 2 * i32::from(candidate.contains("关于")) - i32::from(has_doc_no);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, t)| t).or_else(|| fallback_title(&head))
+}
+
+fn starts_body(line: &str) -> bool {
+    markers::detect(line).is_some_and(|m| {
+        m.kind.is_heading() || m.kind == markers::MarkerKind::ParenCn
+    })
+}
+
+fn fallback_title(head: &[&Line]) -> Option<String> {
+    head.iter()
+        .take(10)
+        .map(|l| l.text.as_str())
+        .find(|t| {
+            t.chars().count() <= 60
+                && cjk_count(t) >= 4
+                && !t.contains('。')
+                && !t.ends_with('：')
+                && !t.ends_with(':')
+                && parse_standalone_date(t).is_none()
+        })
+        .map(|t| trim_punct(t).to_string())
+}
+
+fn issuer_from_title(title: &str) -> Option<String> {
+    let (before, _) = title.split_once("关于")?;
+    let before = trim_punct(before);
+    is_org_line(before).then(|| before.to_string())
+}
+
+fn is_org_line(line: &str) -> bool {
+    let len = line.chars().count();
+    (3..=40).contains(&len)
+        && cjk_count(line) >= 3
+        && !line.contains(['。', '，', ',', '：', ':', '；'])
+        && markers::detect(line).is_none()
+        && ORG_SUFFIXES.iter().any(|s| line.ends_with(s))
+}
+
+struct Signature {
+    date: NaiveDate,
+    issuer: Option<String>,
+    lines: HashSet<usize>,
+}
+
+/// The first standalone date that follows an issuing office's name.
+fn find_signature(lines: &[Line]) -> Option<Signature> {
+    for (i, line) in lines.iter().enumerate() {
+        let Some(date) = parse_standalone_date(&line.text) else {
+            continue;
+        };
+        let mut orgs = Vec::new();
+        let mut used = HashSet::from([line.no]);
+        for prev in lines[..i]
+            .iter()
+            .rev()
+            .filter(|l| !l.text.is_empty())
+            .take(3)
+        {
+            if !is_org_line_group(&prev.text) {
+                break;
+            }
+            orgs.push(prev.text.split_whitespace().collect::<Vec<_>>().join("、"));
+            used.insert(prev.no);
+        }
+        if !orgs.is_empty() {
+            orgs.reverse();
+            return Some(Signature {
+                date,
+                issuer: Some(orgs.join("、")),
+                lines: used,
+            });
+        }
+    }
+    None
+}
+
+/// Joint notices print several offices on one line, separated by spaces.
+fn is_org_line_group(line: &str) -> bool {
+    line.split_whitespace().all(is_org_line)
+}
+
+fn first_standalone_date(lines: &[Line]) -> Option<NaiveDate> {
+    lines.iter().find_map(|l| parse_standalone_date(&l.text))
+}
+
+fn labelled_date(lines: &[Line]) -> Option<NaiveDate> {
+    let re = LABELLED_DATE.as_ref()?;
+    lines.iter().find_map(|l| {
+        let caps = re.captures(&l.text)?;
+        ymd(
+            caps.get(1)?.as_str().parse().ok()?,
+            caps.get(2)?.as_str().parse().ok()?,
+            caps.get(3)?.as_str().parse().ok()?,
+        )
+    })
+}
+
+/// A line that is only a date: 2013年2月27日, 二〇一三年二月二十七日.
+pub fn parse_standalone_date(line: &str) -> Option<NaiveDate> {
+    if line.chars().count() > 24 {
+        return None;
+    }
+    let caps = STANDALONE_DATE.as_ref()?.captures(line)?;
+    let year_text = caps.get(1)?.as_str();
+    let year = year_text.parse().ok().or_else(|| parse_cn_year(year_text))?;
+    let month = parse_number(caps.get(2)?.as_str())?;
+    let day = parse_number(caps.get(3)?.as_str())?;
+    ymd(year, month, day)
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    if !(1949..=2200).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn first_year(text: &str) -> Option<i32> {
+    let caps = YEAR_IN_TITLE.as_ref()?.captures(text)?;
+    caps.get(1)?.as_str().parse().ok()
+}
+
+/// The year of a notice about one year's work; none for spans such as
+/// 2021—2025年 or titles naming several years.
+pub fn single_year(title: &str) -> Option<i32> {
+    if YEAR_RANGE.as_ref().is_none_or(|re| re.is_match(title)) {
+        return None;
+    }
+    let re = YEAR_IN_TITLE.as_ref()?;
+    let years: HashSet<i32> = re
+        .captures_iter(title)
+        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .collect();
+    match years.len() {
+        1 => years.into_iter().next(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::importer::text::split_lines;
+
+    fn header(text: &str) -> HeaderInfo {
+        read_header(&split_lines(text), text)
+    }
+
+    #[test]
+    fn prefers_the_standalone_title_over_the_web_page_title() {
+        let text = "通政办发〔2013〕35号《南通市人民政府办公室关于2013年统筹城乡社区建设主要工作责任分解的通知》\n\
+            浏览量: 时间:2018-12-24\n\
+            南通市政府办公室关于2013年统筹城乡社区建设主要工作责任分解的通知\n\
+            通政办发〔2013〕35号\n\
+            一、增强社区基本功能\n\
+            南通市人民政府办公室\n\
+            2013年2月27日\n";
+        let h = header(text);
+        assert_eq!(h.header.doc_no.as_deref(), Some("通政办发〔2013〕35号"));
+        assert_eq!(
+            h.header.title.as_deref(),
+            Some("南通市政府办公室关于2013年统筹城乡社区建设主要工作责任分解的通知")
+        );
+        assert_eq!(h.header.issuer.as_deref(), Some("南通市人民政府办公室"));
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2013, 2, 27));
+        assert_eq!(h.header.year, Some(2013));
+        assert_eq!(h.title_year, Some(2013));
+        assert!(h.signature_lines.contains(&7));
+    }
+
+    #[test]
+    fn reads_other_doc_number_brackets_as_written() {
+        let h = header("苏政办发[2018]12号\n关于加强社区建设的意见\n");
+        assert_eq!(h.header.doc_no.as_deref(), Some("苏政办发[2018]12号"));
+        assert_eq!(h.header.year, Some(2018));
+    }
+
+    #[test]
+    fn reads_a_chinese_numeral_date_and_a_wrapped_title() {
+        let text = "某某市人民政府办公厅关于\n印发某某工作方案的通知\n一、总体要求\n某某市人民政府办公厅\n二〇一三年二月二十七日";
+        let h = header(text);
+        assert_eq!(
+            h.header.title.as_deref(),
+            Some("某某市人民政府办公厅关于印发某某工作方案的通知")
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2013, 2, 27));
+        assert_eq!(h.header.issuer.as_deref(), Some("某某市人民政府办公厅"));
+    }
+
+    #[test]
+    fn issuer_falls_back_to_the_title() {
+        let h = header("国务院办公厅关于推进社区服务的意见\n正文。");
+        assert_eq!(h.header.issuer.as_deref(), Some("国务院办公厅"));
+        assert_eq!(h.header.issued_on, None);
+        assert_eq!(h.header.year, None);
+    }
+
+    #[test]
+    fn title_year_only_for_a_single_year() {
+        assert_eq!(single_year("关于2013年统筹城乡社区建设的通知"), Some(2013));
+        assert_eq!(single_year("2021—2025年社区服务规划"), None);
+        assert_eq!(single_year("“十四五”城乡社区服务体系建设规划"), None);
+    }
+}

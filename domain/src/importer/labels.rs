@@ -1,0 +1,217 @@
+//! Where a notice says who does a task: label lines (责任单位：…, 牵头单位
+//! on its own line with the list below), inline notes at the end of a
+//! paragraph (（责任单位：市民政局）) and role notes without a label
+//! (（市发改委牵头，市财政局配合）).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::{closes, opens, trim_punct};
+
+/// What a label says about the units after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelKind {
+    /// 责任单位: the first unit leads unless a 牵头 label says otherwise.
+    Responsible,
+    /// 牵头单位: every unit leads.
+    Lead,
+    /// 配合单位 / 协同责任单位: every unit assists.
+    Assist,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelHit {
+    pub kind: LabelKind,
+    /// The list as written after the label; empty when it is on the next line.
+    pub units_text: String,
+    /// The label opens the line, so the line is about units only.
+    pub at_line_start: bool,
+}
+
+// Longer labels first where one contains another (牵头责任单位 / 责任单位).
+static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位",
+    )
+    .ok()
+});
+
+fn kind_of(label: &str) -> LabelKind {
+    if label.starts_with("牵头") || label.starts_with("主办") || label.starts_with("主责") {
+        LabelKind::Lead
+    } else if ["配合", "协办", "协同", "协作", "参与"]
+        .iter()
+        .any(|p| label.starts_with(p))
+    {
+        LabelKind::Assist
+    } else {
+        LabelKind::Responsible
+    }
+}
+
+pub fn contains_label(s: &str) -> bool {
+    LABEL.as_ref().is_some_and(|re| re.is_match(s))
+}
+
+fn is_colon(c: char) -> bool {
+    matches!(c, '：' | ':')
+}
+
+/// Labels in `line` that introduce a list of units.
+pub fn find_labels(line: &str) -> Vec<LabelHit> {
+    let Some(re) = LABEL.as_ref() else {
+        return Vec::new();
+    };
+    // (kind, where the list starts, where the label starts, at line start)
+    let mut accepted: Vec<(LabelKind, usize, usize, bool)> = Vec::new();
+    for m in re.find_iter(line) {
+        let before = &line[..m.start()];
+        let after = &line[m.end()..];
+        let after_bracket = after.trim_start_matches(['】', ']', ' ']);
+        let next = after_bracket.chars().next();
+        let at_start = before
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '【' | '[' | '（' | '('))
+            .is_empty();
+        let prev = before.chars().next_back();
+        let accept = if at_start {
+            next.is_none_or(|c| is_colon(c) || c.is_whitespace())
+                || after_bracket.len() != after.len()
+        } else {
+            let prev_ok = prev.is_some_and(|c| {
+                matches!(c, '（' | '(' | '【' | '[' | '。' | '；' | ';' | '，' | ',' | ' ')
+            });
+            prev_ok && next.is_some_and(is_colon)
+        };
+        if !accept {
+            continue;
+        }
+        let list_start = line.len() - after_bracket.len();
+        let list_start = match next {
+            Some(c) if is_colon(c) => list_start + c.len_utf8(),
+            _ => list_start,
+        };
+        accepted.push((kind_of(m.as_str()), list_start, m.start(), at_start));
+    }
+    let mut hits = Vec::with_capacity(accepted.len());
+    for (i, &(kind, list_start, _, at_start)) in accepted.iter().enumerate() {
+        let limit = accepted.get(i + 1).map_or(line.len(), |next| next.2);
+        let list = cut_list(&line[list_start..limit.max(list_start)]);
+        hits.push(LabelHit {
+            kind,
+            units_text: trim_punct(list).to_string(),
+            at_line_start: at_start,
+        });
+    }
+    hits
+}
+
+/// The list ends at a full stop or at the bracket that closes the note it
+/// sits in.
+fn cut_list(s: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        if opens(c) {
+            depth += 1;
+        } else if closes(c) {
+            if depth == 0 {
+                return &s[..i];
+            }
+            depth -= 1;
+        } else if c == '。' {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// Contents of bracketed notes that assign roles without a label, e.g.
+/// （市发改委牵头，市财政局、市商务局配合）.
+pub fn role_notes(line: &str) -> Vec<&str> {
+    let mut notes = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, c) in line.char_indices() {
+        if opens(c) {
+            if depth == 0 {
+                start = i + c.len_utf8();
+            }
+            depth += 1;
+        } else if closes(c) && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                let inner = &line[start..i];
+                if inner.contains("牵头") && inner.chars().count() > 2 {
+                    notes.push(inner);
+                }
+            }
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(line: &str) -> Vec<(LabelKind, String, bool)> {
+        find_labels(line)
+            .into_iter()
+            .map(|h| (h.kind, h.units_text, h.at_line_start))
+            .collect()
+    }
+
+    #[test]
+    fn label_lines_with_and_without_colon() {
+        assert_eq!(
+            hits("责任单位:市文广新局、体育局"),
+            [(LabelKind::Responsible, "市文广新局、体育局".to_string(), true)]
+        );
+        assert_eq!(
+            hits("牵头单位：市发改委"),
+            [(LabelKind::Lead, "市发改委".to_string(), true)]
+        );
+        assert_eq!(
+            hits("配合单位 市财政局"),
+            [(LabelKind::Assist, "市财政局".to_string(), true)]
+        );
+        assert_eq!(
+            hits("【协同责任单位】市商务局"),
+            [(LabelKind::Assist, "市商务局".to_string(), true)]
+        );
+        assert_eq!(
+            hits("责任部门："),
+            [(LabelKind::Responsible, String::new(), true)]
+        );
+    }
+
+    #[test]
+    fn inline_notes_at_the_end_of_a_paragraph() {
+        assert_eq!(
+            hits("开展社区服务。（责任单位：市民政局）"),
+            [(LabelKind::Responsible, "市民政局".to_string(), false)]
+        );
+        assert_eq!(
+            hits("推进改革（牵头单位：市发改委；配合单位：市财政局、市商务局）。"),
+            [
+                (LabelKind::Lead, "市发改委".to_string(), false),
+                (LabelKind::Assist, "市财政局、市商务局".to_string(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn words_in_a_sentence_are_no_label() {
+        assert!(hits("明确责任单位和完成时限").is_empty());
+        assert!(hits("责任单位要切实履行职责").is_empty());
+    }
+
+    #[test]
+    fn role_notes_without_labels() {
+        assert_eq!(
+            role_notes("加快建设。（市发改委牵头，市财政局配合）"),
+            ["市发改委牵头，市财政局配合"]
+        );
+        assert!(role_notes("（具体指标分解见附件1）").is_empty());
+    }
+}

@@ -1,0 +1,255 @@
+//! The numbering at the start of a line (一、 (一) 1. （1） ① 第一章 ——) and
+//! how coarse each kind is, so the outline can decide which level holds tasks.
+
+use super::numerals::{is_cn_numeral_char, parse_number};
+use super::text::trim_punct;
+
+/// Marker kinds from the coarsest to the finest, in the order notices nest them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MarkerKind {
+    /// 第一部分 / 第一篇
+    Part,
+    /// 第一章
+    Chapter,
+    /// 一、
+    SectionCn,
+    /// 第一节
+    Node,
+    /// 第一条
+    Article,
+    /// (一)
+    ParenCn,
+    /// 1. / 1、
+    Arabic,
+    /// (1)
+    ParenArabic,
+    /// ①
+    Circled,
+    /// —— ● ◆
+    Bullet,
+}
+
+pub const KIND_COUNT: usize = 10;
+
+impl MarkerKind {
+    pub const ALL: [MarkerKind; KIND_COUNT] = [
+        MarkerKind::Part,
+        MarkerKind::Chapter,
+        MarkerKind::SectionCn,
+        MarkerKind::Node,
+        MarkerKind::Article,
+        MarkerKind::ParenCn,
+        MarkerKind::Arabic,
+        MarkerKind::ParenArabic,
+        MarkerKind::Circled,
+        MarkerKind::Bullet,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Kinds that title a group of tasks rather than a duty.
+    pub fn is_heading(self) -> bool {
+        matches!(
+            self,
+            MarkerKind::Part | MarkerKind::Chapter | MarkerKind::SectionCn | MarkerKind::Node
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker<'a> {
+    pub kind: MarkerKind,
+    /// As written, with parentheses made ASCII: `一`, `(一)`, `1`, `第一章`.
+    pub number: String,
+    /// The line after the marker.
+    pub rest: &'a str,
+}
+
+pub fn detect(line: &str) -> Option<Marker<'_>> {
+    let first = line.chars().next()?;
+    match first {
+        '第' => ordinal(line),
+        '(' | '（' => parenthesised(line),
+        '①'..='⑳' => Some(Marker {
+            kind: MarkerKind::Circled,
+            number: first.to_string(),
+            rest: clean_rest(&line[first.len_utf8()..]),
+        }),
+        c if c.is_ascii_digit() => arabic(line),
+        c if is_cn_numeral_char(c) => section_cn(line),
+        _ => bullet(line),
+    }
+}
+
+fn clean_rest(s: &str) -> &str {
+    trim_punct(s)
+}
+
+/// Leading run of characters satisfying `pred`, at most `max` of them.
+fn leading(s: &str, max: usize, pred: impl Fn(char) -> bool) -> &str {
+    let mut end = 0;
+    for (count, (i, c)) in s.char_indices().enumerate() {
+        if count >= max || !pred(c) {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    &s[..end]
+}
+
+fn ordinal(line: &str) -> Option<Marker<'_>> {
+    let after = &line['第'.len_utf8()..];
+    let numeral = leading(after, 5, |c| is_cn_numeral_char(c) || c.is_ascii_digit());
+    parse_number(numeral)?;
+    let tail = &after[numeral.len()..];
+    let (kind, suffix) = [
+        ("章", MarkerKind::Chapter),
+        ("节", MarkerKind::Node),
+        ("部分", MarkerKind::Part),
+        ("篇", MarkerKind::Part),
+        ("条", MarkerKind::Article),
+    ]
+    .into_iter()
+    .find(|(s, _)| tail.starts_with(s))
+    .map(|(s, k)| (k, s))?;
+    Some(Marker {
+        kind,
+        number: format!("第{numeral}{suffix}"),
+        rest: clean_rest(&tail[suffix.len()..]),
+    })
+}
+
+fn parenthesised(line: &str) -> Option<Marker<'_>> {
+    let open = line.chars().next()?;
+    let inner = line[open.len_utf8()..].trim_start();
+    let numeral = leading(inner, 4, |c| is_cn_numeral_char(c) || c.is_ascii_digit());
+    parse_number(numeral)?;
+    let tail = inner[numeral.len()..].trim_start();
+    let close = tail.chars().next()?;
+    if close != ')' && close != '）' {
+        return None;
+    }
+    let kind = if numeral.chars().all(|c| c.is_ascii_digit()) {
+        MarkerKind::ParenArabic
+    } else {
+        MarkerKind::ParenCn
+    };
+    Some(Marker {
+        kind,
+        number: format!("({numeral})"),
+        rest: clean_rest(&tail[close.len_utf8()..]),
+    })
+}
+
+fn arabic(line: &str) -> Option<Marker<'_>> {
+    let digits = leading(line, 3, |c| c.is_ascii_digit());
+    let tail = &line[digits.len()..];
+    let mut chars = tail.chars();
+    let sep = chars.next()?;
+    let next = chars.next();
+    let kind = match sep {
+        '.' | '．' | '、' => MarkerKind::Arabic,
+        ')' | '）' => MarkerKind::ParenArabic,
+        _ => return None,
+    };
+    // 1.5倍 is a number, not an item.
+    if next.is_none_or(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let number = if kind == MarkerKind::ParenArabic {
+        format!("({digits})")
+    } else {
+        digits.to_string()
+    };
+    Some(Marker {
+        kind,
+        number,
+        rest: clean_rest(&tail[sep.len_utf8()..]),
+    })
+}
+
+fn section_cn(line: &str) -> Option<Marker<'_>> {
+    let numeral = leading(line, 3, |c| is_cn_numeral_char(c) && c != '两');
+    parse_number(numeral)?;
+    let tail = &line[numeral.len()..];
+    let sep = tail.chars().next()?;
+    if !matches!(sep, '、' | '．' | '.') {
+        return None;
+    }
+    Some(Marker {
+        kind: MarkerKind::SectionCn,
+        number: numeral.to_string(),
+        rest: clean_rest(&tail[sep.len_utf8()..]),
+    })
+}
+
+fn bullet(line: &str) -> Option<Marker<'_>> {
+    let prefixes = ["——", "－－", "--", "●", "•", "◆", "■", "▲", "★", "◇", "√"];
+    let prefix = prefixes.iter().find(|p| line.starts_with(**p))?;
+    let rest = line[prefix.len()..].trim_start_matches(['—', '－', '-']);
+    let rest = clean_rest(rest);
+    if rest.is_empty() {
+        return None;
+    }
+    Some(Marker {
+        kind: MarkerKind::Bullet,
+        number: "——".to_string(),
+        rest,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_and_number(line: &str) -> Option<(MarkerKind, String, String)> {
+        detect(line).map(|m| (m.kind, m.number, m.rest.to_string()))
+    }
+
+    #[test]
+    fn recognises_each_marker_kind() {
+        let cases = [
+            ("一、增强社区基本功能", MarkerKind::SectionCn, "一", "增强社区基本功能"),
+            ("十二、保障", MarkerKind::SectionCn, "十二", "保障"),
+            ("(一)承接政务便民服务。", MarkerKind::ParenCn, "(一)", "承接政务便民服务"),
+            ("（二十二）建立机制", MarkerKind::ParenCn, "(二十二)", "建立机制"),
+            ("1.加强领导", MarkerKind::Arabic, "1", "加强领导"),
+            ("12、落实", MarkerKind::Arabic, "12", "落实"),
+            ("3．推进", MarkerKind::Arabic, "3", "推进"),
+            ("（1）开展", MarkerKind::ParenArabic, "(1)", "开展"),
+            ("2)开展", MarkerKind::ParenArabic, "(2)", "开展"),
+            ("①完善", MarkerKind::Circled, "①", "完善"),
+            ("第一章 总体要求", MarkerKind::Chapter, "第一章", "总体要求"),
+            ("第三节 发展目标", MarkerKind::Node, "第三节", "发展目标"),
+            ("第二部分 主要任务", MarkerKind::Part, "第二部分", "主要任务"),
+            ("第十条 本办法", MarkerKind::Article, "第十条", "本办法"),
+            ("——坚持党建引领", MarkerKind::Bullet, "——", "坚持党建引领"),
+        ];
+        for (line, kind, number, rest) in cases {
+            assert_eq!(
+                kind_and_number(line),
+                Some((kind, number.to_string(), rest.to_string())),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_no_marker() {
+        for line in [
+            "1.5倍",
+            "2013年2月27日",
+            "二〇一三年二月二十七日",
+            "十分重要",
+            "第一时间处置",
+            "(具体指标分解见附件1)",
+            "各县(市)、区人民政府",
+            "——",
+            "",
+        ] {
+            assert_eq!(kind_and_number(line), None, "{line}");
+        }
+    }
+}

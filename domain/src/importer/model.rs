@@ -1,0 +1,119 @@
+//! The parsed notice, shaped as the `duban import --dry-run --json` output of
+//! `API.md`. Everything here is a plain value: the importer fills it, the
+//! caller matches unit names against the directory and stores a draft plan.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A whole notice as read from text: header, outline, tasks, plan-level
+/// indicators and what could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParsedNotice {
+    pub plan: PlanHeader,
+    pub sections: Vec<Section>,
+    pub tasks: Vec<Task>,
+    /// Targets that belong to the plan as a whole, e.g. rows of a 指标 table.
+    pub indicators: Vec<Indicator>,
+    /// `"line N: ..."` for each thing that could not be read.
+    pub warnings: Vec<String>,
+}
+
+/// The notice's header: 文号, title, issuing office, date and year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanHeader {
+    /// As written, e.g. `通政办发〔2013〕35号`.
+    pub doc_no: Option<String>,
+    pub title: Option<String>,
+    pub issuer: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub year: Option<i32>,
+}
+
+/// A heading that groups tasks (一、 / 第一章).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// The numeral as written: `一`, `第一章`.
+    pub number: String,
+    pub title: String,
+}
+
+/// One duty of the notice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// The marker without its closing punctuation, parentheses made ASCII:
+    /// `(一)`, `(1)`, `1`, `第三条`; table rows use their 序号.
+    pub number: String,
+    /// `number` of the enclosing section, if any.
+    pub section: Option<String>,
+    pub title: String,
+    pub requirements: String,
+    pub units: Vec<TaskUnit>,
+    pub due_on: Option<NaiveDate>,
+    /// The phrase the due date was read from, e.g. `年内`.
+    pub due_text: Option<String>,
+    /// True when no phrase was found and the notice's year end was used.
+    pub due_is_default: bool,
+    /// Further dated steps of the task, besides the binding one.
+    pub milestones: Vec<Milestone>,
+    /// Five-field cron of a reporting schedule (`0 9 25 * *` for 每月).
+    pub report_cron: Option<String>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// A unit named on a task, by name only: matching against the unit
+/// directory happens after parsing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskUnit {
+    pub name: String,
+    pub role: UnitRole,
+    /// Always `None` from the parser.
+    pub unit_id: Option<i64>,
+    /// A collective such as 各县(市)、区人民政府 that stands for many units.
+    pub group: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitRole {
+    /// 牵头
+    Lead,
+    /// 配合
+    Assist,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub date: NaiveDate,
+    pub text: String,
+}
+
+/// A measurable target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub name: String,
+    /// The number as written, e.g. `95`, `1.5`.
+    pub target: String,
+    /// `%`, `平方米`, `个`; empty when none is written.
+    pub unit: String,
+    pub comparator: Comparator,
+    pub kind: Option<IndicatorKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Comparator {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = "=")]
+    Equal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// 约束性
+    Binding,
+    /// 预期性
+    Expected,
+}

@@ -1,0 +1,131 @@
+//! Web-page furniture around a copied notice: menus, counters, share
+//! buttons, footers. Such lines are skipped silently rather than warned about.
+
+/// Phrases that only page furniture contains, whatever the line's length.
+const ALWAYS: &[&str] = &[
+    "浏览量",
+    "浏览次数",
+    "阅读次数",
+    "点击数",
+    "点击量",
+    "访问量",
+    "打印本页",
+    "打印此页",
+    "关闭窗口",
+    "关闭本页",
+    "【字体",
+    "字体：",
+    "字体:",
+    "字号：",
+    "【打印】",
+    "【关闭】",
+    "扫描二维码",
+    "扫一扫",
+    "微信公众号",
+    "本文链接",
+    "本文地址",
+    "本文关键词",
+    "本文仅代表",
+    "不代表本站",
+    "本站立场",
+    "版权所有",
+    "ICP备",
+    "公网安备",
+    "Copyright",
+    "copyright",
+    "http://",
+    "https://",
+    "www.",
+    ".html",
+    ".shtml",
+    "您当前的位置",
+    "当前位置：",
+    "当前位置:",
+    "留言与评论",
+];
+
+/// Phrases that mark furniture only on short lines; in a long sentence they
+/// may be part of a task (网上留言, 群众评论).
+const SHORT_ONLY: &[&str] = &[
+    "导航",
+    "首页",
+    "上一篇",
+    "下一篇",
+    "返回顶部",
+    "分享到",
+    "收藏",
+    "验证码",
+    "留言",
+    "评论",
+    "来源：",
+    "来源:",
+    "作者：",
+    "作者:",
+    "发布时间",
+    "发布日期",
+    "责任编辑",
+    "索引号",
+    "主题分类",
+    "网站地图",
+    "联系我们",
+    "二维码",
+    "相关链接",
+    "相关文章",
+];
+
+const SHORT_LINE: usize = 40;
+
+pub fn is_noise(line: &str) -> bool {
+    if ALWAYS.iter().any(|p| line.contains(p)) {
+        return true;
+    }
+    let short = line.chars().count() <= SHORT_LINE && !line.contains('。');
+    if short && SHORT_ONLY.iter().any(|p| line.contains(p)) {
+        return true;
+    }
+    // A line of only punctuation, digits and Latin letters carries no text
+    // the importer could use (separators, page numbers, stray markup).
+    !line.is_empty()
+        && line.chars().count() <= SHORT_LINE
+        && !line.chars().any(|c| super::text::is_cjk(c) || is_sign(c))
+        && !line.chars().any(|c| c.is_ascii_digit())
+}
+
+fn is_sign(c: char) -> bool {
+    matches!(c, '—' | '●' | '•' | '◆' | '■' | '▲' | '★' | '①'..='⑳')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_furniture_is_noise() {
+        for line in [
+            "浏览量:          时间:2018-12-24 18:17:52",
+            "【字体：大 中 小】",
+            "打印本页 关闭窗口",
+            "本文链接://www.0798ci.com/rule/51182.html",
+            "扫描二维码 关注我们",
+            "导航菜单",
+            "留言与评论(共有 条评论)",
+            "验证码:",
+            "----------",
+        ] {
+            assert!(is_noise(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn notice_text_is_not_noise() {
+        for line in [
+            "责任单位:市卫生局",
+            "(一)承接政务便民服务。",
+            "2013年2月27日",
+            "建立网上留言办理机制，确保群众反映的问题件件有回音，做到及时回复。",
+            "1",
+        ] {
+            assert!(!is_noise(line), "{line}");
+        }
+    }
+}

@@ -1,0 +1,556 @@
+//! The numbered outline of a notice: which marker level holds sections and
+//! which holds tasks, and what text and unit lines belong to each task.
+//!
+//! Notices nest differently (一、/(一)/1., 第一章/第一节, tasks under 1. with
+//! (一) as groups), so the task level is chosen per document: the level the
+//! unit labels sit under, or without labels the first level below the
+//! sections. A section without items of that level falls back to the next
+//! finer level it has (—— bullets last).
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::draft::{TaskDraft, UnitSource};
+use super::labels::{self, LabelHit, LabelKind};
+use super::markers::{self, KIND_COUNT, Marker, MarkerKind};
+use super::model::Section;
+use super::noise::is_noise;
+use super::text::{Line, cjk_count, find_top_level, take_chars, trim_punct};
+use super::units::parse_unit_list;
+
+const MAX_SECTION_TITLE: usize = 100;
+/// A paragraph read as a task when the notice has no numbering at all.
+const MIN_PARAGRAPH_CJK: usize = 20;
+
+static DUE_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^[【\[]?(?:完成时限|完成时间|时间节点|时限要求|完成期限|办结时限|时间要求)[】\]]?\s*[:：]?\s*")
+        .ok()
+});
+
+#[derive(Debug)]
+enum Kind<'a> {
+    Skip,
+    /// Issuer and date at the foot of the body.
+    End,
+    Marker(Marker<'a>),
+    /// A line that opens with a unit label.
+    Labels(Vec<LabelHit>),
+    /// 完成时限：… with the value (maybe empty: on the next line).
+    Due(&'a str),
+    Text,
+}
+
+struct Classified<'a> {
+    no: usize,
+    text: &'a str,
+    kind: Kind<'a>,
+    /// Labels and role notes inside a marker or text line.
+    inline: Vec<UnitSource>,
+}
+
+pub struct Outline {
+    pub sections: Vec<Section>,
+    pub tasks: Vec<TaskDraft>,
+    /// The notice names units somewhere.
+    pub has_unit_labels: bool,
+    /// Tasks are paragraphs because nothing was numbered.
+    pub paragraphs_as_tasks: bool,
+}
+
+pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -> Outline {
+    let classified = classify(lines, skip, signature);
+    let has_unit_labels = classified
+        .iter()
+        .any(|c| matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty());
+    let levels = choose_levels(&classified);
+    let (sections, tasks) = match levels {
+        Some((section_kind, task_kind)) => {
+            let (sections, tasks) = assemble(&classified, section_kind, task_kind);
+            if tasks.is_empty()
+                && let Some(sk) = section_kind
+            {
+                // Only section headings: they are the tasks.
+                let coarser = coarsest_present(&classified, |k| k < sk);
+                assemble(&classified, coarser, sk)
+            } else {
+                (sections, tasks)
+            }
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    if tasks.is_empty() {
+        let tasks = paragraphs(&classified);
+        let paragraphs_as_tasks = !tasks.is_empty();
+        return Outline {
+            sections,
+            tasks,
+            has_unit_labels,
+            paragraphs_as_tasks,
+        };
+    }
+    Outline {
+        sections,
+        tasks,
+        has_unit_labels,
+        paragraphs_as_tasks: false,
+    }
+}
+
+fn classify<'a>(lines: &'a [Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -> Vec<Classified<'a>> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut in_attachment_list = false;
+    for line in lines {
+        let text = line.text.as_str();
+        let mut kind = Kind::Text;
+        if skip.contains(&line.no) || text.is_empty() || is_noise(text) {
+            kind = Kind::Skip;
+        } else if signature.contains(&line.no) {
+            kind = Kind::End;
+            in_attachment_list = false;
+        } else if starts_attachment_list(text) {
+            kind = Kind::Skip;
+            in_attachment_list = true;
+        } else if in_attachment_list && is_attachment_entry(text) {
+            kind = Kind::Skip;
+        } else {
+            in_attachment_list = false;
+        }
+        let mut inline = Vec::new();
+        if matches!(kind, Kind::Text) {
+            let hits = labels::find_labels(text);
+            if let Some(marker) = markers::detect(text) {
+                kind = Kind::Marker(marker);
+                inline = inline_sources(text, hits);
+            } else if hits.first().is_some_and(|h| h.at_line_start) {
+                kind = Kind::Labels(hits);
+            } else if let Some(value) = due_label(text) {
+                kind = Kind::Due(value);
+            } else {
+                inline = inline_sources(text, hits);
+            }
+        }
+        out.push(Classified {
+            no: line.no,
+            text,
+            kind,
+            inline,
+        });
+    }
+    out
+}
+
+fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
+    if !hits.is_empty() {
+        return hits.into_iter().map(UnitSource::Label).collect();
+    }
+    labels::role_notes(text)
+        .into_iter()
+        .filter(|note| !parse_unit_list(note).entries.is_empty())
+        .map(|note| UnitSource::RoleNote(note.to_string()))
+        .collect()
+}
+
+fn due_label(text: &str) -> Option<&str> {
+    let m = DUE_LABEL.as_ref()?.find(text)?;
+    Some(trim_punct(&text[m.end()..]))
+}
+
+/// 附件：1.… lists attachments by title; those numbered lines are no tasks.
+fn starts_attachment_list(text: &str) -> bool {
+    text.starts_with("附件") && text.chars().count() <= 60 && !text.contains('。')
+}
+
+fn is_attachment_entry(text: &str) -> bool {
+    let heading = markers::detect(text).is_some_and(|m| m.kind.is_heading() || m.kind == MarkerKind::ParenCn);
+    !heading && text.chars().count() <= 60 && !text.contains('。')
+}
+
+fn counts(classified: &[Classified]) -> [usize; KIND_COUNT] {
+    let mut counts = [0usize; KIND_COUNT];
+    for c in classified {
+        if let Kind::Marker(m) = &c.kind {
+            counts[m.kind.index()] += 1;
+        }
+    }
+    counts
+}
+
+fn coarsest_present(classified: &[Classified], accept: impl Fn(MarkerKind) -> bool) -> Option<MarkerKind> {
+    let counts = counts(classified);
+    MarkerKind::ALL
+        .into_iter()
+        .find(|k| accept(*k) && counts[k.index()] > 0 && !matches!(k, MarkerKind::Bullet | MarkerKind::Circled))
+}
+
+/// (section kind, task kind) for the document.
+fn choose_levels(classified: &[Classified]) -> Option<(Option<MarkerKind>, MarkerKind)> {
+    let counts = counts(classified);
+    let mut votes = [0usize; KIND_COUNT];
+    let mut last: Option<MarkerKind> = None;
+    for c in classified {
+        if let Kind::Marker(m) = &c.kind {
+            last = Some(m.kind);
+        }
+        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
+        if labelled && let Some(k) = last {
+            votes[k.index()] += 1;
+        }
+    }
+    // Ties go to the finer level, since a label right under a heading often
+    // covers the whole section. max_by_key keeps the last maximum.
+    let voted = MarkerKind::ALL
+        .into_iter()
+        .filter(|k| votes[k.index()] > 0)
+        .max_by_key(|k| votes[k.index()]);
+    let task_kind = match voted {
+        Some(k) => k,
+        None => {
+            let section = MarkerKind::ALL
+                .into_iter()
+                .find(|k| k.is_heading() && counts[k.index()] > 0);
+            let finer = |k: &MarkerKind| section.is_none_or(|s| *k > s);
+            MarkerKind::ALL
+                .into_iter()
+                .filter(finer)
+                .find(|k| *k != MarkerKind::Bullet && counts[k.index()] >= 2)
+                .or_else(|| {
+                    MarkerKind::ALL
+                        .into_iter()
+                        .filter(finer)
+                        .find(|k| counts[k.index()] >= 2)
+                })
+                .or(section)?
+        }
+    };
+    let section_kind = coarsest_present(classified, |k| k < task_kind);
+    Some((section_kind, task_kind))
+}
+
+/// The task kind of each section: the document's task kind where the
+/// section has such items, else the coarsest finer kind it has.
+fn kinds_per_section(
+    classified: &[Classified],
+    section_kind: Option<MarkerKind>,
+    task_kind: MarkerKind,
+) -> Vec<MarkerKind> {
+    let mut per_section: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
+    for c in classified {
+        if let Kind::Marker(m) = &c.kind {
+            if Some(m.kind) == section_kind {
+                per_section.push([0; KIND_COUNT]);
+            } else if let Some(current) = per_section.last_mut() {
+                current[m.kind.index()] += 1;
+            }
+        }
+    }
+    per_section
+        .iter()
+        .map(|counts| {
+            if counts[task_kind.index()] > 0 {
+                return task_kind;
+            }
+            MarkerKind::ALL
+                .into_iter()
+                .filter(|k| section_kind.is_none_or(|s| *k > s))
+                .filter(|k| *k > task_kind)
+                .find(|k| counts[k.index()] > 0)
+                .unwrap_or(task_kind)
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Assembly {
+    sections: Vec<Section>,
+    tasks: Vec<TaskDraft>,
+    current: Option<TaskDraft>,
+    section: Option<String>,
+    section_units: Vec<(usize, UnitSource)>,
+    group_units: Vec<(usize, UnitSource)>,
+    /// A label whose list is on the next line.
+    awaiting_units: Option<LabelKind>,
+    /// The last label's kind, while further lines continue its list.
+    continuing_units: Option<LabelKind>,
+    awaiting_due: bool,
+    /// False after the signature block until the next numbered line.
+    in_body: bool,
+}
+
+impl Assembly {
+    fn close(&mut self) {
+        if let Some(mut task) = self.current.take() {
+            task.inherited_units = if self.group_units.is_empty() {
+                self.section_units.clone()
+            } else {
+                self.group_units.clone()
+            };
+            self.tasks.push(task);
+        }
+        self.awaiting_units = None;
+        self.continuing_units = None;
+        self.awaiting_due = false;
+    }
+
+    /// Appends a line to the list of the last label, so prefixes carry
+    /// across the line break (市民政局、 / 财政局).
+    fn continue_units(&mut self, text: &str) {
+        let list = match &mut self.current {
+            Some(task) => &mut task.units,
+            None => &mut self.group_units,
+        };
+        if let Some((_, UnitSource::Label(hit))) = list.last_mut() {
+            hit.units_text.push('、');
+            hit.units_text.push_str(trim_punct(text));
+        }
+    }
+
+    fn add_units(&mut self, line: usize, source: UnitSource) {
+        match &mut self.current {
+            Some(task) => task.units.push((line, source)),
+            None if !self.in_body => {}
+            None => self.group_units.push((line, source)),
+        }
+    }
+}
+
+fn assemble(
+    classified: &[Classified],
+    section_kind: Option<MarkerKind>,
+    task_kind: MarkerKind,
+) -> (Vec<Section>, Vec<TaskDraft>) {
+    let per_section = kinds_per_section(classified, section_kind, task_kind);
+    let mut section_index = 0;
+    let mut effective = per_section.first().copied().unwrap_or(task_kind);
+    let mut a = Assembly::default();
+    for c in classified {
+        match &c.kind {
+            Kind::Skip => {}
+            Kind::End => {
+                a.close();
+                a.in_body = false;
+            }
+            Kind::Marker(m) if Some(m.kind) == section_kind => {
+                a.close();
+                section_index += 1;
+                effective = per_section.get(section_index).copied().unwrap_or(task_kind);
+                a.sections.push(Section {
+                    number: m.number.clone(),
+                    title: heading_title(m.rest),
+                });
+                a.section = Some(m.number.clone());
+                a.section_units.clear();
+                a.group_units.clear();
+                a.in_body = true;
+                for source in &c.inline {
+                    a.section_units.push((c.no, source.clone()));
+                }
+            }
+            Kind::Marker(m) if m.kind == effective => {
+                a.close();
+                a.in_body = true;
+                a.current = Some(TaskDraft {
+                    number: m.number.clone(),
+                    section: a.section.clone(),
+                    line: c.no,
+                    head: m.rest.to_string(),
+                    units: c.inline.iter().map(|s| (c.no, s.clone())).collect(),
+                    ..TaskDraft::default()
+                });
+            }
+            Kind::Marker(m) if m.kind < effective => {
+                // A level between sections and tasks groups tasks.
+                a.close();
+                a.in_body = true;
+                a.group_units = c.inline.iter().map(|s| (c.no, s.clone())).collect();
+            }
+            Kind::Marker(_) => {
+                a.continuing_units = None;
+                body_line(&mut a, c);
+            }
+            Kind::Labels(hits) => {
+                a.continuing_units = None;
+                for hit in hits {
+                    if hit.units_text.is_empty() && hit.at_line_start {
+                        a.awaiting_units = Some(hit.kind);
+                    } else {
+                        a.continuing_units = Some(hit.kind);
+                        a.add_units(c.no, UnitSource::Label(hit.clone()));
+                    }
+                }
+            }
+            Kind::Due(value) => {
+                a.continuing_units = None;
+                if let Some(task) = &mut a.current {
+                    if value.is_empty() {
+                        a.awaiting_due = true;
+                    } else {
+                        task.due_cells.push((c.no, (*value).to_string()));
+                    }
+                }
+            }
+            Kind::Text => text_line(&mut a, c),
+        }
+    }
+    a.close();
+    (a.sections, a.tasks)
+}
+
+fn text_line(a: &mut Assembly, c: &Classified) {
+    if let Some(kind) = a.awaiting_units.take() {
+        a.continuing_units = Some(kind);
+        a.add_units(c.no, label_source(kind, c.text));
+        return;
+    }
+    if a.continuing_units.is_some() && is_unit_list_line(c.text) {
+        a.continue_units(c.text);
+        return;
+    }
+    a.continuing_units = None;
+    if a.awaiting_due {
+        a.awaiting_due = false;
+        if let Some(task) = &mut a.current {
+            task.due_cells.push((c.no, c.text.to_string()));
+            return;
+        }
+    }
+    body_line(a, c);
+}
+
+fn body_line(a: &mut Assembly, c: &Classified) {
+    if let Some(task) = &mut a.current {
+        task.body.push((c.no, c.text.to_string()));
+        for source in &c.inline {
+            task.units.push((c.no, source.clone()));
+        }
+    } else if a.in_body {
+        for source in &c.inline {
+            a.group_units.push((c.no, source.clone()));
+        }
+    }
+}
+
+fn label_source(kind: LabelKind, text: &str) -> UnitSource {
+    UnitSource::Label(LabelHit {
+        kind,
+        units_text: trim_punct(text).to_string(),
+        at_line_start: true,
+    })
+}
+
+/// A line below a label that only continues its list of units.
+fn is_unit_list_line(text: &str) -> bool {
+    if text.chars().count() > 60 || text.contains('。') {
+        return false;
+    }
+    let parsed = parse_unit_list(text);
+    parsed.rejected.is_empty()
+        && !parsed.entries.is_empty()
+        && parsed.entries.iter().all(|e| {
+            e.group
+                || ["局", "委", "办", "部", "厅", "院", "中心", "政府", "管委会", "公司", "室"]
+                    .iter()
+                    .any(|s| e.name.ends_with(s))
+        })
+}
+
+fn heading_title(rest: &str) -> String {
+    let cut = find_top_level(rest, |c| matches!(c, '。' | '；' | ';')).unwrap_or(rest.len());
+    take_chars(trim_punct(&rest[..cut]), MAX_SECTION_TITLE)
+}
+
+/// Without any numbering, each substantial paragraph is a task.
+fn paragraphs(classified: &[Classified]) -> Vec<TaskDraft> {
+    let mut tasks = Vec::new();
+    for c in classified {
+        if !matches!(c.kind, Kind::Text) || cjk_count(c.text) < MIN_PARAGRAPH_CJK {
+            continue;
+        }
+        tasks.push(TaskDraft {
+            number: (tasks.len() + 1).to_string(),
+            line: c.no,
+            head: c.text.to_string(),
+            units: c.inline.iter().map(|s| (c.no, s.clone())).collect(),
+            ..TaskDraft::default()
+        });
+    }
+    tasks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::importer::text::split_lines;
+
+    fn outline(text: &str) -> Outline {
+        read(&split_lines(text), &HashSet::new(), &HashSet::new())
+    }
+
+    fn numbers(o: &Outline) -> Vec<(Option<String>, String)> {
+        o.tasks
+            .iter()
+            .map(|t| (t.section.clone(), t.number.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn tasks_sit_where_the_unit_labels_are() {
+        let o = outline(
+            "一、总体要求\n(一)加强领导。\n1.建立机制。\n责任单位：市民政局\n2.完善制度。\n责任单位：市财政局\n二、保障\n(二)落实经费。\n1.安排资金。\n责任单位：市财政局",
+        );
+        assert_eq!(
+            numbers(&o),
+            [
+                (Some("一".into()), "1".into()),
+                (Some("一".into()), "2".into()),
+                (Some("二".into()), "1".into()),
+            ]
+        );
+        assert_eq!(o.sections.len(), 2);
+    }
+
+    #[test]
+    fn without_labels_the_first_level_below_sections_holds_tasks() {
+        let o = outline("一、任务\n(一)甲。\n1.细则。\n(二)乙。\n二、保障\n(三)丙。");
+        assert_eq!(o.tasks.len(), 3);
+        assert_eq!(o.tasks[0].body, [(3, "1.细则。".to_string())]);
+    }
+
+    #[test]
+    fn a_section_without_task_items_uses_its_bullets() {
+        let o = outline("一、原则\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。");
+        assert_eq!(
+            numbers(&o),
+            [
+                (Some("一".into()), "——".into()),
+                (Some("一".into()), "——".into()),
+                (Some("二".into()), "(一)".into()),
+                (Some("二".into()), "(二)".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn units_on_the_next_line_and_inherited_from_the_section() {
+        let o = outline("一、任务\n牵头单位：\n市发改委\n(一)甲。\n(二)乙。\n责任单位:\n市民政局、\n财政局");
+        assert_eq!(o.tasks.len(), 2);
+        assert_eq!(o.tasks[0].units.len(), 0);
+        assert_eq!(o.tasks[0].inherited_units.len(), 1);
+        assert_eq!(o.tasks[1].units.len(), 1);
+    }
+
+    #[test]
+    fn headings_alone_become_tasks() {
+        let o = outline("一、加强组织领导。各地要高度重视。\n二、强化督查考核。");
+        assert_eq!(o.tasks.len(), 2);
+        assert!(o.sections.is_empty());
+    }
+
+    #[test]
+    fn unnumbered_paragraphs_become_tasks() {
+        let o = outline("为了加强社区建设工作，推进基层治理现代化，现就有关事项通知如下。\n短句。");
+        assert!(o.paragraphs_as_tasks);
+        assert_eq!(o.tasks.len(), 1);
+    }
+}

@@ -1,0 +1,447 @@
+//! Task tables (序号 | 重点工作 | 责任单位 | 完成时限), as web pages let them
+//! be copied: one row per line with `|`, tabs or space runs between cells,
+//! or one cell per line. Rows whose cells do not line up with the header are
+//! read by content: a number, a deadline, lists of units, the task.
+
+use std::collections::HashSet;
+
+use super::cells::{strong_cells, tokens};
+use super::deadline::{self, DeadlineContext};
+use super::draft::{TaskDraft, UnitSource};
+use super::labels::{LabelHit, LabelKind};
+use super::markers::{self, MarkerKind};
+use super::model::Section;
+use super::text::{Line, cjk_count, trim_punct};
+use super::units::parse_unit_list;
+use super::warnings::Warnings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Number,
+    Task,
+    Detail,
+    Units(LabelKind),
+    Due,
+    Other,
+}
+
+fn classify(cell: &str) -> Option<Col> {
+    let cell = cell.trim();
+    Some(match cell {
+        "序号" | "编号" => Col::Number,
+        "重点工作" | "工作任务" | "主要任务" | "重点任务" | "任务" | "工作内容" | "工作事项" | "事项"
+        | "任务名称" | "项目名称" | "目标任务" | "具体任务" | "任务内容" | "改革事项" | "重点事项"
+        | "工作项目" | "项目" | "主要内容" | "内容" | "主要工作" => Col::Task,
+        "工作要求" | "具体措施" | "工作措施" | "主要措施" | "目标要求" | "具体内容" | "工作目标"
+        | "推进措施" | "任务要求" | "工作举措" | "具体工作" | "主要目标" | "目标" | "工作标准"
+        | "具体要求" | "措施" | "任务分解" | "工作重点" => Col::Detail,
+        "牵头单位" | "牵头部门" | "牵头责任单位" | "主办单位" => Col::Units(LabelKind::Lead),
+        "责任单位" | "责任部门" | "责任主体" | "承办单位" | "主体责任单位" => {
+            Col::Units(LabelKind::Responsible)
+        }
+        "配合单位" | "配合部门" | "协办单位" | "参与单位" | "协同单位" | "协同责任单位" => {
+            Col::Units(LabelKind::Assist)
+        }
+        "完成时限" | "完成时间" | "时间节点" | "时限要求" | "完成期限" | "办结时限" | "时间安排"
+        | "时限" | "进度安排" | "时间进度" => Col::Due,
+        "类别" | "分类" | "领域" | "板块" | "备注" | "责任领导" | "分管领导" | "牵头领导" | "责任人"
+        | "联系人" | "考核方式" => Col::Other,
+        _ => return None,
+    })
+}
+
+fn is_header(cols: &[Col]) -> bool {
+    cols.iter().any(|c| matches!(c, Col::Task | Col::Detail))
+        && cols.iter().any(|c| matches!(c, Col::Units(_)))
+}
+
+#[derive(Debug, Default)]
+pub struct TaskTables {
+    pub sections: Vec<Section>,
+    pub tasks: Vec<TaskDraft>,
+    pub consumed: HashSet<usize>,
+}
+
+pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
+    let mut out = TaskTables::default();
+    let mut section: Option<String> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let words = tokens(&lines[i].text);
+        let cols: Option<Vec<Col>> = words.iter().map(|w| classify(w)).collect();
+        if let Some(cols) = cols.filter(|c| c.len() >= 2 && is_header(c)) {
+            out.consumed.insert(lines[i].no);
+            let spaced = strong_cells(&lines[i].text).len() < 2;
+            i = horizontal(lines, i + 1, &cols, spaced, signature, &mut section, &mut out, warnings);
+            continue;
+        }
+        if let Some((cols, next)) = vertical_header(lines, i) {
+            for line in &lines[i..next] {
+                out.consumed.insert(line.no);
+            }
+            i = vertical(lines, next, &cols, signature, &mut section, &mut out, warnings);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// One header word per line: 序号 / 重点工作 / 责任单位 / 完成时限.
+fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
+    let mut cols = Vec::new();
+    let mut j = i;
+    while j < lines.len() && cols.len() < 12 {
+        let text = lines[j].text.as_str();
+        if text.is_empty() {
+            j += 1;
+            continue;
+        }
+        match classify(text) {
+            Some(col) => cols.push(col),
+            None => break,
+        }
+        j += 1;
+    }
+    (cols.len() >= 3 && is_header(&cols)).then_some((cols, j))
+}
+
+fn ends_table(text: &str, no: usize, signature: &HashSet<usize>) -> bool {
+    signature.contains(&no)
+        || text.starts_with("附件")
+        || markers::detect(text).is_some_and(|m| {
+            matches!(m.kind, MarkerKind::Part | MarkerKind::Chapter | MarkerKind::ParenCn)
+        })
+}
+
+/// 一、产业发展 inside a table names the group of rows below it.
+fn section_row(text: &str, section: &mut Option<String>, out: &mut TaskTables) -> bool {
+    match markers::detect(text) {
+        Some(m) if m.kind == MarkerKind::SectionCn => {
+            out.sections.push(Section {
+                number: m.number.clone(),
+                title: trim_punct(m.rest).to_string(),
+            });
+            *section = Some(m.number);
+            true
+        }
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn horizontal(
+    lines: &[Line],
+    start: usize,
+    cols: &[Col],
+    spaced: bool,
+    signature: &HashSet<usize>,
+    section: &mut Option<String>,
+    out: &mut TaskTables,
+    warnings: &mut Warnings,
+) -> usize {
+    let mut i = start;
+    let mut loose_lines = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        let text = line.text.as_str();
+        if text.is_empty() {
+            i += 1;
+            continue;
+        }
+        if ends_table(text, line.no, signature) {
+            break;
+        }
+        let mut cells = strong_cells(text);
+        if cells.len() < 2 && spaced {
+            let words = tokens(text);
+            if words.len() >= 3 && words.first().is_some_and(|w| is_number(w)) {
+                cells = words;
+            }
+        }
+        if cells.len() >= 2 {
+            loose_lines = 0;
+            push_row(cells, cols, line.no, section, out, warnings);
+        } else if section_row(text, section, out) {
+            loose_lines = 0;
+        } else {
+            // A wrapped cell continues the previous row; a few such lines
+            // in a row mean the table is over.
+            loose_lines += 1;
+            if loose_lines > 3 {
+                break;
+            }
+            match out.tasks.last_mut() {
+                Some(task) => task.body.push((line.no, text.to_string())),
+                None => break,
+            }
+        }
+        out.consumed.insert(line.no);
+        i += 1;
+    }
+    i
+}
+
+fn vertical(
+    lines: &[Line],
+    start: usize,
+    cols: &[Col],
+    signature: &HashSet<usize>,
+    section: &mut Option<String>,
+    out: &mut TaskTables,
+    warnings: &mut Warnings,
+) -> usize {
+    let numbered = cols.first() == Some(&Col::Number);
+    let mut row: Vec<(usize, &str)> = Vec::new();
+    let mut i = start;
+    let flush = |row: &mut Vec<(usize, &str)>, out: &mut TaskTables, section: &Option<String>, warnings: &mut Warnings| {
+        if let Some(&(no, _)) = row.first() {
+            let cells: Vec<&str> = row.iter().map(|(_, t)| *t).collect();
+            push_row(cells, cols, no, section, out, warnings);
+        }
+        row.clear();
+    };
+    while i < lines.len() {
+        let line = &lines[i];
+        let text = line.text.as_str();
+        if text.is_empty() {
+            i += 1;
+            continue;
+        }
+        if ends_table(text, line.no, signature) {
+            break;
+        }
+        if section_row(text, section, out) {
+            flush(&mut row, out, section, warnings);
+            out.consumed.insert(line.no);
+            i += 1;
+            continue;
+        }
+        let boundary = if numbered {
+            is_number(text)
+        } else {
+            row.len() == cols.len()
+        };
+        if boundary {
+            flush(&mut row, out, section, warnings);
+        }
+        if numbered && row.is_empty() && !is_number(text) && out.tasks.is_empty() {
+            break;
+        }
+        if row.len() > 2 * cols.len() {
+            // Prose after the table: keep the row's own cells, stop here.
+            row.truncate(cols.len());
+            break;
+        }
+        row.push((line.no, text));
+        out.consumed.insert(line.no);
+        i += 1;
+    }
+    flush(&mut row, out, section, warnings);
+    i
+}
+
+fn is_number(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty() && t.chars().count() <= 3 && t.chars().all(|c| c.is_ascii_digit())
+}
+
+fn looks_like_units(cell: &str) -> bool {
+    if cell.chars().count() > 80 || cell.contains('。') {
+        return false;
+    }
+    let parsed = parse_unit_list(cell);
+    parsed.rejected.is_empty()
+        && !parsed.entries.is_empty()
+        && parsed.entries.iter().all(|e| {
+            e.group
+                || ["局", "委", "办", "部", "厅", "院", "中心", "政府", "管委会", "公司", "室", "会", "处", "所"]
+                    .iter()
+                    .any(|s| e.name.ends_with(s))
+        })
+}
+
+fn looks_like_due(cell: &str) -> bool {
+    cell.chars().count() <= 40
+        && (!deadline::scan(cell, &DeadlineContext::default()).is_empty()
+            || ["长期", "持续", "常态化", "每月", "每季度", "每年", "年底", "年内"]
+                .iter()
+                .any(|w| cell.contains(w)))
+}
+
+/// Cells paired with their column: by position when that reads sensibly
+/// (left-aligned after a 序号, right-aligned when leading merged cells are
+/// missing), by content otherwise.
+fn map_cells<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
+    let positional: Vec<(Col, &str)> = if cells.len() == cols.len() {
+        cols.iter().copied().zip(cells.iter().copied()).collect()
+    } else if cells.len() < cols.len() {
+        if cells.first().is_some_and(|c| is_number(c)) {
+            cols.iter().copied().zip(cells.iter().copied()).collect()
+        } else {
+            let skip = cols.len() - cells.len();
+            cols[skip..].iter().copied().zip(cells.iter().copied()).collect()
+        }
+    } else {
+        Vec::new()
+    };
+    let sensible = !positional.is_empty()
+        && positional.iter().all(|(col, cell)| match col {
+            Col::Units(_) => cell.is_empty() || looks_like_units(cell),
+            Col::Due => cell.is_empty() || looks_like_due(cell),
+            Col::Number => cell.is_empty() || is_number(cell),
+            _ => true,
+        })
+        && positional
+            .iter()
+            .any(|(col, cell)| matches!(col, Col::Task | Col::Detail) && cjk_count(cell) >= 2);
+    if sensible {
+        return positional;
+    }
+    by_content(cells, cols)
+}
+
+fn by_content<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
+    let mut unit_cols = cols.iter().filter_map(|c| match c {
+        Col::Units(kind) => Some(*kind),
+        _ => None,
+    });
+    let mut mapped = Vec::with_capacity(cells.len());
+    let mut task_seen = false;
+    let mut due_seen = false;
+    for (i, cell) in cells.iter().enumerate() {
+        let col = if i == 0 && is_number(cell) {
+            Col::Number
+        } else if !due_seen && i > 0 && looks_like_due(cell) && !looks_like_units(cell) && cjk_count(cell) < 20 {
+            due_seen = true;
+            Col::Due
+        } else if i > 0 && looks_like_units(cell) {
+            Col::Units(unit_cols.next().unwrap_or(LabelKind::Assist))
+        } else if !task_seen && cjk_count(cell) >= 2 {
+            task_seen = true;
+            Col::Task
+        } else {
+            Col::Detail
+        };
+        mapped.push((col, *cell));
+    }
+    mapped
+}
+
+fn push_row(
+    cells: Vec<&str>,
+    cols: &[Col],
+    line: usize,
+    section: &Option<String>,
+    out: &mut TaskTables,
+    warnings: &mut Warnings,
+) {
+    let mapped = map_cells(&cells, cols);
+    let mut draft = TaskDraft {
+        section: section.clone(),
+        line,
+        ..TaskDraft::default()
+    };
+    let mut number = None;
+    for (col, cell) in mapped {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        match col {
+            Col::Number => number = Some(cell.to_string()),
+            Col::Task if draft.head.is_empty() => draft.head = cell.to_string(),
+            Col::Task | Col::Detail => draft.body.push((line, cell.to_string())),
+            Col::Units(kind) => draft.units.push((
+                line,
+                UnitSource::Label(LabelHit {
+                    kind,
+                    units_text: cell.to_string(),
+                    at_line_start: true,
+                }),
+            )),
+            Col::Due => draft.due_cells.push((line, cell.to_string())),
+            Col::Other => {}
+        }
+    }
+    if draft.head.is_empty() {
+        if draft.body.is_empty() {
+            warnings.push(line, "table row without a task");
+            return;
+        }
+        draft.head = draft.body.remove(0).1;
+    }
+    draft.number = number.unwrap_or_else(|| (out.tasks.len() + 1).to_string());
+    out.tasks.push(draft);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::importer::text::split_lines;
+
+    fn tables(text: &str) -> TaskTables {
+        find(&split_lines(text), &HashSet::new(), &mut Warnings::default())
+    }
+
+    fn units(d: &TaskDraft) -> Vec<(LabelKind, String)> {
+        d.units
+            .iter()
+            .filter_map(|(_, s)| match s {
+                UnitSource::Label(h) => Some((h.kind, h.units_text.clone())),
+                UnitSource::RoleNote(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pipe_rows_map_by_column() {
+        let t = tables(
+            "序号 | 重点工作 | 牵头单位 | 配合单位 | 完成时限\n1 | 建设社区服务中心。按标准建设。 | 市民政局 | 市财政局、市住建局 | 2018年底前\n2 | 推进信息化 | 市大数据局 |  | 长期坚持",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        let first = &t.tasks[0];
+        assert_eq!(first.number, "1");
+        assert_eq!(first.head, "建设社区服务中心。按标准建设。");
+        assert_eq!(
+            units(first),
+            [
+                (LabelKind::Lead, "市民政局".to_string()),
+                (LabelKind::Assist, "市财政局、市住建局".to_string()),
+            ]
+        );
+        assert_eq!(first.due_cells, [(2, "2018年底前".to_string())]);
+        assert_eq!(t.tasks[1].due_cells, [(3, "长期坚持".to_string())]);
+    }
+
+    #[test]
+    fn one_cell_per_line() {
+        let t = tables(
+            "序号\n重点工作\n责任单位\n完成时限\n1\n完善社区服务设施\n市民政局\n2017年底\n2\n推进网格化管理\n市委政法委\n2018年6月底前\n附件2",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[1].head, "推进网格化管理");
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "市委政法委".to_string())]
+        );
+        assert_eq!(t.tasks[0].due_cells, [(8, "2017年底".to_string())]);
+    }
+
+    #[test]
+    fn rows_missing_a_merged_cell_are_read_by_content() {
+        let t = tables(
+            "类别\t重点任务\t责任单位\t完成时限\n一、民生保障\n养老\t建设养老服务中心\t市民政局\t2018年底\n建设日间照料中心\t市民政局\t年内",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.sections.len(), 1);
+        assert_eq!(t.tasks[1].head, "建设日间照料中心");
+        assert_eq!(t.tasks[1].section.as_deref(), Some("一"));
+        assert_eq!(t.tasks[1].due_cells, [(4, "年内".to_string())]);
+    }
+
+    #[test]
+    fn prose_is_no_table() {
+        assert!(tables("责任单位：市民政局\n（一）加强领导。").tasks.is_empty());
+    }
+}

@@ -1,0 +1,398 @@
+//! The list after a 责任单位 label, written out as full unit names.
+//!
+//! Notices abbreviate: 市文广新局、体育局 means 市文广新局 and 市体育局, and
+//! 市委组织部、文明办 means 市委文明办. The prefix carried over is the place
+//! (市, 南通市) plus 委 for party organs; a party prefix is dropped where it
+//! would name a government office the party committee cannot have (市委 has
+//! no 民政局).
+
+use super::model::UnitRole;
+use super::text::{cjk_count, split_top_level, strip_trailing_group, trim_punct};
+
+/// One unit read from a list, before roles are settled for the task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitEntry {
+    pub name: String,
+    pub group: bool,
+    /// A role the list itself states (市发改委牵头, 市财政局配合, A（牵头）).
+    pub role: Option<UnitRole>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedUnits {
+    pub entries: Vec<UnitEntry>,
+    /// Pieces that do not read as a unit name.
+    pub rejected: Vec<String>,
+}
+
+const MAX_NAME: usize = 30;
+
+/// Names that end like an office; used to tell 市财政局和审计局 (two units)
+/// from 市人力资源和社会保障局 (one).
+const OFFICE_ENDS: &[&str] = &[
+    "局", "委", "办", "部", "厅", "院", "会", "中心", "政府", "公司", "室", "处", "所", "站", "队",
+    "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡",
+];
+
+/// Ends of a short abbreviated name that takes the carried prefix.
+const CARRY_ENDS: &[&str] = &[
+    "局", "委", "办", "部", "室", "厅", "院", "中心", "会", "所", "站", "队", "处", "组", "署",
+];
+
+/// Party organs: with a plain place prefix they still belong to the committee.
+const PARTY_ONLY: &[&str] = &[
+    "组织部", "宣传部", "统战部", "政法委", "文明办", "编办", "网信办", "政研室", "研究室",
+    "党校", "老干部局", "党史办", "610办", "督查室", "农工办", "外宣办",
+];
+
+/// Government offices named with 委 or 办, which the party committee lacks.
+const GOVERNMENT_WEI_BAN: &[&str] = &[
+    "发改委", "经信委", "教委", "卫计委", "卫健委", "农委", "建委", "住建委", "科委", "民宗委",
+    "国资委", "商委", "交委", "计生委", "体改委", "经委", "计委", "规委", "城管委", "法制办",
+    "金融办", "应急办", "人防办", "扶贫办", "口岸办", "综治办", "侨办", "外办", "政府办",
+    "信访办", "物价办", "重点办", "旅游办", "考核办",
+];
+
+/// Ends that only government bodies have.
+const GOVERNMENT_ENDS: &[&str] = &[
+    "局", "厅", "院", "中心", "公司", "所", "站", "队", "行", "馆", "署", "政府", "管委会",
+];
+
+const GROUP_ENDS: &[&str] = &["政府", "管委会", "部门", "单位", "办事处", "街道", "乡镇"];
+
+const JURISDICTIONS: &[char] = &['市', '省', '县', '区', '州'];
+
+pub fn parse_unit_list(text: &str) -> ParsedUnits {
+    let mut parsed = ParsedUnits::default();
+    let cleaned = strip_filler(trim_punct(text));
+    let pieces = split_top_level(cleaned, |c| {
+        matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace()
+    });
+    let mut pending: Vec<UnitEntry> = Vec::new();
+    let mut prefix: Option<Prefix> = None;
+    for piece in merge_groups(pieces) {
+        let (body, verb_role, own_role) = strip_role(&piece);
+        for name in split_conjunctions(body) {
+            let name = trim_punct(strip_filler(name));
+            if name.is_empty() {
+                continue;
+            }
+            if !plausible(name) {
+                parsed.rejected.push(name.to_string());
+                continue;
+            }
+            let full = expand(name, &mut prefix);
+            pending.push(UnitEntry {
+                group: is_group(&full),
+                name: full,
+                role: own_role,
+            });
+        }
+        // 市发改委牵头，市财政局、市商务局配合: a verb names the role of
+        // every unit since the previous verb.
+        if let Some(role) = verb_role {
+            for entry in &mut pending {
+                entry.role.get_or_insert(role);
+            }
+            parsed.entries.append(&mut pending);
+        }
+    }
+    parsed.entries.append(&mut pending);
+    parsed
+}
+
+fn strip_filler(s: &str) -> &str {
+    let mut s = s.trim();
+    for tail in [
+        "按职责分工负责",
+        "按职能分工负责",
+        "按职责分工",
+        "分别负责",
+        "等有关部门",
+        "等相关部门",
+        "等有关单位",
+        "等相关单位",
+        "等部门",
+        "等单位",
+        "等",
+    ] {
+        if let Some(rest) = s.strip_suffix(tail) {
+            s = rest.trim_end();
+        }
+    }
+    s
+}
+
+/// Returns the name without a role word, the role a trailing verb gives the
+/// pending units, and the role a bracketed note gives this unit only.
+fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
+    for (note, role) in [
+        ("（牵头）", UnitRole::Lead),
+        ("(牵头)", UnitRole::Lead),
+        ("（配合）", UnitRole::Assist),
+        ("(配合)", UnitRole::Assist),
+    ] {
+        if let Some(body) = piece.strip_suffix(note) {
+            return (body.trim_end(), None, Some(role));
+        }
+    }
+    for (verb, role) in [
+        ("牵头负责", Some(UnitRole::Lead)),
+        ("牵头", Some(UnitRole::Lead)),
+        ("配合", Some(UnitRole::Assist)),
+        ("参与", Some(UnitRole::Assist)),
+        ("参加", Some(UnitRole::Assist)),
+        ("协助", Some(UnitRole::Assist)),
+        ("协同", Some(UnitRole::Assist)),
+        ("负责", None),
+        ("落实", None),
+    ] {
+        if let Some(body) = piece.strip_suffix(verb) {
+            return (body.trim_end(), role, None);
+        }
+    }
+    (piece, None, None)
+}
+
+/// 各县(市)、区人民政府(管委会) is one collective, not 各县(市) and a 区政府:
+/// a 各… piece that does not end like an office absorbs the next piece when
+/// that one ends like a government.
+fn merge_groups(pieces: Vec<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(pieces.len());
+    let mut open_group = false;
+    for piece in pieces {
+        if open_group
+            && let Some(last) = out.last_mut()
+            && GROUP_ENDS
+                .iter()
+                .any(|e| strip_trailing_group(piece).ends_with(e))
+        {
+            last.push('、');
+            last.push_str(piece);
+            open_group = false;
+            continue;
+        }
+        open_group = piece.starts_with('各') && !ends_with_any(strip_trailing_group(piece), OFFICE_ENDS);
+        out.push(piece.to_string());
+    }
+    out
+}
+
+fn ends_with_any(s: &str, ends: &[&str]) -> bool {
+    ends.iter().any(|e| s.ends_with(e))
+}
+
+/// Splits 市财政局和市审计局 at 和/及/与 only where the left side already
+/// ends like an office, so 人力资源和社会保障局 stays whole.
+fn split_conjunctions(piece: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth = 0usize;
+    for (i, c) in piece.char_indices() {
+        if super::text::opens(c) {
+            depth += 1;
+        } else if super::text::closes(c) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && matches!(c, '和' | '及' | '与') {
+            let left = piece[start..i].trim();
+            let right = piece[i + c.len_utf8()..].trim();
+            if ends_with_any(left, OFFICE_ENDS) && cjk_count(right) >= 2 {
+                out.push(left);
+                start = i + c.len_utf8();
+            }
+        }
+    }
+    out.push(piece[start..].trim());
+    out
+}
+
+fn plausible(name: &str) -> bool {
+    let len = name.chars().count();
+    let first = name.chars().next();
+    (2..=MAX_NAME).contains(&len)
+        && cjk_count(name) >= 2
+        && !name.contains(['。', '：', ':'])
+        && !first.is_some_and(|c| super::text::opens(c) || c.is_ascii_digit())
+        && !super::labels::contains_label(name)
+}
+
+pub fn is_group(name: &str) -> bool {
+    name.starts_with('各')
+        || ["市各", "县各", "区各", "全市各", "全省各", "有关", "相关", "其他"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        || ["有关部门", "有关单位", "相关部门", "相关单位", "成员单位"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Prefix {
+    /// 市 or 南通市.
+    place: String,
+    /// Written as 市委…: a party organ.
+    party: bool,
+}
+
+/// Writes an abbreviated name out in full and, for a full name, remembers
+/// its prefix for the names that follow.
+fn expand(name: &str, prefix: &mut Option<Prefix>) -> String {
+    if let Some(own) = full_name_prefix(name) {
+        if let Some(p) = own {
+            *prefix = Some(p);
+        }
+        return name.to_string();
+    }
+    let short = name.chars().count() <= 8 && ends_with_any(name, CARRY_ENDS);
+    match prefix {
+        Some(p) if short => {
+            let party = if p.party {
+                !is_government(name)
+            } else {
+                PARTY_ONLY.iter().any(|o| name.ends_with(o))
+            };
+            let committee = if party { "委" } else { "" };
+            format!("{}{committee}{name}", p.place)
+        }
+        _ => name.to_string(),
+    }
+}
+
+fn is_government(name: &str) -> bool {
+    GOVERNMENT_WEI_BAN.iter().any(|g| name.ends_with(g)) || ends_with_any(name, GOVERNMENT_ENDS)
+}
+
+/// `Some(prefix)` for a name written in full (`Some(None)` when it is full
+/// but gives nothing to carry, like 团市委); `None` for an abbreviation.
+fn full_name_prefix(name: &str) -> Option<Option<Prefix>> {
+    if ["各", "团", "中共", "国家", "中国", "全市", "全省", "有关", "相关"]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
+        return Some(None);
+    }
+    let chars: Vec<char> = name.chars().collect();
+    // 市场监管局 and 市政园林局 are abbreviations that happen to start with 市.
+    let abbreviation = name.starts_with("市场") || (name.starts_with("市政") && !name.starts_with("市政府"));
+    let place_end = if abbreviation {
+        None
+    } else {
+        chars
+            .iter()
+            .take(6)
+            .position(|c| JURISDICTIONS.contains(c))
+            .filter(|&p| p == 0 || chars[..p].iter().all(|c| super::text::is_cjk(*c)))
+    }?;
+    if chars.len() < place_end + 2 && place_end > 0 {
+        return None;
+    }
+    let place: String = chars[..=place_end].iter().collect();
+    let party = chars.get(place_end + 1) == Some(&'委');
+    Some(Some(Prefix { place, party }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        parse_unit_list(text).entries.into_iter().map(|e| e.name).collect()
+    }
+
+    #[test]
+    fn shared_prefix_carries_over() {
+        assert_eq!(
+            names("市文广新局、体育局、教育局、财政局"),
+            ["市文广新局", "市体育局", "市教育局", "市财政局"]
+        );
+        assert_eq!(names("南通市发改委、财政局"), ["南通市发改委", "南通市财政局"]);
+    }
+
+    #[test]
+    fn party_prefix_only_where_the_party_has_such_an_office() {
+        assert_eq!(names("市委组织部、文明办"), ["市委组织部", "市委文明办"]);
+        assert_eq!(names("市委组织部、民政局"), ["市委组织部", "市民政局"]);
+        assert_eq!(
+            names("市委政法委、法制办、民政局"),
+            ["市委政法委", "市法制办", "市民政局"]
+        );
+        assert_eq!(
+            names("市纪委、组织部、机关工委、农办、民政局"),
+            ["市纪委", "市委组织部", "市机关工委", "市农办", "市民政局"]
+        );
+    }
+
+    #[test]
+    fn full_names_and_groups_stay_whole() {
+        let parsed = parse_unit_list(
+            "市委组织部、文明办,市民政局、人社局、团市委,各县(市)、区人民政府(管委会)",
+        );
+        let got: Vec<(&str, bool)> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.group))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("市委组织部", false),
+                ("市委文明办", false),
+                ("市民政局", false),
+                ("市人社局", false),
+                ("团市委", false),
+                ("各县(市)、区人民政府(管委会)", true),
+            ]
+        );
+        assert_eq!(
+            names("各县（市、区）人民政府，市各有关部门"),
+            ["各县（市、区）人民政府", "市各有关部门"]
+        );
+    }
+
+    #[test]
+    fn conjunctions_split_only_between_offices() {
+        assert_eq!(names("市财政局和市审计局"), ["市财政局", "市审计局"]);
+        assert_eq!(names("市人力资源和社会保障局"), ["市人力资源和社会保障局"]);
+        assert_eq!(names("市住房和城乡建设局及市规划局"), ["市住房和城乡建设局", "市规划局"]);
+    }
+
+    #[test]
+    fn abbreviations_starting_with_shi_take_the_prefix() {
+        assert_eq!(names("市发改委、市场监管局"), ["市发改委", "市市场监管局"]);
+    }
+
+    #[test]
+    fn role_words_in_the_list() {
+        let parsed = parse_unit_list("市发改委牵头，市财政局、市商务局配合");
+        let got: Vec<(&str, Option<UnitRole>)> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.role))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("市发改委", Some(UnitRole::Lead)),
+                ("市财政局", Some(UnitRole::Assist)),
+                ("市商务局", Some(UnitRole::Assist)),
+            ]
+        );
+        let parsed = parse_unit_list("市民政局（牵头）、市财政局");
+        assert_eq!(parsed.entries[0].role, Some(UnitRole::Lead));
+        assert_eq!(parsed.entries[1].role, None);
+    }
+
+    #[test]
+    fn trailing_punctuation_and_filler_are_dropped() {
+        assert_eq!(names("市卫生局。"), ["市卫生局"]);
+        assert_eq!(names("市发改委、财政局等部门"), ["市发改委", "市财政局"]);
+        assert_eq!(names("各县区按职责分工负责"), ["各县区"]);
+    }
+
+    #[test]
+    fn garbage_is_rejected_not_kept() {
+        let parsed = parse_unit_list("（一）");
+        assert!(parsed.entries.is_empty());
+        assert_eq!(parsed.rejected, ["（一）"]);
+    }
+}

@@ -1,0 +1,21 @@
+//! Duban's business: the vocabulary of `DESIGN.md` as types, the rules that
+//! govern it, and the use-case services the API and the jobs call.
+//!
+//! Nothing here knows about HTTP or SMTP. Pure parts (policy, password rules,
+//! deadline maths) take plain values; services take a [`db::Db`] and a
+//! [`clock::Clock`].
+
+pub mod audit;
+pub mod calendar;
+pub mod clock;
+pub mod db;
+pub mod directory;
+pub mod entities;
+pub mod error;
+pub mod identity;
+pub mod page;
+pub mod password;
+pub mod policy;
+pub mod role;
+
+pub use error::{DomainError, FieldError};
