@@ -307,14 +307,6 @@ fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     first_of_next.pred_opt()
 }
 
-/// The earliest dated phrase binds; the others become milestones.
-pub fn earliest(found: &[Found]) -> Option<&Found> {
-    found
-        .iter()
-        .filter(|f| f.date.is_some())
-        .min_by_key(|f| f.date)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,12 +383,5 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].date, None);
         assert_eq!(found[0].phrase, "年内");
-    }
-
-    #[test]
-    fn earliest_phrase_binds() {
-        let found = scan("6月底前出台方案,年底前全面完成", &ctx());
-        assert_eq!(found.len(), 2);
-        assert_eq!(earliest(&found).map(|f| f.phrase.as_str()), Some("6月底前"));
     }
 }

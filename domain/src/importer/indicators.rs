@@ -181,7 +181,8 @@ fn unitless_ok(chars: &[char], q: &Quantity) -> bool {
 /// The comparing or acting word closest before `end`: (start, end, comparator).
 fn last_verb(chars: &[char], from: usize, end: usize) -> Option<(usize, usize, Option<Comparator>)> {
     let mut best: Option<(usize, usize, Option<Comparator>)> = None;
-    for i in from..end {
+    let mut i = from;
+    while i < end {
         let hit = COMPARING
             .iter()
             .find(|(w, _)| i + w.chars().count() <= end && starts_with(chars, i, w))
@@ -192,8 +193,13 @@ fn last_verb(chars: &[char], from: usize, end: usize) -> Option<(usize, usize, O
                     .find(|w| i + w.chars().count() <= end && starts_with(chars, i, w))
                     .map(|w| (i, i + w.chars().count(), None))
             });
-        if hit.is_some() {
-            best = hit;
+        match hit {
+            // Resume after the word, so 少于 inside 不少于 is not a second verb.
+            Some(found) => {
+                i = found.1;
+                best = Some(found);
+            }
+            None => i += 1,
         }
     }
     best
@@ -231,10 +237,37 @@ fn clean_name(raw: &str) -> String {
     take_chars(trim_punct(s), MAX_NAME)
 }
 
+/// 城市、农村和谐社区达标率: short parallel qualifiers share the tail of
+/// the last part (城市和谐社区达标率, 农村和谐社区达标率).
+fn shared_tail(parts: &[&str]) -> Option<Vec<String>> {
+    let (last, firsts) = parts.split_last()?;
+    let width = firsts.first()?.chars().count();
+    let parallel = firsts
+        .iter()
+        .all(|p| p.chars().count() == width && width <= 3 && !p.contains('“'));
+    if !parallel || last.chars().count() <= width + 1 {
+        return None;
+    }
+    let tail: String = last.chars().skip(width).collect();
+    let mut names: Vec<String> = firsts.iter().map(|p| format!("{p}{tail}")).collect();
+    names.push((*last).to_string());
+    Some(names)
+}
+
 /// Names for `k` values of a 分别 clause: one per listed subject, with the
 /// shared scope (城市社区) and measure (率) written into each.
 fn distribute(subject: &str, k: usize, cores: &mut Vec<String>) -> Vec<String> {
-    let parts = split_top_level(subject, |c| matches!(c, '、' | '和' | '及' | '与'));
+    // 和 and 及 also occur inside words (和谐), so they split only when 、
+    // alone does not give one part per value.
+    let mut parts = split_top_level(subject, |c| c == '、');
+    if parts.len() != k {
+        parts = split_top_level(subject, |c| matches!(c, '、' | '和' | '及'));
+    }
+    if parts.len() == k
+        && let Some(names) = shared_tail(&parts)
+    {
+        return names;
+    }
     if parts.len() == k {
         let suffix = ["率", "比例", "比重", "数量", "面积"]
             .into_iter()
@@ -308,6 +341,17 @@ mod tests {
             [
                 ind("选民参与率", "93", "%", Comparator::AtLeast),
                 ind("一次选举成功率", "98", "%", Comparator::AtLeast),
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_qualifiers_share_the_tail() {
+        assert_eq!(
+            read("确保城市、农村和谐社区达标率分别达75%和65%以上"),
+            [
+                ind("城市和谐社区达标率", "75", "%", Comparator::AtLeast),
+                ind("农村和谐社区达标率", "65", "%", Comparator::AtLeast),
             ]
         );
     }

@@ -211,17 +211,16 @@ fn choose_levels(classified: &[Classified]) -> Option<(Option<MarkerKind>, Marke
                 .into_iter()
                 .find(|k| k.is_heading() && counts[k.index()] > 0);
             let finer = |k: &MarkerKind| section.is_none_or(|s| *k > s);
-            MarkerKind::ALL
-                .into_iter()
-                .filter(finer)
-                .find(|k| *k != MarkerKind::Bullet && counts[k.index()] >= 2)
-                .or_else(|| {
-                    MarkerKind::ALL
-                        .into_iter()
-                        .filter(finer)
-                        .find(|k| counts[k.index()] >= 2)
-                })
-                .or(section)?
+            let first_with = |min: usize, bullets: bool| {
+                MarkerKind::ALL
+                    .into_iter()
+                    .filter(finer)
+                    .find(|k| (bullets || *k != MarkerKind::Bullet) && counts[k.index()] >= min)
+            };
+            first_with(2, false)
+                .or_else(|| first_with(2, true))
+                .or(section)
+                .or_else(|| first_with(1, true))?
         }
     };
     let section_kind = coarsest_present(classified, |k| k < task_kind);

@@ -161,7 +161,8 @@ fn horizontal(
         }
         if cells.len() >= 2 {
             loose_lines = 0;
-            push_row(cells, cols, line.no, section, out, warnings);
+            let cells = cells.into_iter().map(|c| (line.no, c)).collect();
+            push_row(cells, cols, section, out, warnings);
         } else if section_row(text, section, out) {
             loose_lines = 0;
         } else {
@@ -195,11 +196,9 @@ fn vertical(
     let mut row: Vec<(usize, &str)> = Vec::new();
     let mut i = start;
     let flush = |row: &mut Vec<(usize, &str)>, out: &mut TaskTables, section: &Option<String>, warnings: &mut Warnings| {
-        if let Some(&(no, _)) = row.first() {
-            let cells: Vec<&str> = row.iter().map(|(_, t)| *t).collect();
-            push_row(cells, cols, no, section, out, warnings);
+        if !row.is_empty() {
+            push_row(std::mem::take(row), cols, section, out, warnings);
         }
-        row.clear();
     };
     while i < lines.len() {
         let line = &lines[i];
@@ -329,21 +328,23 @@ fn by_content<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
 }
 
 fn push_row(
-    cells: Vec<&str>,
+    cells: Vec<(usize, &str)>,
     cols: &[Col],
-    line: usize,
     section: &Option<String>,
     out: &mut TaskTables,
     warnings: &mut Warnings,
 ) {
-    let mapped = map_cells(&cells, cols);
+    let line = cells.first().map_or(0, |(no, _)| *no);
+    let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
+    let mapped = map_cells(&texts, cols);
     let mut draft = TaskDraft {
         section: section.clone(),
         line,
         ..TaskDraft::default()
     };
     let mut number = None;
-    for (col, cell) in mapped {
+    for ((col, cell), (cell_line, _)) in mapped.into_iter().zip(&cells) {
+        let line = *cell_line;
         let cell = cell.trim();
         if cell.is_empty() {
             continue;

@@ -1,0 +1,233 @@
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Duration;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::storage_test;
+
+async fn me_names_the_signed_in_user(app: &TestApp) {
+    let unit = app.unit("市民政局", "department").await;
+    let (id, token) = app.user("clerk", "unit_staff", Some(unit)).await;
+    let r = app.get("/me", &token).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["id"], id);
+    assert_eq!(r.body["username"], "clerk");
+    assert_eq!(r.body["unit_id"], unit);
+    assert_eq!(r.body["unit_name"], "市民政局");
+    assert_eq!(r.body["roles"], json!(["unit_staff"]));
+    let login = app.try_login("clerk", "Pass-clerk-1").await;
+    assert_eq!(login.body["token_type"], "Bearer");
+    assert_eq!(login.body["expires_in"], app.settings.auth.token_ttl_secs);
+}
+storage_test!(me_names_the_signed_in_user);
+
+async fn wrong_or_unknown_credentials_are_the_same_401(app: &TestApp) {
+    let a = app.try_login("admin", "Wrong-password-1").await;
+    a.assert_problem(StatusCode::UNAUTHORIZED);
+    let b = app.try_login("nobody", "Wrong-password-1").await;
+    b.assert_problem(StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        a.body["detail"], b.body["detail"],
+        "no hint whether the user exists"
+    );
+}
+storage_test!(wrong_or_unknown_credentials_are_the_same_401);
+
+async fn repeated_failures_lock_the_account_for_a_while(app: &TestApp) {
+    let unit = app.unit("市财政局", "department").await;
+    app.user("target", "unit_staff", Some(unit)).await;
+    let max = app.settings.auth.max_failed_logins;
+    for i in 1..max {
+        let r = app.try_login("target", "Wrong-password-1").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = app.try_login("target", "Wrong-password-1").await;
+    r.assert_problem(StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key("retry-after"));
+    // Even the right password waits out the lock.
+    app.try_login("target", "Pass-target-1")
+        .await
+        .assert_problem(StatusCode::TOO_MANY_REQUESTS);
+    app.clock
+        .advance(Duration::seconds(app.settings.auth.lockout_secs + 1));
+    let r = app.try_login("target", "Pass-target-1").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A success clears the count: one more failure does not lock again.
+    app.try_login("target", "Wrong-password-1")
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.try_login("target", "Pass-target-1").await.status,
+        StatusCode::OK
+    );
+}
+storage_test!(repeated_failures_lock_the_account_for_a_while);
+
+fn b64(v: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
+}
+
+fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+fn sign(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+async fn bad_tokens_are_refused(app: &TestApp) {
+    let secret = app.settings.auth.jwt_secret.expose().to_owned();
+    let good = app.admin_token.clone();
+    let claims = claims_of(&good);
+    let (hdr, payload, sig) = {
+        let p: Vec<&str> = good.split('.').collect();
+        (p[0].to_owned(), p[1].to_owned(), p[2].to_owned())
+    };
+    let mut tampered = claims.clone();
+    tampered["sub"] = json!("2");
+    let mut expired = claims.clone();
+    expired["exp"] = json!(claims["iat"].as_i64().unwrap() - 60);
+    let mut future = claims.clone();
+    future["iat"] = json!(claims["iat"].as_i64().unwrap() + 3600);
+    let mut audience = claims.clone();
+    audience["aud"] = json!("someone-else");
+    let mut issuer = claims.clone();
+    issuer["iss"] = json!("someone-else");
+    let mut no_exp = claims.clone();
+    no_exp.as_object_mut().unwrap().remove("exp");
+    let mut hs512 = Header::new(Algorithm::HS512);
+    hs512.typ = Some("JWT".into());
+    let cases: Vec<(&str, Option<String>)> = vec![
+        ("missing", None),
+        ("garbage", Some("not.a.token".into())),
+        ("empty bearer", Some(String::new())),
+        (
+            "alg none",
+            Some(format!(
+                "{}.{payload}.",
+                b64(&json!({"alg": "none", "typ": "JWT"}))
+            )),
+        ),
+        (
+            "tampered payload",
+            Some(format!("{hdr}.{}.{sig}", b64(&tampered))),
+        ),
+        (
+            "signed with another secret",
+            Some(sign(&claims, "another-secret-another-secret-xx")),
+        ),
+        ("expired", Some(sign(&expired, &secret))),
+        ("issued in the future", Some(sign(&future, &secret))),
+        ("wrong audience", Some(sign(&audience, &secret))),
+        ("wrong issuer", Some(sign(&issuer, &secret))),
+        ("no exp", Some(sign(&no_exp, &secret))),
+        (
+            "another algorithm",
+            Some(
+                jsonwebtoken::encode(
+                    &hs512,
+                    &claims,
+                    &EncodingKey::from_secret(secret.as_bytes()),
+                )
+                .unwrap(),
+            ),
+        ),
+    ];
+    for (what, token) in cases {
+        let r = app
+            .call(Method::GET, "/units", token.as_deref(), None)
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{what}: {}", r.body);
+        r.assert_problem(StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            r.headers
+                .get("www-authenticate")
+                .map(|v| v.to_str().unwrap()),
+            Some("Bearer"),
+            "{what}"
+        );
+    }
+    // The genuine token still works, and stops at its expiry on the injected clock.
+    assert_eq!(app.get("/units", &good).await.status, StatusCode::OK);
+    app.clock.advance(Duration::seconds(
+        app.settings.auth.token_ttl_secs + app.settings.auth.leeway_secs as i64 + 1,
+    ));
+    app.get("/units", &good)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+}
+storage_test!(bad_tokens_are_refused);
+
+async fn role_unit_and_active_changes_apply_at_once(app: &TestApp) {
+    let unit = app.unit("市教育局", "department").await;
+    let other = app.unit("市卫生局", "department").await;
+    let (id, token) = app.user("deputy", "admin", None).await;
+    assert_eq!(app.get("/users", &token).await.status, StatusCode::OK);
+    let r = app
+        .patch(
+            &format!("/users/{id}"),
+            &app.admin_token,
+            json!({"roles": ["unit_staff"], "unit_id": unit}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.get("/users", &token)
+        .await
+        .assert_problem(StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/me", &token).await.body["unit_id"], unit);
+    app.patch(
+        &format!("/users/{id}"),
+        &app.admin_token,
+        json!({"unit_id": other}),
+    )
+    .await;
+    assert_eq!(app.get("/me", &token).await.body["unit_id"], other);
+    app.patch(
+        &format!("/users/{id}"),
+        &app.admin_token,
+        json!({"active": false}),
+    )
+    .await;
+    app.get("/me", &token)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    app.try_login("deputy", "Pass-deputy-1")
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+}
+storage_test!(role_unit_and_active_changes_apply_at_once);
+
+async fn a_new_password_replaces_the_old(app: &TestApp) {
+    let (id, _) = app.user("changer", "leader", None).await;
+    let r = app
+        .patch(
+            &format!("/users/{id}"),
+            &app.admin_token,
+            json!({"password": "Brand-new-pass-2"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    app.try_login("changer", "Pass-changer-1")
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    app.login("changer", "Brand-new-pass-2").await;
+    let r = app
+        .patch(
+            &format!("/users/{id}"),
+            &app.admin_token,
+            json!({"password": "weak"}),
+        )
+        .await;
+    r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "password");
+}
+storage_test!(a_new_password_replaces_the_old);

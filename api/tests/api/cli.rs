@@ -1,0 +1,134 @@
+//! The `duban` binary as a person at a terminal uses it.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+
+fn duban(dir: &std::path::Path, env: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
+    c.current_dir(dir)
+        .env("DUBAN_CONFIG_DIR", crate::helpers::config_dir())
+        .env_remove("DUBAN_ENV")
+        .env_remove("DUBAN__AUTH__JWT_SECRET")
+        .env_remove("DUBAN__DATABASE__URL")
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c
+}
+
+#[test]
+fn production_refuses_to_start_without_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db?mode=rwc", dir.path().display());
+    let out = duban(
+        dir.path(),
+        &[("DUBAN_ENV", "production"), ("DUBAN__DATABASE__URL", &url)],
+    )
+    .args(["serve", "--no-jobs"])
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DUBAN__AUTH__JWT_SECRET"), "{err}");
+    assert!(
+        !dir.path().join("d.db").exists(),
+        "nothing is touched before the check"
+    );
+}
+
+#[test]
+fn user_create_reports_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db?mode=rwc", dir.path().display());
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "clerk",
+            "--password",
+            "short",
+            "--role",
+            "unit_staff",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--password") && err.contains("--unit-id"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_create_then_sign_in_through_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db?mode=rwc", dir.path().display());
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "chief",
+            "--password",
+            "Chief-pass-1",
+            "--role",
+            "admin,inspector",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "chief",
+            "--password",
+            "Chief-pass-1",
+            "--role",
+            "admin",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a second 'chief' is refused");
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args(["user", "create", "--username", "gen", "--role", "leader"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let generated = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("a generated password is printed")
+        .to_owned();
+
+    // The app over the same database: no first admin is made, the CLI's users sign in.
+    let settings = crate::helpers::test_settings(&url, &[]);
+    let app = duban_api::startup::Application::build(
+        settings,
+        std::sync::Arc::new(duban_domain::clock::SystemClock),
+    )
+    .await
+    .unwrap();
+    assert!(app.first_admin.is_none());
+    let base = format!("http://127.0.0.1:{}/api/v1", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    for (u, p) in [("chief", "Chief-pass-1"), ("gen", generated.as_str())] {
+        let r = client
+            .post(format!("{base}/auth/login"))
+            .json(&serde_json::json!({"username": u, "password": p}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{u}");
+    }
+}

@@ -1,0 +1,383 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use config::Environment;
+use duban_api::settings::Settings;
+use duban_api::startup::Application;
+use duban_domain::clock::ManualClock;
+use duban_domain::db::Db;
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+
+/// Generates `sqlite` and `postgres` variants of a storage test.
+#[macro_export]
+macro_rules! storage_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Store::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
+                super::$name(&app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Store::Postgres).await
+                {
+                    super::$name(&app).await;
+                }
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of the test's own on the PostgreSQL server, dropped afterwards.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime: use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut c)
+                            .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub const T0: &str = "2026-03-02T09:00:00+08:00";
+
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(T0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub struct TestApp {
+    pub store: Store,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub db: Db,
+    pub settings: Settings,
+    pub admin_token: String,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+pub fn config_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../config")
+}
+
+/// Settings for a test: a fresh database URL, port 0, a random secret.
+pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DUBAN__DATABASE__URL".into(), database_url.to_owned()),
+        ("DUBAN__SERVER__BIND".into(), "127.0.0.1:0".into()),
+        ("DUBAN__SERVER__WORKERS".into(), "2".into()),
+        ("DUBAN__DATABASE__MAX_CONNECTIONS".into(), "4".into()),
+        (
+            "DUBAN__AUTH__JWT_SECRET".into(),
+            format!("test-secret-{}", uuid::Uuid::new_v4()),
+        ),
+    ]);
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    Settings::load_from(
+        "test",
+        &config_dir(),
+        Environment::with_prefix("DUBAN").source(Some(vars)),
+    )
+    .expect("test settings")
+}
+
+/// A fresh database URL for `store`, or None when PostgreSQL is not
+/// configured outside CI.
+pub async fn fresh_database(
+    store: Store,
+    dir: &std::path::Path,
+) -> Option<(String, Option<PgDatabaseHandle>)> {
+    match store {
+        Store::Sqlite => Some((
+            format!("sqlite://{}/duban.db?mode=rwc", dir.display()),
+            None,
+        )),
+        Store::Postgres => {
+            let Ok(admin_url) = std::env::var("DUBAN_TEST_DATABASE_URL") else {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "CI must run the PostgreSQL tests: set DUBAN_TEST_DATABASE_URL"
+                );
+                eprintln!("skipping the PostgreSQL run: DUBAN_TEST_DATABASE_URL is not set");
+                return None;
+            };
+            use sqlx::Connection;
+            let name = format!("duban_t_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to DUBAN_TEST_DATABASE_URL");
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .await
+                .expect("create a test database");
+            let url = replace_db_name(&admin_url, &name);
+            Some((url, Some(PgDatabaseHandle(PgDatabase { admin_url, name }))))
+        }
+    }
+}
+
+pub struct PgDatabaseHandle(PgDatabase);
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end);
+    let host = path_start.map_or(base, |i| &base[..i]);
+    match query {
+        Some(q) => format!("{host}/{name}?{q}"),
+        None => format!("{host}/{name}"),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(store: Store) -> Option<TestApp> {
+        Self::spawn_with(store, &[]).await
+    }
+
+    pub async fn spawn_with(store: Store, extra: &[(&str, &str)]) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (url, pg) = fresh_database(store, dir.path()).await?;
+        let settings = test_settings(&url, extra);
+        let clock = ManualClock::new(t0());
+        let app = Application::build(settings.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("build the app");
+        let (_, admin_password) = app.first_admin.clone().expect("first start creates admin");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state.db.clone();
+        tokio::spawn(app.run_until_stopped());
+        let mut test = TestApp {
+            store,
+            base,
+            client: reqwest::Client::builder().build().expect("client"),
+            clock,
+            db,
+            settings,
+            admin_token: String::new(),
+            _dir: dir,
+            _pg: pg.map(|h| h.0),
+        };
+        test.admin_token = test.login("admin", &admin_password).await;
+        Some(test)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("/healthz") || path.starts_with("/readyz") {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/api/v1{path}", self.base)
+        }
+    }
+
+    /// Sends a request; answers status, headers and the body as JSON (Null when not JSON).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Resp::from(req.send().await.expect("request")).await
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        Resp::from(req.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn try_login(&self, username: &str, password: &str) -> Resp {
+        self.call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self.try_login(username, password).await;
+        assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.body);
+        r.body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates a unit as admin and answers its id.
+    pub async fn unit(&self, name: &str, kind: &str) -> i64 {
+        let r = self
+            .post(
+                "/units",
+                &self.admin_token,
+                json!({"name": name, "kind": kind}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.id()
+    }
+
+    /// Creates a user with one role as admin, signs them in, answers (id, token).
+    pub async fn user(&self, username: &str, role: &str, unit_id: Option<i64>) -> (i64, String) {
+        let password = format!("Pass-{username}-1");
+        let r = self
+            .post(
+                "/users",
+                &self.admin_token,
+                json!({"username": username, "password": password, "display_name": username,
+                       "unit_id": unit_id, "roles": [role], "email": format!("{username}@example.gov")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (r.id(), self.login(username, &password).await)
+    }
+
+    /// Rows in a table, straight from the database.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = self
+            .db
+            .conn()
+            .query_one(Statement::from_string(
+                self.db.backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Resp {
+    async fn from(r: reqwest::Response) -> Resp {
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            bytes,
+        }
+    }
+
+    pub fn id(&self) -> i64 {
+        self.body["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id in {}", self.body))
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json answer with the status and a detail.
+    pub fn assert_problem(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "{}",
+            self.body
+        );
+        assert_eq!(
+            self.body["status"].as_u64(),
+            Some(u64::from(status.as_u16()))
+        );
+        assert!(
+            self.body["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{}",
+            self.body
+        );
+        assert!(
+            self.body["detail"].as_str().is_some_and(|t| !t.is_empty()),
+            "{}",
+            self.body
+        );
+        self
+    }
+}

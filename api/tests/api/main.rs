@@ -1,0 +1,11 @@
+//! One integration-test binary: each test boots the real app on port 0
+//! against a fresh database of its own, on SQLite and (when
+//! DUBAN_TEST_DATABASE_URL is set) on PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod directory;
+mod errors;
+mod health;
