@@ -1,8 +1,9 @@
 //! Several processes writing one SQLite file: transactions that read and then
 //! write must wait for each other, never fail with "database is locked".
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use duban_domain::db::{DatabaseSettings, Db};
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, Statement};
 
 async fn open(url: &str) -> Db {
     Db::connect(&DatabaseSettings {

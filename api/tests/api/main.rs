@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test binary: failing loudly is the point
 //! One integration-test binary: each test boots the real app on port 0
 //! against a fresh database of its own, on SQLite and (when
 //! DUBAN_TEST_DATABASE_URL is set) on PostgreSQL.
