@@ -69,6 +69,13 @@ impl AuthSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct StorageSettings {
+    /// Where report attachments are kept (created on first upload).
+    pub attachments_dir: PathBuf,
+    pub max_attachment_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub level: String,
     pub format: LogFormat,
@@ -89,6 +96,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub storage: StorageSettings,
     pub log: LogSettings,
 }
 
@@ -152,6 +160,9 @@ impl Settings {
         }
         if !(1024..=16 * 1024 * 1024).contains(&self.server.json_limit_bytes) {
             problems.push("server.json_limit_bytes must be between 1024 and 16777216".into());
+        }
+        if !(1024..=512 * 1024 * 1024).contains(&self.storage.max_attachment_bytes) {
+            problems.push("storage.max_attachment_bytes must be between 1024 and 536870912".into());
         }
         if self.database.url.trim().is_empty() {
             problems.push("database.url is empty; set DUBAN__DATABASE__URL (sqlite://FILE?mode=rwc or postgres://…)".into());

@@ -97,6 +97,9 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
+                    // Header names are case-insensitive, but some clients
+                    // (Python's http.client dict views) look up "Content-Type".
+                    res.response_mut().head_mut().set_camel_case_headers(true);
                     let id = res
                         .request()
                         .extensions()

@@ -13,9 +13,12 @@ pub mod directory;
 pub mod entities;
 pub mod error;
 pub mod identity;
+pub mod notify;
 pub mod page;
 pub mod password;
 pub mod policy;
 pub mod role;
+pub mod time;
+pub mod workflow;
 
 pub use error::{DomainError, FieldError};

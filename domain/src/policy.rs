@@ -57,6 +57,88 @@ pub fn ensure_directory(actor: &Actor, action: DirectoryAction) -> Result<(), cr
     }
 }
 
+/// Which assignments an actor may see at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every unit's (office, inspectors, leaders).
+    All,
+    /// One unit's issued items (its staff and head).
+    Unit(i64),
+    /// None (admins manage accounts, not work).
+    Nothing,
+}
+
+pub fn assignment_scope(actor: &Actor) -> Scope {
+    if actor.sees_all_units() {
+        Scope::All
+    } else if actor.roles.iter().any(Role::is_unit_bound) {
+        actor.unit_id.map_or(Scope::Nothing, Scope::Unit)
+    } else {
+        Scope::Nothing
+    }
+}
+
+/// May the actor see this assignment? Units never see drafts: nothing has
+/// been given to them yet. Answers `NotFound` rather than `Forbidden` for
+/// another unit's item, so ids reveal nothing.
+pub fn ensure_visible(
+    actor: &Actor,
+    assignment_unit_id: i64,
+    is_draft: bool,
+) -> Result<(), crate::DomainError> {
+    match assignment_scope(actor) {
+        Scope::All => Ok(()),
+        Scope::Unit(u) if u == assignment_unit_id && !is_draft => Ok(()),
+        Scope::Unit(_) => Err(crate::DomainError::NotFound("assignment")),
+        Scope::Nothing => Err(crate::DomainError::Forbidden(
+            "该角色不能查看督办事项 (this role has no access to assignments)".into(),
+        )),
+    }
+}
+
+/// How the actor stands to an assignment they can see, for `action`.
+pub fn party_for(
+    actor: &Actor,
+    assignment_unit_id: i64,
+    action: crate::workflow::Action,
+) -> crate::workflow::Party {
+    use crate::workflow::Party;
+    match action.party() {
+        Party::Office if actor.has(Role::Office) => Party::Office,
+        Party::Unit
+            if actor.unit_id == Some(assignment_unit_id)
+                && actor.roles.iter().any(Role::is_unit_bound) =>
+        {
+            Party::Unit
+        }
+        _ => Party::Observer,
+    }
+}
+
+/// Plans: the office writes them; the office, inspectors and leaders read
+/// them all; a unit reads those it has issued items in.
+pub fn ensure_plan_write(actor: &Actor) -> Result<(), crate::DomainError> {
+    if actor.has(Role::Office) {
+        Ok(())
+    } else {
+        Err(crate::DomainError::Forbidden(
+            "只有督办办公室可以编制和下发督办文件 (only the office manages plans)".into(),
+        ))
+    }
+}
+
+/// Inspection: inspectors comment and escalate; the office comments too.
+pub fn ensure_may_comment(actor: &Actor) -> Result<(), crate::DomainError> {
+    if actor.roles.any(&[Role::Inspector, Role::Office]) {
+        Ok(())
+    } else {
+        Err(crate::DomainError::Forbidden(
+            "只有督查人员和督办办公室可以发表督查意见 (only inspectors and the office comment)"
+                .into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +165,51 @@ mod tests {
                     "{role} {action:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn scopes_by_role() {
+        assert_eq!(assignment_scope(&actor(&[Role::Inspector])), Scope::All);
+        assert_eq!(assignment_scope(&actor(&[Role::UnitStaff])), Scope::Unit(1));
+        assert_eq!(assignment_scope(&actor(&[Role::Admin])), Scope::Nothing);
+        let mut homeless = actor(&[Role::UnitHead]);
+        homeless.unit_id = None;
+        assert_eq!(assignment_scope(&homeless), Scope::Nothing);
+    }
+
+    #[test]
+    fn other_units_and_drafts_are_not_found_for_unit_staff() {
+        let staff = actor(&[Role::UnitStaff]);
+        assert!(ensure_visible(&staff, 1, false).is_ok());
+        assert!(matches!(
+            ensure_visible(&staff, 2, false),
+            Err(crate::DomainError::NotFound(_))
+        ));
+        assert!(matches!(
+            ensure_visible(&staff, 1, true),
+            Err(crate::DomainError::NotFound(_))
+        ));
+        assert!(ensure_visible(&actor(&[Role::Leader]), 2, true).is_ok());
+        assert!(matches!(
+            ensure_visible(&actor(&[Role::Admin]), 1, false),
+            Err(crate::DomainError::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn parties_follow_role_and_unit() {
+        use crate::workflow::{Action, Party};
+        let staff = actor(&[Role::UnitStaff]);
+        assert_eq!(party_for(&staff, 1, Action::Acknowledge), Party::Unit);
+        assert_eq!(party_for(&staff, 2, Action::Acknowledge), Party::Observer);
+        assert_eq!(party_for(&staff, 1, Action::Approve), Party::Observer);
+        let office = actor(&[Role::Office]);
+        assert_eq!(party_for(&office, 1, Action::Approve), Party::Office);
+        assert_eq!(party_for(&office, 1, Action::Acknowledge), Party::Observer);
+        let inspector = actor(&[Role::Inspector]);
+        for a in crate::workflow::Action::ALL {
+            assert_eq!(party_for(&inspector, 1, a), Party::Observer);
         }
     }
 

@@ -1,9 +1,13 @@
 //! HTTP routes under `/api/v1`, one module a resource. Handlers convert
 //! input at the boundary, call one domain service, and shape the answer.
 
+pub mod assignments;
+pub mod attachments;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod notifications;
+pub mod plans;
 pub mod units;
 pub mod users;
 
@@ -24,7 +28,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::create)
         .service(users::list)
         .service(users::get)
-        .service(users::update);
+        .service(users::update)
+        .service(plans::create)
+        .service(plans::list)
+        .service(plans::get)
+        .service(plans::add_task)
+        .service(plans::issue)
+        .service(assignments::list)
+        .service(assignments::get)
+        .service(assignments::acknowledge)
+        .service(assignments::add_report)
+        .service(assignments::review)
+        .service(assignments::cancel)
+        .service(assignments::request_extension)
+        .service(assignments::decide_extension)
+        .service(assignments::add_comment)
+        .service(assignments::history)
+        .service(attachments::upload)
+        .service(attachments::download)
+        .service(notifications::list)
+        .service(notifications::mark_all_read)
+        .service(notifications::mark_read);
 }
 
 /// `?page=&per_page=` on every list.

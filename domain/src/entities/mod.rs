@@ -1,5 +1,16 @@
 //! sea-orm models, one module a table. Services own the rules; these are rows.
 
+pub mod assignment;
+pub mod attachment;
 pub mod audit_event;
+pub mod comment;
+pub mod extension_request;
+pub mod indicator;
+pub mod notification;
+pub mod plan;
+pub mod report;
+pub mod review;
+pub mod section;
+pub mod task;
 pub mod unit;
 pub mod user;

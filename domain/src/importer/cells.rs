@@ -62,9 +62,18 @@ mod tests {
 
     #[test]
     fn separators() {
-        assert_eq!(strong_cells("| 指标 | 目标值 | 属性 |"), ["指标", "目标值", "属性"]);
-        assert_eq!(strong_cells("1\t任务\t\t2018年底"), ["1", "任务", "", "2018年底"]);
-        assert_eq!(strong_cells("城镇化率   70%  预期性"), ["城镇化率", "70%", "预期性"]);
+        assert_eq!(
+            strong_cells("| 指标 | 目标值 | 属性 |"),
+            ["指标", "目标值", "属性"]
+        );
+        assert_eq!(
+            strong_cells("1\t任务\t\t2018年底"),
+            ["1", "任务", "", "2018年底"]
+        );
+        assert_eq!(
+            strong_cells("城镇化率   70%  预期性"),
+            ["城镇化率", "70%", "预期性"]
+        );
         assert_eq!(strong_cells("指标 2025年 属性"), ["指标 2025年 属性"]);
         assert_eq!(tokens("指标 2025年 属性"), ["指标", "2025年", "属性"]);
     }

@@ -8,6 +8,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::numerals::{cn_digit, parse_cn_year, parse_number};
+use super::text::starts_with_at as starts_with;
 
 /// What relative phrases are measured from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,19 +67,11 @@ fn recurring_or_baseline(chars: &[char], i: usize) -> bool {
     // from its 年), which the scan at the number's start already judged.
     let after_digit = prev(1).is_some_and(|c| c.is_ascii_digit() || cn_digit(c).is_some());
     after_digit
-        || matches!(prev(1), Some('每' | '比' | '较' | '去' | '上' | '前' | '往'))
+        || matches!(
+            prev(1),
+            Some('每' | '比' | '较' | '去' | '上' | '前' | '往')
+        )
         || prev(2) == Some('每')
-}
-
-fn starts_with(chars: &[char], i: usize, word: &str) -> bool {
-    let mut j = i;
-    for w in word.chars() {
-        if chars.get(j) != Some(&w) {
-            return false;
-        }
-        j += 1;
-    }
-    true
 }
 
 /// Consumes the first of `words` found at `i`; returns its length in chars.
@@ -100,7 +93,12 @@ fn parse_at(chars: &[char], i: usize, ctx: &DeadlineContext) -> Option<(Option<N
     if let Some(hit) = within_span(chars, i, ctx) {
         return Some(hit);
     }
-    let prefix = eat(chars, i, &["截至", "截止到", "截止", "到", "至", "于", "在"]).unwrap_or(0);
+    let prefix = eat(
+        chars,
+        i,
+        &["截至", "截止到", "截止", "到", "至", "于", "在"],
+    )
+    .unwrap_or(0);
     let mut j = i + prefix;
     let year = match year_at(chars, j) {
         Some((y, len)) => {
@@ -137,9 +135,16 @@ fn parse_at(chars: &[char], i: usize, ctx: &DeadlineContext) -> Option<(Option<N
 }
 
 /// 三年内 / 6个月内 / 30日内, counted from the notice's date.
-fn within_span(chars: &[char], i: usize, ctx: &DeadlineContext) -> Option<(Option<NaiveDate>, usize)> {
+fn within_span(
+    chars: &[char],
+    i: usize,
+    ctx: &DeadlineContext,
+) -> Option<(Option<NaiveDate>, usize)> {
     let mut j = i;
-    while j < chars.len() && j - i < 3 && (chars[j].is_ascii_digit() || cn_digit(chars[j]).is_some() || chars[j] == '十') {
+    while j < chars.len()
+        && j - i < 3
+        && (chars[j].is_ascii_digit() || cn_digit(chars[j]).is_some() || chars[j] == '十')
+    {
         j += 1;
     }
     if j == i {
@@ -147,7 +152,11 @@ fn within_span(chars: &[char], i: usize, ctx: &DeadlineContext) -> Option<(Optio
     }
     let n: String = chars[i..j].iter().collect();
     let n = parse_number(&n).filter(|n| (1..=99).contains(n))?;
-    let unit = eat(chars, j, &["年内", "年之内", "个月内", "个月之内", "天内", "日内"])?;
+    let unit = eat(
+        chars,
+        j,
+        &["年内", "年之内", "个月内", "个月之内", "天内", "日内"],
+    )?;
     let word: String = chars[j..j + unit].iter().collect();
     let date = ctx.issued_on.and_then(|d| {
         if word.starts_with('年') {
@@ -280,7 +289,12 @@ fn small_number(chars: &[char], i: usize) -> Option<(u32, usize)> {
     parse_number(&text).map(|n| (n, j))
 }
 
-fn resolve(period: Period, year: i32, explicit_year: bool, ctx: &DeadlineContext) -> Option<NaiveDate> {
+fn resolve(
+    period: Period,
+    year: i32,
+    explicit_year: bool,
+    ctx: &DeadlineContext,
+) -> Option<NaiveDate> {
     let date = match period {
         Period::YearEnd => return NaiveDate::from_ymd_opt(year, 12, 31),
         Period::HalfEnd(month) | Period::MonthEnd(month) => month_end(year, month),
@@ -323,7 +337,10 @@ mod tests {
     }
 
     fn first(text: &str) -> Option<(Option<NaiveDate>, String)> {
-        scan(text, &ctx()).into_iter().next().map(|f| (f.date, f.phrase))
+        scan(text, &ctx())
+            .into_iter()
+            .next()
+            .map(|f| (f.date, f.phrase))
     }
 
     #[test]
@@ -352,13 +369,20 @@ mod tests {
             ("二〇一八年底前", d(2018, 12, 31), "二〇一八年底前"),
         ];
         for (text, date, phrase) in cases {
-            assert_eq!(first(text), Some((Some(date), phrase.to_string())), "{text}");
+            assert_eq!(
+                first(text),
+                Some((Some(date), phrase.to_string())),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn a_month_already_past_rolls_into_next_year() {
-        assert_eq!(first("1月底前完成").map(|f| f.0), Some(Some(d(2014, 1, 31))));
+        assert_eq!(
+            first("1月底前完成").map(|f| f.0),
+            Some(Some(d(2014, 1, 31)))
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! [`Task`]: title, requirements, units with roles, deadline, schedule and
 //! indicators.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
 use super::deadline::{self, DeadlineContext, Found};
@@ -15,6 +17,7 @@ use super::warnings::Warnings;
 
 const MAX_TITLE: usize = 100;
 const MAX_MILESTONE_TEXT: usize = 80;
+const MAX_MILESTONES: usize = 20;
 
 /// Where the units of a task were written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,15 +91,14 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
 /// naming units at its end is not part of it.
 fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'a str) {
     let head = draft.head.as_str();
-    let (title, rest) = match find_top_level(head, |c| {
-        matches!(c, '。' | '；' | ';' | '！' | '：' | ':')
-    }) {
-        Some(i) => {
-            let sep_len = head[i..].chars().next().map_or(1, char::len_utf8);
-            (&head[..i], head[i + sep_len..].trim())
-        }
-        None => (head, ""),
-    };
+    let (title, rest) =
+        match find_top_level(head, |c| matches!(c, '。' | '；' | ';' | '！' | '：' | ':')) {
+            Some(i) => {
+                let sep_len = head[i..].chars().next().map_or(1, char::len_utf8);
+                (&head[..i], head[i + sep_len..].trim())
+            }
+            None => (head, ""),
+        };
     let mut title = trim_punct(title);
     let stripped = strip_trailing_group(title);
     if stripped.len() != title.len() {
@@ -131,7 +133,10 @@ fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
         };
         let parsed = parse_unit_list(text);
         for rejected in &parsed.rejected {
-            warnings.push(*line, format!("not read as a unit name: {}", take_chars(rejected, 40)));
+            warnings.push(
+                *line,
+                format!("not read as a unit name: {}", take_chars(rejected, 40)),
+            );
         }
         if parsed.entries.is_empty() && parsed.rejected.is_empty() {
             warnings.push(*line, "unit label without units");
@@ -149,9 +154,10 @@ pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
         *kind == LabelKind::Lead || entries.iter().any(|e| e.role == Some(UnitRole::Lead))
     });
     let mut units: Vec<TaskUnit> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for (kind, entries) in lists {
         for entry in entries {
-            if units.iter().any(|u| u.name == entry.name) {
+            if !seen.insert(entry.name.clone()) {
                 continue;
             }
             let role = entry.role.unwrap_or(match kind {
@@ -177,7 +183,11 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
             .chain(draft.body.iter().map(|(l, t)| (*l, t.as_str())))
             .collect()
     } else {
-        draft.due_cells.iter().map(|(l, t)| (*l, t.as_str())).collect()
+        draft
+            .due_cells
+            .iter()
+            .map(|(l, t)| (*l, t.as_str()))
+            .collect()
     };
     let mut dated: Vec<(NaiveDate, Found, &str)> = Vec::new();
     let mut unresolved: Option<String> = None;
@@ -188,7 +198,10 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
                 None => {
                     warnings.push(
                         *line,
-                        format!("deadline “{}” needs the notice's year or date", found.phrase),
+                        format!(
+                            "deadline “{}” needs the notice's year or date",
+                            found.phrase
+                        ),
                     );
                     unresolved.get_or_insert(found.phrase);
                 }
@@ -200,8 +213,12 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
     if let Some((date, found, _)) = dated.next() {
         task.due_on = Some(date);
         task.due_text = Some(found.phrase);
+        let mut seen = HashSet::from([date]);
         for (date, found, text) in dated {
-            if Some(date) == task.due_on || task.milestones.iter().any(|m| m.date == date) {
+            if task.milestones.len() >= MAX_MILESTONES {
+                break;
+            }
+            if !seen.insert(date) {
                 continue;
             }
             task.milestones.push(Milestone {
@@ -226,6 +243,29 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
         task.due_on = Some(default);
         task.due_is_default = true;
     }
+}
+
+/// Dated phrases in text outside any task (a section's 到2018年底 goal), in
+/// date order, one per date.
+pub fn plan_milestones(texts: &[&str], ctx: &DeadlineContext) -> Vec<Milestone> {
+    let mut dated: Vec<Milestone> = Vec::new();
+    for text in texts {
+        for found in deadline::scan(text, ctx) {
+            if let Some(date) = found.date {
+                dated.push(Milestone {
+                    date,
+                    text: clause_around(text, &found),
+                });
+            }
+            if dated.len() >= MAX_MILESTONES * 4 {
+                break;
+            }
+        }
+    }
+    dated.sort_by_key(|m| m.date);
+    dated.dedup_by_key(|m| m.date);
+    dated.truncate(MAX_MILESTONES);
+    dated
 }
 
 /// The clause a phrase sits in, to tell milestones apart.
@@ -271,7 +311,10 @@ mod tests {
     }
 
     fn roles(task: &Task) -> Vec<(&str, UnitRole)> {
-        task.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+        task.units
+            .iter()
+            .map(|u| (u.name.as_str(), u.role))
+            .collect()
     }
 
     #[test]
@@ -289,7 +332,10 @@ mod tests {
         assert_eq!(task.requirements, "年内每个城乡社区都建有综合服务站。");
         assert_eq!(
             roles(&task),
-            [("市文广新局", UnitRole::Lead), ("市体育局", UnitRole::Assist)]
+            [
+                ("市文广新局", UnitRole::Lead),
+                ("市体育局", UnitRole::Assist)
+            ]
         );
         assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
         assert_eq!(task.due_text.as_deref(), Some("年内"));

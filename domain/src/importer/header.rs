@@ -13,13 +13,16 @@ use super::noise::is_noise;
 use super::numerals::{parse_cn_year, parse_number};
 use super::text::{Line, cjk_count, trim_punct};
 
-// The 〔〕 spelling is the official one; other brackets are a fallback.
-static DOC_NO: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}〔\s*\d{4}\s*〕\s*第?\s*\d{1,5}\s*号").ok()
+// The compact 〔〕 spelling is the official one and is tried first over the
+// whole text; spaced spellings and other brackets are fallbacks.
+static DOC_NO: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}〔\d{4}〕\d+号").ok());
+static DOC_NO_SPACED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}\s?〔\s*\d{4}\s*〕\s*第?\s*\d{1,5}\s*号").ok()
 });
 static DOC_NO_LOOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"[\x{4e00}-\x{9fff}]{1,6}[\[［(（【]\s*(?:19|20)\d{2}\s*[\]］)）】]\s*第?\s*\d{1,5}\s*号",
+        r"[\x{4e00}-\x{9fff}]{1,6}\s?[\[［(（【]\s*(?:19|20)\d{2}\s*[\]］)）】]\s*第?\s*\d{1,5}\s*号",
     )
     .ok()
 });
@@ -37,7 +40,7 @@ static STANDALONE_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static LABELLED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?:成文日期|发文日期|印发日期|签发日期)\s*[:：]?\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
+        r"(?:成文日期|发文日期|印发日期|签发日期)[\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
     )
     .ok()
 });
@@ -45,6 +48,8 @@ static YEAR_IN_TITLE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").ok());
 static YEAR_RANGE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*(?:年)?\s*[-—–～~至到]\s*(?:19|20)\d{2}").ok());
+
+const MAX_TITLE_LINES: usize = 3;
 
 const ORG_SUFFIXES: &[&str] = &[
     "办公室",
@@ -101,6 +106,7 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
             issuer,
             issued_on,
             year,
+            milestones: Vec::new(),
         },
         signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
         title_year,
@@ -108,7 +114,7 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
 }
 
 fn find_doc_no(raw: &str) -> Option<String> {
-    [&*DOC_NO, &*DOC_NO_LOOSE]
+    [&*DOC_NO, &*DOC_NO_SPACED, &*DOC_NO_LOOSE]
         .into_iter()
         .flatten()
         .find_map(|re| re.find(raw))
@@ -128,11 +134,25 @@ fn ends_like_title(s: &str) -> bool {
     TITLE_END.as_ref().is_some_and(|re| re.is_match(s))
 }
 
-/// Strips the 文号 and a 《》 wrapper that web pages add around the title.
+/// Strips the 文号, a 《》 wrapper and the 标题 | … | cells that web pages
+/// add around the title.
 fn title_candidate(line: &str, doc_no: Option<&str>) -> String {
     let mut s = line.to_string();
     if let Some(no) = doc_no {
         s = s.replace(no, "");
+    }
+    if s.contains('|') {
+        let cells = s.split('|').map(str::trim);
+        let best = cells
+            .clone()
+            .find(|c| ends_like_title(c))
+            .or_else(|| cells.max_by_key(|c| c.chars().count()));
+        s = best.unwrap_or_default().to_string();
+    }
+    for label in ["标题", "标 题", "名称", "文件名称"] {
+        if let Some(rest) = s.trim_start().strip_prefix(label) {
+            s = rest.trim_start_matches([':', '：', ' ']).to_string();
+        }
     }
     let trimmed = trim_punct(s.trim());
     let unwrapped = trimmed
@@ -155,22 +175,27 @@ fn find_title(lines: &[Line], doc_no: Option<&str>) -> Option<String> {
         let has_doc_no = doc_no.is_some_and(|no| line.text.contains(no));
         let mut candidate = title_candidate(&line.text, doc_no);
         if !ends_like_title(&candidate) {
-            // A long title wraps after 关于 onto a second line.
-            let next = head.get(i + 1).map(|l| title_candidate(&l.text, doc_no));
-            match next {
-                Some(n)
-                    if candidate.contains("关于")
-                        && !n.contains("关于")
-                        && n.chars().count() <= 60
-                        && ends_like_title(&n) =>
-                {
-                    candidate.push_str(&n);
+            // A long title wraps over up to three lines after 关于.
+            if !candidate.contains("关于") {
+                continue;
+            }
+            for next in head.iter().skip(i + 1).take(MAX_TITLE_LINES - 1) {
+                let n = title_candidate(&next.text, doc_no);
+                if n.contains("关于") || n.chars().count() > 40 || n.contains('。') {
+                    break;
                 }
-                _ => continue,
+                candidate.push_str(&n);
+                if ends_like_title(&candidate) {
+                    break;
+                }
+            }
+            if !ends_like_title(&candidate) {
+                continue;
             }
         }
         let len = candidate.chars().count();
-        if !(5..=150).contains(&len) || candidate.ends_with('。') {
+        // A sentence that happens to end in 方案 has commas; a title has none.
+        if !(5..=150).contains(&len) || candidate.contains(['。', '，', ',']) {
             continue;
         }
         let score = 2 * i32::from(candidate.contains("关于")) - i32::from(has_doc_no);
@@ -182,9 +207,8 @@ fn find_title(lines: &[Line], doc_no: Option<&str>) -> Option<String> {
 }
 
 fn starts_body(line: &str) -> bool {
-    markers::detect(line).is_some_and(|m| {
-        m.kind.is_heading() || m.kind == markers::MarkerKind::ParenCn
-    })
+    markers::detect(line)
+        .is_some_and(|m| m.kind.is_heading() || m.kind == markers::MarkerKind::ParenCn)
 }
 
 fn fallback_title(head: &[&Line]) -> Option<String> {
@@ -205,7 +229,7 @@ fn fallback_title(head: &[&Line]) -> Option<String> {
 fn issuer_from_title(title: &str) -> Option<String> {
     let (before, _) = title.split_once("关于")?;
     let before = trim_punct(before);
-    is_org_line(before).then(|| before.to_string())
+    (is_org_line(before) && !before.contains(['《', '<'])).then(|| before.to_string())
 }
 
 fn is_org_line(line: &str) -> bool {
@@ -283,7 +307,10 @@ pub fn parse_standalone_date(line: &str) -> Option<NaiveDate> {
     }
     let caps = STANDALONE_DATE.as_ref()?.captures(line)?;
     let year_text = caps.get(1)?.as_str();
-    let year = year_text.parse().ok().or_else(|| parse_cn_year(year_text))?;
+    let year = year_text
+        .parse()
+        .ok()
+        .or_else(|| parse_cn_year(year_text))?;
     let month = parse_number(caps.get(2)?.as_str())?;
     let day = parse_number(caps.get(3)?.as_str())?;
     ymd(year, month, day)
@@ -366,6 +393,36 @@ mod tests {
         );
         assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2013, 2, 27));
         assert_eq!(h.header.issuer.as_deref(), Some("某某市人民政府办公厅"));
+    }
+
+    #[test]
+    fn page_metadata_around_the_title() {
+        let text = "标 题: | 亳州市谯城区人民政府办公室关于印发2020年政府工作报告重点工作任务分解表的通知 | ||\n\
+            文 号 | 德府发〔2016〕20号 | 发文日期 | 2016-11-04 | ||\n";
+        let h = header(text);
+        assert_eq!(
+            h.header.title.as_deref(),
+            Some("亳州市谯城区人民政府办公室关于印发2020年政府工作报告重点工作任务分解表的通知")
+        );
+        assert_eq!(h.header.doc_no.as_deref(), Some("德府发〔2016〕20号"));
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2016, 11, 4));
+    }
+
+    #[test]
+    fn a_title_over_three_lines_and_a_spaced_doc_number() {
+        let text = "广东省人民政府办公厅关于印发广东省\n\n进一步加大力度支持民间投资发展\n\n实施方案的通知\n\n粤府办 〔2023〕5号\n";
+        let h = header(text);
+        assert_eq!(
+            h.header.title.as_deref(),
+            Some("广东省人民政府办公厅关于印发广东省进一步加大力度支持民间投资发展实施方案的通知")
+        );
+        assert_eq!(h.header.doc_no.as_deref(), Some("粤府办 〔2023〕5号"));
+    }
+
+    #[test]
+    fn the_compact_doc_number_wins_over_spaced_ones() {
+        let h = header("菏政办字 〔2023〕1号\n根据《意见》(国发〔2022〕18号)要求");
+        assert_eq!(h.header.doc_no.as_deref(), Some("国发〔2022〕18号"));
     }
 
     #[test]

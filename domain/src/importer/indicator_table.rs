@@ -32,7 +32,10 @@ struct Columns {
 }
 
 fn is_name_header(token: &str) -> bool {
-    matches!(token, "指标" | "指标名称" | "主要指标" | "具体指标" | "指标内容")
+    matches!(
+        token,
+        "指标" | "指标名称" | "主要指标" | "具体指标" | "指标内容"
+    )
 }
 
 fn is_header_word(token: &str) -> bool {
@@ -235,29 +238,35 @@ struct Row {
 fn read_row(words: &[&str], cols: &Columns) -> Option<Row> {
     let aligned = words.len() == cols.count && cols.count > 1;
     let target_cell = if aligned {
-        cols.target.and_then(|t| words.get(t)).filter(|w| parse_cell(w).is_some())
+        cols.target
+            .and_then(|t| words.get(t))
+            .filter(|w| parse_cell(w).is_some())
     } else {
         None
     };
-    let target_cell = target_cell.or_else(|| words.iter().rev().find(|w| parse_cell(w).is_some()))?;
+    let target_cell =
+        target_cell.or_else(|| words.iter().rev().find(|w| parse_cell(w).is_some()))?;
     let (target, mut unit, comparator) = parse_cell(target_cell)?;
     if unit.is_empty() {
-        let unit_cell = if aligned { cols.unit.and_then(|u| words.get(u)) } else { None };
+        let unit_cell = if aligned {
+            cols.unit.and_then(|u| words.get(u))
+        } else {
+            None
+        };
         if let Some(u) = unit_cell.or_else(|| words.iter().find(|w| is_unit(w))) {
             unit = (*u).to_string();
         }
     }
     let name = if aligned {
-        cols.name.and_then(|n| words.get(n)).map(|w| (*w).to_string())
+        cols.name
+            .and_then(|n| words.get(n))
+            .map(|w| (*w).to_string())
     } else {
         let parts: Vec<&str> = words
             .iter()
             .copied()
             .filter(|w| {
-                cjk_count(w) >= 2
-                    && parse_cell(w).is_none()
-                    && kind_of(w).is_none()
-                    && !is_unit(w)
+                cjk_count(w) >= 2 && parse_cell(w).is_none() && kind_of(w).is_none() && !is_unit(w)
             })
             .collect();
         // A leading category cell (经济发展) comes before the indicator's name.

@@ -4,8 +4,8 @@
 
 use super::deadline::phrase_len_at;
 use super::model::{Comparator, Indicator};
-use super::quantity::{Quantity, scan, starts_with};
-use super::text::{is_cjk, split_top_level, take_chars, trim_punct};
+use super::quantity::{Quantity, scan};
+use super::text::{is_cjk, split_top_level, starts_with_at as starts_with, take_chars, trim_punct};
 
 const MAX_NAME: usize = 60;
 /// Subjects are read from at most this many characters before the verb.
@@ -50,7 +50,18 @@ const COMPARING: &[(&str, Comparator)] = &[
     ("保持在", Comparator::Equal),
     ("稳定在", Comparator::Equal),
     ("占", Comparator::Equal),
+    ("下降", Comparator::AtLeast),
+    ("降低", Comparator::AtLeast),
+    ("减少", Comparator::AtLeast),
+    ("增长", Comparator::AtLeast),
+    ("提高", Comparator::AtLeast),
+    ("提升", Comparator::AtLeast),
+    ("增加", Comparator::AtLeast),
 ];
+
+/// Comparing words that belong in the name: 能耗下降5% measures the fall,
+/// 增加值占生产总值比重35% the share.
+const NAMED_WITH_VERB: &[&str] = &["占", "下降", "降低", "减少", "增长", "提高", "提升", "增加"];
 
 /// Words of doing, whose object is what is counted (新增社区社会组织2个):
 /// the name is the whole phrase rather than the subject alone.
@@ -59,11 +70,26 @@ const ACTING: &[&str] = &[
 ];
 
 const LEADING_FILLER: &[&str] = &[
-    "确保", "力争", "努力", "争取", "其中", "使", "实现", "并且", "并", "且", "要", "都", "均",
-    "基本", "进一步", "全面",
+    "确保",
+    "力争",
+    "努力",
+    "争取",
+    "其中",
+    "使",
+    "实现",
+    "并且",
+    "并",
+    "且",
+    "要",
+    "都",
+    "均",
+    "基本",
+    "进一步",
+    "全面",
 ];
 const TRAILING_FILLER: &[&str] = &[
-    "分别", "均", "都", "要", "应", "必须", "需", "须", "稳定", "保持", "要求", "的", "基本", "全部",
+    "分别", "均", "都", "要", "应", "必须", "需", "须", "稳定", "保持", "要求", "的", "基本",
+    "全部",
 ];
 
 /// Finds the targets of one task; `cores` carries the names of a 分别 pair
@@ -73,7 +99,10 @@ pub fn find_indicators(text: &str) -> Vec<Indicator> {
     let mut out = Vec::new();
     let mut cores: Vec<String> = Vec::new();
     for clause in split_top_level(text, |c| {
-        matches!(c, '。' | '；' | ';' | '，' | ',' | '：' | ':' | '！' | '？' | '\n')
+        matches!(
+            c,
+            '。' | '；' | ';' | '，' | ',' | '：' | ':' | '！' | '？' | '\n'
+        )
     }) {
         let chars: Vec<char> = clause.chars().collect();
         read_clause(&chars, &mut cores, &mut out);
@@ -104,7 +133,10 @@ fn groups(chars: &[char], quantities: Vec<Quantity>) -> Vec<Group> {
         if let Some(last) = out.last_mut()
             && let Some(prev) = last.items.last()
             && q.start == prev.after + 1
-            && matches!(chars.get(prev.after), Some('和' | '、' | '及' | '与' | '或'))
+            && matches!(
+                chars.get(prev.after),
+                Some('和' | '、' | '及' | '与' | '或')
+            )
         {
             last.items.push(q);
             continue;
@@ -127,8 +159,8 @@ fn read_clause(chars: &[char], cores: &mut Vec<String>, out: &mut Vec<Indicator>
         scan_from = group.after();
         let cmp = match (group.qualifier(), verb) {
             (Some(q), _) => q,
-            (None, Some((_, _, Some(c)))) => c,
-            (None, Some((_, _, None))) | (None, None) => continue,
+            (None, Some((_, _, Some(c), _))) => c,
+            (None, Some((_, _, None, _))) | (None, None) => continue,
         };
         let items: Vec<&Quantity> = group
             .items
@@ -139,15 +171,23 @@ fn read_clause(chars: &[char], cores: &mut Vec<String>, out: &mut Vec<Indicator>
             continue;
         }
         let object_follows = gi + 1 == count && has_object(chars, group.after());
+        let before_verb: String = verb
+            .map(|v| {
+                chars[v.0.saturating_sub(4).max(subject_from)..v.0]
+                    .iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let respectively = before_verb.trim_end().ends_with("分别");
         let subject_end = match verb {
-            Some((start, _, Some(_))) if !object_follows => start,
             _ if object_follows => chars.len(),
+            Some(v) if v.3 && !respectively => segment_end,
+            Some(v) if v.2.is_some() => v.0,
             _ => segment_end,
         };
         let from = subject_from.max(subject_end.saturating_sub(MAX_SUBJECT));
         let subject_text: String = chars[from..subject_end].iter().collect();
         subject_from = group.after();
-        let respectively = subject_text.trim_end().ends_with("分别");
         let subject = clean_name(&subject_text);
         let names = if respectively && items.len() > 1 {
             distribute(&subject, items.len(), cores)
@@ -173,25 +213,36 @@ fn read_clause(chars: &[char], cores: &mut Vec<String>, out: &mut Vec<Indicator>
 /// punctuation: 达到3000 yes, 达到60岁 no.
 fn unitless_ok(chars: &[char], q: &Quantity) -> bool {
     !chars.get(q.end).is_some_and(|c| is_cjk(*c))
-        && COMPARING
-            .iter()
-            .any(|(w, _)| q.start >= w.chars().count() && starts_with(chars, q.start - w.chars().count(), w))
+        && COMPARING.iter().any(|(w, _)| {
+            q.start >= w.chars().count() && starts_with(chars, q.start - w.chars().count(), w)
+        })
 }
 
-/// The comparing or acting word closest before `end`: (start, end, comparator).
-fn last_verb(chars: &[char], from: usize, end: usize) -> Option<(usize, usize, Option<Comparator>)> {
-    let mut best: Option<(usize, usize, Option<Comparator>)> = None;
+/// The comparing or acting word closest before `end`: (start, end,
+/// comparator, whether the word belongs in the name).
+type Verb = (usize, usize, Option<Comparator>, bool);
+
+fn last_verb(chars: &[char], from: usize, end: usize) -> Option<Verb> {
+    let fits = |i: usize, w: &str| i + w.chars().count() <= end && starts_with(chars, i, w);
+    let mut best: Option<Verb> = None;
     let mut i = from;
     while i < end {
         let hit = COMPARING
             .iter()
-            .find(|(w, _)| i + w.chars().count() <= end && starts_with(chars, i, w))
-            .map(|(w, c)| (i, i + w.chars().count(), Some(*c)))
+            .find(|(w, _)| fits(i, w))
+            .map(|(w, c)| {
+                (
+                    i,
+                    i + w.chars().count(),
+                    Some(*c),
+                    NAMED_WITH_VERB.contains(w),
+                )
+            })
             .or_else(|| {
                 ACTING
                     .iter()
-                    .find(|w| i + w.chars().count() <= end && starts_with(chars, i, w))
-                    .map(|w| (i, i + w.chars().count(), None))
+                    .find(|w| fits(i, w))
+                    .map(|w| (i, i + w.chars().count(), None, true))
             });
         match hit {
             // Resume after the word, so 少于 inside 不少于 is not a second verb.
@@ -207,7 +258,9 @@ fn last_verb(chars: &[char], from: usize, end: usize) -> Option<(usize, usize, O
 
 /// Words after the number name what is counted (覆盖50%以上的城乡社区).
 fn has_object(chars: &[char], from: usize) -> bool {
-    chars.get(from..).is_some_and(|rest| rest.iter().filter(|c| is_cjk(**c)).count() >= 2)
+    chars
+        .get(from..)
+        .is_some_and(|rest| rest.iter().filter(|c| is_cjk(**c)).count() >= 2)
 }
 
 fn clean_name(raw: &str) -> String {
@@ -284,7 +337,10 @@ fn distribute(subject: &str, k: usize, cores: &mut Vec<String>) -> Vec<String> {
             if let Some(scope) = &scope
                 && i == 0
             {
-                core = core.strip_prefix(scope.as_str()).unwrap_or(&core).to_string();
+                core = core
+                    .strip_prefix(scope.as_str())
+                    .unwrap_or(&core)
+                    .to_string();
             }
             if let Some(suffix) = suffix
                 && !core.ends_with(suffix)
@@ -320,13 +376,20 @@ mod tests {
             .collect()
     }
 
-    fn ind(name: &str, target: &str, unit: &str, cmp: Comparator) -> (String, String, String, Comparator) {
+    fn ind(
+        name: &str,
+        target: &str,
+        unit: &str,
+        cmp: Comparator,
+    ) -> (String, String, String, Comparator) {
         (name.into(), target.into(), unit.into(), cmp)
     }
 
     #[test]
     fn paired_targets_name_each_subject() {
-        let got = read("城市社区“开放式”办公、“一站式”服务率分别达95%和85%以上、农村社区分别达90%和80%以上。");
+        let got = read(
+            "城市社区“开放式”办公、“一站式”服务率分别达95%和85%以上、农村社区分别达90%和80%以上。",
+        );
         assert_eq!(
             got,
             [
@@ -360,11 +423,21 @@ mod tests {
     fn each_comparison_form() {
         assert_eq!(
             read("村(居)民对社区卫生服务满意率达90%。"),
-            [ind("村(居)民对社区卫生服务满意率", "90", "%", Comparator::AtLeast)]
+            [ind(
+                "村(居)民对社区卫生服务满意率",
+                "90",
+                "%",
+                Comparator::AtLeast
+            )]
         );
         assert_eq!(
             read("年内城乡社区服务设施及功能达标率达95%以上"),
-            [ind("城乡社区服务设施及功能达标率", "95", "%", Comparator::AtLeast)]
+            [ind(
+                "城乡社区服务设施及功能达标率",
+                "95",
+                "%",
+                Comparator::AtLeast
+            )]
         );
         assert_eq!(
             read("每个社区用房不少于400平方米"),
@@ -381,6 +454,37 @@ mod tests {
         assert_eq!(
             read("服务网点达到3000个"),
             [ind("服务网点", "3000", "个", Comparator::AtLeast)]
+        );
+    }
+
+    #[test]
+    fn shares_and_changes_keep_the_verb_in_the_name() {
+        assert_eq!(
+            read("全市制造业增加值占地区生产总值比重35%左右"),
+            [ind(
+                "全市制造业增加值占地区生产总值比重",
+                "35",
+                "%",
+                Comparator::Equal
+            )]
+        );
+        assert_eq!(
+            read("单位工业增加值能耗年均下降5%"),
+            [ind(
+                "单位工业增加值能耗年均下降",
+                "5",
+                "%",
+                Comparator::AtLeast
+            )]
+        );
+        assert_eq!(
+            read("细颗粒物年均浓度控制在29微克/立方米以下"),
+            [ind(
+                "细颗粒物年均浓度",
+                "29",
+                "微克/立方米",
+                Comparator::AtMost
+            )]
         );
     }
 
@@ -403,6 +507,14 @@ mod tests {
         assert!(read("建设15分钟社区卫生服务圈").is_empty());
         assert!(read("2013年2月27日").is_empty());
         let got = read("60岁以上老人健康档案建档率达90%。");
-        assert_eq!(got, [ind("60岁以上老人健康档案建档率", "90", "%", Comparator::AtLeast)]);
+        assert_eq!(
+            got,
+            [ind(
+                "60岁以上老人健康档案建档率",
+                "90",
+                "%",
+                Comparator::AtLeast
+            )]
+        );
     }
 }

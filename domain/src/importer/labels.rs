@@ -32,13 +32,16 @@ pub struct LabelHit {
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位",
+        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
     )
     .ok()
 });
 
 fn kind_of(label: &str) -> LabelKind {
-    if label.starts_with("牵头") || label.starts_with("主办") || label.starts_with("主责") {
+    if ["牵头", "牽頭", "主办", "主责"]
+        .iter()
+        .any(|p| label.starts_with(p))
+    {
         LabelKind::Lead
     } else if ["配合", "协办", "协同", "协作", "参与"]
         .iter()
@@ -79,7 +82,10 @@ pub fn find_labels(line: &str) -> Vec<LabelHit> {
                 || after_bracket.len() != after.len()
         } else {
             let prev_ok = prev.is_some_and(|c| {
-                matches!(c, '（' | '(' | '【' | '[' | '。' | '；' | ';' | '，' | ',' | ' ')
+                matches!(
+                    c,
+                    '（' | '(' | '【' | '[' | '。' | '；' | ';' | '，' | ',' | ' '
+                )
             });
             prev_ok && next.is_some_and(is_colon)
         };
@@ -106,9 +112,26 @@ pub fn find_labels(line: &str) -> Vec<LabelHit> {
     hits
 }
 
-/// The list ends at a full stop or at the bracket that closes the note it
-/// sits in.
+/// Labels of other facts that may share a note with the units:
+/// （责任单位：市发改委；完成时限：2018年底）.
+const OTHER_LABELS: &[&str] = &[
+    "完成时限",
+    "完成时间",
+    "时间节点",
+    "时限要求",
+    "完成期限",
+    "责任领导",
+    "责任人",
+];
+
+/// The list ends at a full stop, at the bracket that closes the note it
+/// sits in, or where another kind of label starts.
 fn cut_list(s: &str) -> &str {
+    let s = OTHER_LABELS
+        .iter()
+        .filter_map(|l| s.find(l))
+        .min()
+        .map_or(s, |i| &s[..i]);
     let mut depth = 0usize;
     for (i, c) in s.char_indices() {
         if opens(c) {
@@ -126,7 +149,8 @@ fn cut_list(s: &str) -> &str {
 }
 
 /// Contents of bracketed notes that assign roles without a label, e.g.
-/// （市发改委牵头，市财政局、市商务局配合）.
+/// （市发改委牵头，市财政局、市商务局配合）. Only the first sentence of a
+/// note counts; the caller checks that what is left reads as units.
 pub fn role_notes(line: &str) -> Vec<&str> {
     let mut notes = Vec::new();
     let mut depth = 0usize;
@@ -141,7 +165,11 @@ pub fn role_notes(line: &str) -> Vec<&str> {
             depth -= 1;
             if depth == 0 {
                 let inner = &line[start..i];
-                if inner.contains("牵头") && inner.chars().count() > 2 {
+                let inner = inner.split('。').next().unwrap_or(inner);
+                let assigns = ["牵头", "牽頭", "负责", "負責"]
+                    .iter()
+                    .any(|w| inner.contains(w));
+                if assigns && inner.chars().count() > 2 && !contains_label(inner) {
                     notes.push(inner);
                 }
             }
@@ -165,7 +193,11 @@ mod tests {
     fn label_lines_with_and_without_colon() {
         assert_eq!(
             hits("责任单位:市文广新局、体育局"),
-            [(LabelKind::Responsible, "市文广新局、体育局".to_string(), true)]
+            [(
+                LabelKind::Responsible,
+                "市文广新局、体育局".to_string(),
+                true
+            )]
         );
         assert_eq!(
             hits("牵头单位：市发改委"),
@@ -201,6 +233,14 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_in_the_same_note_ends_the_list() {
+        assert_eq!(
+            hits("（责任单位：市发改委；完成时限：2018年底）"),
+            [(LabelKind::Responsible, "市发改委".to_string(), true)]
+        );
+    }
+
+    #[test]
     fn words_in_a_sentence_are_no_label() {
         assert!(hits("明确责任单位和完成时限").is_empty());
         assert!(hits("责任单位要切实履行职责").is_empty());
@@ -213,5 +253,9 @@ mod tests {
             ["市发改委牵头，市财政局配合"]
         );
         assert!(role_notes("（具体指标分解见附件1）").is_empty());
+        assert_eq!(
+            role_notes("〔市生态环境局牵头，各县、区人民政府(管委会)负责落实。以下不再列出。〕"),
+            ["市生态环境局牵头，各县、区人民政府(管委会)负责落实"]
+        );
     }
 }

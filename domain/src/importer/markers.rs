@@ -211,10 +211,25 @@ mod tests {
     #[test]
     fn recognises_each_marker_kind() {
         let cases = [
-            ("一、增强社区基本功能", MarkerKind::SectionCn, "一", "增强社区基本功能"),
+            (
+                "一、增强社区基本功能",
+                MarkerKind::SectionCn,
+                "一",
+                "增强社区基本功能",
+            ),
             ("十二、保障", MarkerKind::SectionCn, "十二", "保障"),
-            ("(一)承接政务便民服务。", MarkerKind::ParenCn, "(一)", "承接政务便民服务"),
-            ("（二十二）建立机制", MarkerKind::ParenCn, "(二十二)", "建立机制"),
+            (
+                "(一)承接政务便民服务。",
+                MarkerKind::ParenCn,
+                "(一)",
+                "承接政务便民服务",
+            ),
+            (
+                "（二十二）建立机制",
+                MarkerKind::ParenCn,
+                "(二十二)",
+                "建立机制",
+            ),
             ("1.加强领导", MarkerKind::Arabic, "1", "加强领导"),
             ("12、落实", MarkerKind::Arabic, "12", "落实"),
             ("3．推进", MarkerKind::Arabic, "3", "推进"),
@@ -223,7 +238,12 @@ mod tests {
             ("①完善", MarkerKind::Circled, "①", "完善"),
             ("第一章 总体要求", MarkerKind::Chapter, "第一章", "总体要求"),
             ("第三节 发展目标", MarkerKind::Node, "第三节", "发展目标"),
-            ("第二部分 主要任务", MarkerKind::Part, "第二部分", "主要任务"),
+            (
+                "第二部分 主要任务",
+                MarkerKind::Part,
+                "第二部分",
+                "主要任务",
+            ),
             ("第十条 本办法", MarkerKind::Article, "第十条", "本办法"),
             ("——坚持党建引领", MarkerKind::Bullet, "——", "坚持党建引领"),
         ];

@@ -8,6 +8,7 @@
 //! linear-time regex). Unit names come out written in full but unmatched;
 //! matching them against the unit directory is the caller's job.
 
+mod addressees;
 mod cells;
 mod deadline;
 mod draft;
@@ -31,6 +32,8 @@ mod warnings;
 mod robustness_tests;
 #[cfg(test)]
 mod sample_tests;
+#[cfg(test)]
+mod shapes_tests;
 
 use std::collections::HashSet;
 
@@ -43,7 +46,6 @@ pub use model::{
 
 use deadline::DeadlineContext;
 use draft::{BuildContext, TaskDraft};
-use model::Section as SectionModel;
 use warnings::Warnings;
 
 /// Reads a notice. Never fails: what cannot be read is left out and named in
@@ -57,28 +59,14 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     }
 
     let indicator_tables = indicator_table::find(&lines, &mut warnings);
-    let task_tables = task_table::find(&lines, &header.signature_lines, &mut warnings);
-    let skip: HashSet<usize> = indicator_tables
-        .consumed
-        .iter()
-        .chain(&task_tables.consumed)
-        .copied()
-        .collect();
-    let outline = outline::read(&lines, &skip, &header.signature_lines);
-
-    // A notice may carry both a numbered body and a table of tasks; the
-    // one that lists more tasks is the breakdown.
-    let (sections, drafts, expect_units): (Vec<SectionModel>, Vec<TaskDraft>, bool) =
-        if task_tables.tasks.len() > outline.tasks.len() {
-            (task_tables.sections, task_tables.tasks, true)
-        } else {
-            if outline.paragraphs_as_tasks {
-                warnings.push_general("no numbered items found; each paragraph was read as a task");
-            }
-            (outline.sections, outline.tasks, outline.has_unit_labels)
-        };
-
-    let plan = header.header;
+    let body = read_body(
+        &lines,
+        &header.signature_lines,
+        &indicator_tables.consumed,
+        &mut warnings,
+    );
+    let addressees = addressees::find(&lines);
+    let mut plan = header.header;
     let ctx = BuildContext {
         deadlines: DeadlineContext {
             work_year: header.title_year.or(plan.year),
@@ -87,12 +75,35 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         default_due: header
             .title_year
             .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
-        expect_units,
+        // Tasks without units fall to the addressees or the issuer, warned
+        // about in `assign_unnamed`.
+        expect_units: body.expect_units && addressees.is_none() && plan.issuer.is_none(),
     };
-    let tasks: Vec<Task> = drafts
+
+    let loose_text = body.loose.join("\n");
+    let mut dated_texts: Vec<&str> = body.loose.iter().map(String::as_str).collect();
+    dated_texts.extend(plan.title.as_deref());
+    plan.milestones = draft::plan_milestones(&dated_texts, &ctx.deadlines);
+    let mut plan_indicators = indicator_tables.indicators;
+    plan_indicators.extend(indicators::find_indicators(&loose_text));
+
+    let mut tasks: Vec<Task> = body
+        .drafts
         .into_iter()
         .map(|d| draft::build(d, &ctx, &mut warnings))
         .collect();
+    // 各牵头单位每月25日前报送进展 in the preamble applies to every task.
+    if let Some(cron) = schedule::report_cron(&loose_text) {
+        for task in tasks.iter_mut().filter(|t| t.report_cron.is_none()) {
+            task.report_cron = Some(cron.clone());
+        }
+    }
+    assign_unnamed(
+        &mut tasks,
+        addressees.as_ref(),
+        plan.issuer.as_deref(),
+        &mut warnings,
+    );
 
     if lines.iter().any(|l| !l.text.is_empty()) {
         if plan.title.is_none() {
@@ -108,9 +119,103 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
 
     ParsedNotice {
         plan,
-        sections,
+        sections: body.sections,
         tasks,
-        indicators: indicator_tables.indicators,
+        indicators: plan_indicators,
         warnings: warnings.into_vec(),
+    }
+}
+
+/// Where the tasks are, before they are read.
+struct Body {
+    sections: Vec<Section>,
+    drafts: Vec<TaskDraft>,
+    /// The notice names units somewhere, so a task without any is news.
+    expect_units: bool,
+    /// Text outside the tasks, which may speak for the whole notice.
+    loose: Vec<String>,
+}
+
+/// The tasks come from the numbered outline or from a task table; a notice
+/// may carry both, and the one that lists more tasks is the breakdown.
+fn read_body(
+    lines: &[text::Line],
+    signature: &HashSet<usize>,
+    indicator_lines: &HashSet<usize>,
+    warnings: &mut Warnings,
+) -> Body {
+    let task_tables = task_table::find(lines, signature, warnings);
+    let skip: HashSet<usize> = indicator_lines
+        .iter()
+        .chain(&task_tables.consumed)
+        .copied()
+        .collect();
+    let outline = outline::read(lines, &skip, signature);
+    let loose_lines = outline.loose.into_iter().map(|(_, t)| t);
+    if task_tables.tasks.len() > outline.tasks.len() {
+        // The numbered body around the table is text outside the tasks.
+        let mut loose: Vec<String> = loose_lines.collect();
+        for task in outline.tasks {
+            loose.push(task.head);
+            loose.extend(task.body.into_iter().map(|(_, t)| t));
+        }
+        return Body {
+            sections: task_tables.sections,
+            drafts: task_tables.tasks,
+            expect_units: true,
+            loose,
+        };
+    }
+    for line in &outline.dangling_labels {
+        warnings.push(*line, "unit label without units");
+    }
+    let loose = if outline.paragraphs_as_tasks {
+        warnings.push_general("no numbered items found; each paragraph was read as a task");
+        Vec::new()
+    } else {
+        loose_lines.collect()
+    };
+    Body {
+        sections: outline.sections,
+        drafts: outline.tasks,
+        expect_units: outline.has_unit_labels,
+        loose,
+    }
+}
+
+/// A task that names no unit falls to the notice's addressees, who are told
+/// to carry it out, or else to the issuing office itself; either way with a
+/// warning, since the office should confirm it.
+fn assign_unnamed(
+    tasks: &mut [Task],
+    addressees: Option<&addressees::Addressees>,
+    issuer: Option<&str>,
+    warnings: &mut Warnings,
+) {
+    for task in tasks.iter_mut().filter(|t| t.units.is_empty()) {
+        if let Some(addressees) = addressees {
+            task.units = draft::assign_roles(vec![(
+                labels::LabelKind::Responsible,
+                addressees.units.clone(),
+            )]);
+            warnings.push(
+                addressees.line,
+                format!(
+                    "task {} names no unit; the notice's addressees were assigned",
+                    task.number
+                ),
+            );
+        } else if let Some(issuer) = issuer {
+            task.units = vec![TaskUnit {
+                name: issuer.to_string(),
+                role: UnitRole::Lead,
+                unit_id: None,
+                group: false,
+            }];
+            warnings.push_general(format!(
+                "task {} names no unit; the issuing office was assigned",
+                task.number
+            ));
+        }
     }
 }

@@ -27,6 +27,10 @@ pub struct PlanHeader {
     pub issuer: Option<String>,
     pub issued_on: Option<NaiveDate>,
     pub year: Option<i32>,
+    /// Dates the notice sets outside any task, e.g. a section's
+    /// 到2018年底，基本建立… goal. An addition to the `API.md` shape.
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
 }
 
 /// A heading that groups tasks (一、 / 第一章).

@@ -18,9 +18,12 @@ use super::markers::{self, KIND_COUNT, Marker, MarkerKind};
 use super::model::Section;
 use super::noise::is_noise;
 use super::text::{Line, cjk_count, find_top_level, take_chars, trim_punct};
-use super::units::parse_unit_list;
+use super::units::{parse_unit_list, reads_as_units};
 
 const MAX_SECTION_TITLE: usize = 100;
+const MAX_CONTAINER_UNITS: usize = 20;
+/// Bytes of a unit list continued over several lines.
+const MAX_CONTINUED_LIST: usize = 4000;
 /// A paragraph read as a task when the notice has no numbering at all.
 const MIN_PARAGRAPH_CJK: usize = 20;
 
@@ -57,6 +60,12 @@ pub struct Outline {
     pub has_unit_labels: bool,
     /// Tasks are paragraphs because nothing was numbered.
     pub paragraphs_as_tasks: bool,
+    /// Body text outside any task (preamble, section introductions): it
+    /// may state targets or a reporting rule for the whole notice. With
+    /// `paragraphs_as_tasks` it is the text of those paragraphs.
+    pub loose: Vec<(usize, String)>,
+    /// Lines of unit labels with no list after them.
+    pub dangling_labels: Vec<usize>,
 }
 
 pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -> Outline {
@@ -65,40 +74,46 @@ pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -
         .iter()
         .any(|c| matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty());
     let levels = choose_levels(&classified);
-    let (sections, tasks) = match levels {
+    let assembled = match levels {
         Some((section_kind, task_kind)) => {
-            let (sections, tasks) = assemble(&classified, section_kind, task_kind);
-            if tasks.is_empty()
-                && let Some(sk) = section_kind
-            {
+            let first = assemble(&classified, section_kind, task_kind);
+            match section_kind {
                 // Only section headings: they are the tasks.
-                let coarser = coarsest_present(&classified, |k| k < sk);
-                assemble(&classified, coarser, sk)
-            } else {
-                (sections, tasks)
+                Some(sk) if first.tasks.is_empty() => {
+                    let coarser = coarsest_present(&classified, |k| k < sk);
+                    assemble(&classified, coarser, sk)
+                }
+                _ => first,
             }
         }
-        None => (Vec::new(), Vec::new()),
+        None => Assembly::default(),
     };
-    if tasks.is_empty() {
+    if assembled.tasks.is_empty() {
         let tasks = paragraphs(&classified);
-        let paragraphs_as_tasks = !tasks.is_empty();
         return Outline {
-            sections,
+            sections: assembled.sections,
+            paragraphs_as_tasks: !tasks.is_empty(),
             tasks,
             has_unit_labels,
-            paragraphs_as_tasks,
+            loose: text_before_signature(&classified),
+            dangling_labels: assembled.dangling,
         };
     }
     Outline {
-        sections,
-        tasks,
+        sections: assembled.sections,
+        tasks: assembled.tasks,
         has_unit_labels,
         paragraphs_as_tasks: false,
+        loose: assembled.loose,
+        dangling_labels: assembled.dangling,
     }
 }
 
-fn classify<'a>(lines: &'a [Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -> Vec<Classified<'a>> {
+fn classify<'a>(
+    lines: &'a [Line],
+    skip: &HashSet<usize>,
+    signature: &HashSet<usize>,
+) -> Vec<Classified<'a>> {
     let mut out = Vec::with_capacity(lines.len());
     let mut in_attachment_list = false;
     for line in lines {
@@ -147,7 +162,15 @@ fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
     }
     labels::role_notes(text)
         .into_iter()
-        .filter(|note| !parse_unit_list(note).entries.is_empty())
+        .filter(|note| {
+            // A 牵头 note is about units; a 负责 one only if it names nothing else.
+            let lead_note = note.contains("牵头") || note.contains("牽頭");
+            if lead_note {
+                !parse_unit_list(note).entries.is_empty()
+            } else {
+                reads_as_units(note)
+            }
+        })
         .map(|note| UnitSource::RoleNote(note.to_string()))
         .collect()
 }
@@ -163,7 +186,8 @@ fn starts_attachment_list(text: &str) -> bool {
 }
 
 fn is_attachment_entry(text: &str) -> bool {
-    let heading = markers::detect(text).is_some_and(|m| m.kind.is_heading() || m.kind == MarkerKind::ParenCn);
+    let heading =
+        markers::detect(text).is_some_and(|m| m.kind.is_heading() || m.kind == MarkerKind::ParenCn);
     !heading && text.chars().count() <= 60 && !text.contains('。')
 }
 
@@ -177,11 +201,16 @@ fn counts(classified: &[Classified]) -> [usize; KIND_COUNT] {
     counts
 }
 
-fn coarsest_present(classified: &[Classified], accept: impl Fn(MarkerKind) -> bool) -> Option<MarkerKind> {
+fn coarsest_present(
+    classified: &[Classified],
+    accept: impl Fn(MarkerKind) -> bool,
+) -> Option<MarkerKind> {
     let counts = counts(classified);
-    MarkerKind::ALL
-        .into_iter()
-        .find(|k| accept(*k) && counts[k.index()] > 0 && !matches!(k, MarkerKind::Bullet | MarkerKind::Circled))
+    MarkerKind::ALL.into_iter().find(|k| {
+        accept(*k)
+            && counts[k.index()] > 0
+            && !matches!(k, MarkerKind::Bullet | MarkerKind::Circled)
+    })
 }
 
 /// (section kind, task kind) for the document.
@@ -204,9 +233,16 @@ fn choose_levels(classified: &[Classified]) -> Option<(Option<MarkerKind>, Marke
         .into_iter()
         .filter(|k| votes[k.index()] > 0)
         .max_by_key(|k| votes[k.index()]);
+    // Labels right under headings name the units of the whole section when
+    // the section has numbered items of its own: those items are the tasks.
+    let finer_items = |k: MarkerKind| {
+        MarkerKind::ALL
+            .into_iter()
+            .any(|f| f > k && f != MarkerKind::Bullet && counts[f.index()] >= 2)
+    };
     let task_kind = match voted {
-        Some(k) => k,
-        None => {
+        Some(k) if !(k.is_heading() && finer_items(k)) => k,
+        _ => {
             let section = MarkerKind::ALL
                 .into_iter()
                 .find(|k| k.is_heading() && counts[k.index()] > 0);
@@ -253,7 +289,6 @@ fn kinds_per_section(
             MarkerKind::ALL
                 .into_iter()
                 .filter(|k| section_kind.is_none_or(|s| *k > s))
-                .filter(|k| *k > task_kind)
                 .find(|k| counts[k.index()] > 0)
                 .unwrap_or(task_kind)
         })
@@ -269,12 +304,18 @@ struct Assembly {
     section_units: Vec<(usize, UnitSource)>,
     group_units: Vec<(usize, UnitSource)>,
     /// A label whose list is on the next line.
-    awaiting_units: Option<LabelKind>,
+    awaiting_units: Option<(LabelKind, usize)>,
+    /// Lines of labels whose list never came.
+    dangling: Vec<usize>,
     /// The last label's kind, while further lines continue its list.
     continuing_units: Option<LabelKind>,
     awaiting_due: bool,
-    /// False after the signature block until the next numbered line.
+    /// False before the first heading and after the signature block,
+    /// until the next numbered line.
     in_body: bool,
+    /// The signature block has passed and no numbered line since.
+    ended: bool,
+    loose: Vec<(usize, String)>,
 }
 
 impl Assembly {
@@ -287,7 +328,9 @@ impl Assembly {
             };
             self.tasks.push(task);
         }
-        self.awaiting_units = None;
+        if let Some((_, line)) = self.awaiting_units.take() {
+            self.dangling.push(line);
+        }
         self.continuing_units = None;
         self.awaiting_due = false;
     }
@@ -299,7 +342,9 @@ impl Assembly {
             Some(task) => &mut task.units,
             None => &mut self.group_units,
         };
-        if let Some((_, UnitSource::Label(hit))) = list.last_mut() {
+        if let Some((_, UnitSource::Label(hit))) = list.last_mut()
+            && hit.units_text.len() < MAX_CONTINUED_LIST
+        {
             hit.units_text.push('、');
             hit.units_text.push_str(trim_punct(text));
         }
@@ -309,7 +354,7 @@ impl Assembly {
         match &mut self.current {
             Some(task) => task.units.push((line, source)),
             None if !self.in_body => {}
-            None => self.group_units.push((line, source)),
+            None => push_container_units(&mut self.group_units, line, source),
         }
     }
 }
@@ -318,17 +363,26 @@ fn assemble(
     classified: &[Classified],
     section_kind: Option<MarkerKind>,
     task_kind: MarkerKind,
-) -> (Vec<Section>, Vec<TaskDraft>) {
+) -> Assembly {
     let per_section = kinds_per_section(classified, section_kind, task_kind);
     let mut section_index = 0;
     let mut effective = per_section.first().copied().unwrap_or(task_kind);
     let mut a = Assembly::default();
     for c in classified {
+        if matches!(c.kind, Kind::Marker(_)) {
+            a.ended = false;
+        }
+        if !matches!(c.kind, Kind::Text | Kind::Skip)
+            && let Some((_, line)) = a.awaiting_units.take()
+        {
+            a.dangling.push(line);
+        }
         match &c.kind {
             Kind::Skip => {}
             Kind::End => {
                 a.close();
                 a.in_body = false;
+                a.ended = true;
             }
             Kind::Marker(m) if Some(m.kind) == section_kind => {
                 a.close();
@@ -343,7 +397,7 @@ fn assemble(
                 a.group_units.clear();
                 a.in_body = true;
                 for source in &c.inline {
-                    a.section_units.push((c.no, source.clone()));
+                    push_container_units(&mut a.section_units, c.no, source.clone());
                 }
             }
             Kind::Marker(m) if m.kind == effective => {
@@ -362,7 +416,10 @@ fn assemble(
                 // A level between sections and tasks groups tasks.
                 a.close();
                 a.in_body = true;
-                a.group_units = c.inline.iter().map(|s| (c.no, s.clone())).collect();
+                a.group_units.clear();
+                for source in &c.inline {
+                    push_container_units(&mut a.group_units, c.no, source.clone());
+                }
             }
             Kind::Marker(_) => {
                 a.continuing_units = None;
@@ -372,7 +429,7 @@ fn assemble(
                 a.continuing_units = None;
                 for hit in hits {
                     if hit.units_text.is_empty() && hit.at_line_start {
-                        a.awaiting_units = Some(hit.kind);
+                        a.awaiting_units = Some((hit.kind, c.no));
                     } else {
                         a.continuing_units = Some(hit.kind);
                         a.add_units(c.no, UnitSource::Label(hit.clone()));
@@ -393,11 +450,19 @@ fn assemble(
         }
     }
     a.close();
-    (a.sections, a.tasks)
+    a
+}
+
+/// Units named for a whole section are copied into each of its tasks, so
+/// their number is bounded to keep that copying linear.
+fn push_container_units(list: &mut Vec<(usize, UnitSource)>, line: usize, source: UnitSource) {
+    if list.len() < MAX_CONTAINER_UNITS {
+        list.push((line, source));
+    }
 }
 
 fn text_line(a: &mut Assembly, c: &Classified) {
-    if let Some(kind) = a.awaiting_units.take() {
+    if let Some((kind, _)) = a.awaiting_units.take() {
         a.continuing_units = Some(kind);
         a.add_units(c.no, label_source(kind, c.text));
         return;
@@ -423,9 +488,14 @@ fn body_line(a: &mut Assembly, c: &Classified) {
         for source in &c.inline {
             task.units.push((c.no, source.clone()));
         }
-    } else if a.in_body {
-        for source in &c.inline {
-            a.group_units.push((c.no, source.clone()));
+    } else {
+        if a.in_body {
+            for source in &c.inline {
+                push_container_units(&mut a.group_units, c.no, source.clone());
+            }
+        }
+        if !a.ended {
+            a.loose.push((c.no, c.text.to_string()));
         }
     }
 }
@@ -440,23 +510,21 @@ fn label_source(kind: LabelKind, text: &str) -> UnitSource {
 
 /// A line below a label that only continues its list of units.
 fn is_unit_list_line(text: &str) -> bool {
-    if text.chars().count() > 60 || text.contains('。') {
-        return false;
-    }
-    let parsed = parse_unit_list(text);
-    parsed.rejected.is_empty()
-        && !parsed.entries.is_empty()
-        && parsed.entries.iter().all(|e| {
-            e.group
-                || ["局", "委", "办", "部", "厅", "院", "中心", "政府", "管委会", "公司", "室"]
-                    .iter()
-                    .any(|s| e.name.ends_with(s))
-        })
+    text.chars().count() <= 60 && reads_as_units(text)
 }
 
 fn heading_title(rest: &str) -> String {
     let cut = find_top_level(rest, |c| matches!(c, '。' | '；' | ';')).unwrap_or(rest.len());
     take_chars(trim_punct(&rest[..cut]), MAX_SECTION_TITLE)
+}
+
+fn text_before_signature(classified: &[Classified]) -> Vec<(usize, String)> {
+    classified
+        .iter()
+        .take_while(|c| !matches!(c.kind, Kind::End))
+        .filter(|c| matches!(c.kind, Kind::Text))
+        .map(|c| (c.no, c.text.to_string()))
+        .collect()
 }
 
 /// Without any numbering, each substantial paragraph is a task.
@@ -518,7 +586,8 @@ mod tests {
 
     #[test]
     fn a_section_without_task_items_uses_its_bullets() {
-        let o = outline("一、原则\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。");
+        let o =
+            outline("一、原则\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。");
         assert_eq!(
             numbers(&o),
             [
@@ -532,11 +601,26 @@ mod tests {
 
     #[test]
     fn units_on_the_next_line_and_inherited_from_the_section() {
-        let o = outline("一、任务\n牵头单位：\n市发改委\n(一)甲。\n(二)乙。\n责任单位:\n市民政局、\n财政局");
+        let o = outline(
+            "一、任务\n牵头单位：\n市发改委\n(一)甲。\n(二)乙。\n责任单位:\n市民政局、\n财政局",
+        );
         assert_eq!(o.tasks.len(), 2);
         assert_eq!(o.tasks[0].units.len(), 0);
         assert_eq!(o.tasks[0].inherited_units.len(), 1);
         assert_eq!(o.tasks[1].units.len(), 1);
+    }
+
+    #[test]
+    fn a_label_under_a_heading_covers_the_items_below() {
+        let o = outline(
+            "一、推进产业升级\n牵头单位：市发改委\n(一)甲。\n(二)乙。\n二、保障\n牵头单位：市财政局\n(三)丙。",
+        );
+        assert_eq!(o.tasks.len(), 3);
+        assert!(
+            o.tasks
+                .iter()
+                .all(|t| t.units.is_empty() && t.inherited_units.len() == 1)
+        );
     }
 
     #[test]

@@ -2,11 +2,19 @@
 //! words around them (不少于, 以上, 控制在…以内).
 
 use super::model::Comparator;
+use super::text::starts_with_at as starts_with;
 
 /// Measures that make a number a target; longer spellings first. Time
 /// words (年, 月, 岁, 分钟) are missing on purpose: 60岁以上 and 2013年 are
 /// not targets.
 const UNITS: &[&str] = &[
+    "微克/立方米",
+    "微克每立方米",
+    "毫克/立方米",
+    "万立方米",
+    "立方米",
+    "个工作日",
+    "工作日",
     "个百分点",
     "百分点",
     "万平方米",
@@ -50,7 +58,15 @@ const UNITS: &[&str] = &[
     "场",
     "倍",
     "亩",
+    "蒸吨",
     "吨",
+    "千克",
+    "公斤",
+    "千瓦时",
+    "兆瓦",
+    "小时",
+    "分钟",
+    "天",
     "米",
     "平",
     "万",
@@ -75,23 +91,14 @@ pub struct Quantity {
     pub after: usize,
 }
 
-pub fn starts_with(chars: &[char], i: usize, word: &str) -> bool {
-    let mut j = i;
-    for w in word.chars() {
-        if chars.get(j) != Some(&w) {
-            return false;
-        }
-        j += 1;
-    }
-    true
-}
-
 /// Every number in `chars` with the unit and qualifier that follow it.
 pub fn scan(chars: &[char]) -> Vec<Quantity> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() || (i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.')) {
+        if !chars[i].is_ascii_digit()
+            || (i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
             i += 1;
             continue;
         }
@@ -191,7 +198,9 @@ mod tests {
 
     #[test]
     fn numbers_with_units_and_qualifiers() {
-        let chars: Vec<char> = "达95%和85%以上，不少于400平方米，1.5倍，2013年".chars().collect();
+        let chars: Vec<char> = "达95%和85%以上，不少于400平方米，1.5倍，2013年"
+            .chars()
+            .collect();
         let got: Vec<(String, String, Option<Comparator>)> = scan(&chars)
             .into_iter()
             .map(|q| (q.value, q.unit, q.qualifier))
@@ -219,7 +228,10 @@ mod tests {
             parse_cell("5%以内"),
             Some(("5".into(), "%".into(), Some(Comparator::AtMost)))
         );
-        assert_eq!(parse_cell("〔20〕"), Some(("20".into(), String::new(), None)));
+        assert_eq!(
+            parse_cell("〔20〕"),
+            Some(("20".into(), String::new(), None))
+        );
         assert_eq!(parse_cell("城镇化率"), None);
         assert_eq!(parse_cell("60岁"), None);
     }

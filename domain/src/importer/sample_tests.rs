@@ -17,7 +17,10 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 }
 
 fn units(task: &Task) -> Vec<(&str, UnitRole)> {
-    task.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+    task.units
+        .iter()
+        .map(|u| (u.name.as_str(), u.role))
+        .collect()
 }
 
 #[test]
@@ -28,7 +31,10 @@ fn nantong_header() {
     assert_eq!(plan.year, Some(2013));
     assert_eq!(plan.issuer.as_deref(), Some("南通市人民政府办公室"));
     let title = plan.title.unwrap_or_default();
-    assert!(title.contains("统筹城乡社区建设主要工作责任分解"), "{title}");
+    assert!(
+        title.contains("统筹城乡社区建设主要工作责任分解"),
+        "{title}"
+    );
     assert!(!title.contains('《'), "{title}");
 }
 
@@ -37,7 +43,10 @@ fn nantong_outline() {
     let notice = nantong();
     assert_eq!(notice.sections.len(), 6);
     assert_eq!(notice.sections[0].number, "一");
-    assert_eq!(notice.sections[0].title, "增强社区基本功能,完善综合服务体系");
+    assert_eq!(
+        notice.sections[0].title,
+        "增强社区基本功能,完善综合服务体系"
+    );
     assert_eq!(notice.tasks.len(), 22);
     assert_eq!(notice.tasks[0].number, "(一)");
     assert_eq!(notice.tasks[0].title, "承接政务便民服务");
@@ -66,7 +75,10 @@ fn nantong_units() {
     );
     assert_eq!(
         units(&t[4]),
-        [("市委组织部", UnitRole::Lead), ("市人社局", UnitRole::Assist)]
+        [
+            ("市委组织部", UnitRole::Lead),
+            ("市人社局", UnitRole::Assist)
+        ]
     );
     assert_eq!(t[0].units.len(), 1);
     assert!(t[0].units[0].group);
@@ -107,13 +119,20 @@ fn nantong_indicators() {
     let first = &notice.tasks[0].indicators;
     assert!(first.len() >= 2);
     let targets: Vec<&str> = first.iter().map(|i| i.target.as_str()).collect();
-    assert!(targets.contains(&"95") && targets.contains(&"85"), "{targets:?}");
+    assert!(
+        targets.contains(&"95") && targets.contains(&"85"),
+        "{targets:?}"
+    );
     assert!(first.iter().all(|i| i.unit == "%"));
     assert_eq!(first[0].name, "城市社区“开放式”办公率");
     let serialised = serde_json::to_value(&first[0]).unwrap_or_default();
     assert_eq!(serialised["comparator"], ">=");
     let fifteen = &notice.tasks[14].indicators;
-    assert!(fifteen.iter().any(|i| i.target == "400" && i.unit == "平方米"));
+    assert!(
+        fifteen
+            .iter()
+            .any(|i| i.target == "400" && i.unit == "平方米")
+    );
 }
 
 #[test]
@@ -139,7 +158,10 @@ fn longsha_indicator_table() {
     let area = inds
         .iter()
         .find(|i| i.name == "每百户居民拥有社区综合服务设施面积");
-    assert_eq!(area.map(|i| (i.target.as_str(), i.kind)), Some(("30", Some(IndicatorKind::Binding))));
+    assert_eq!(
+        area.map(|i| (i.target.as_str(), i.kind)),
+        Some(("30", Some(IndicatorKind::Binding)))
+    );
     assert_eq!(inds.len(), 8);
 }
 
@@ -152,6 +174,16 @@ fn longsha_outline() {
     assert_eq!(numbers, ["第二章", "第三章"]);
     assert!(notice.tasks.len() >= 4, "{:?}", notice.tasks);
     // The table rows and the site's disclaimer are in no task.
-    assert!(notice.tasks.iter().all(|t| !t.requirements.contains("约束性")));
-    assert!(notice.tasks.iter().all(|t| !t.requirements.contains("本站")));
+    assert!(
+        notice
+            .tasks
+            .iter()
+            .all(|t| !t.requirements.contains("约束性"))
+    );
+    assert!(
+        notice
+            .tasks
+            .iter()
+            .all(|t| !t.requirements.contains("本站"))
+    );
 }

@@ -21,7 +21,10 @@ fn starts_with(chars: &[char], i: usize, word: &str) -> Option<usize> {
 }
 
 fn cron_at(chars: &[char], i: usize) -> Option<String> {
-    if let Some(j) = ["每月", "按月"].iter().find_map(|w| starts_with(chars, i, w)) {
+    if let Some(j) = ["每月", "按月"]
+        .iter()
+        .find_map(|w| starts_with(chars, i, w))
+    {
         let day = day_after(chars, j).unwrap_or(DEFAULT_DAY);
         return Some(format!("0 9 {day} * *"));
     }
@@ -62,7 +65,10 @@ fn day_after(chars: &[char], i: usize) -> Option<u32> {
         return Some(MONTH_END_DAY);
     }
     let mut j = i;
-    while j < chars.len() && j - i < 3 && (chars[j].is_ascii_digit() || super::numerals::is_cn_numeral_char(chars[j])) {
+    while j < chars.len()
+        && j - i < 3
+        && (chars[j].is_ascii_digit() || super::numerals::is_cn_numeral_char(chars[j]))
+    {
         j += 1;
     }
     if !matches!(chars.get(j), Some('日' | '号')) {

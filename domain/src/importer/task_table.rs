@@ -12,7 +12,7 @@ use super::labels::{LabelHit, LabelKind};
 use super::markers::{self, MarkerKind};
 use super::model::Section;
 use super::text::{Line, cjk_count, trim_punct};
-use super::units::parse_unit_list;
+use super::units::reads_as_units;
 use super::warnings::Warnings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,23 +29,29 @@ fn classify(cell: &str) -> Option<Col> {
     let cell = cell.trim();
     Some(match cell {
         "序号" | "编号" => Col::Number,
-        "重点工作" | "工作任务" | "主要任务" | "重点任务" | "任务" | "工作内容" | "工作事项" | "事项"
-        | "任务名称" | "项目名称" | "目标任务" | "具体任务" | "任务内容" | "改革事项" | "重点事项"
-        | "工作项目" | "项目" | "主要内容" | "内容" | "主要工作" => Col::Task,
-        "工作要求" | "具体措施" | "工作措施" | "主要措施" | "目标要求" | "具体内容" | "工作目标"
-        | "推进措施" | "任务要求" | "工作举措" | "具体工作" | "主要目标" | "目标" | "工作标准"
-        | "具体要求" | "措施" | "任务分解" | "工作重点" => Col::Detail,
-        "牵头单位" | "牵头部门" | "牵头责任单位" | "主办单位" => Col::Units(LabelKind::Lead),
+        "重点工作" | "工作任务" | "主要任务" | "重点任务" | "任务" | "工作内容" | "工作事项"
+        | "事项" | "任务名称" | "项目名称" | "目标任务" | "具体任务" | "任务内容" | "改革事项"
+        | "重点事项" | "工作项目" | "项目" | "主要内容" | "内容" | "主要工作" => {
+            Col::Task
+        }
+        "工作要求" | "具体措施" | "工作措施" | "主要措施" | "目标要求" | "具体内容"
+        | "工作目标" | "推进措施" | "任务要求" | "工作举措" | "具体工作" | "主要目标" | "目标"
+        | "工作标准" | "具体要求" | "措施" | "任务分解" | "工作重点" => {
+            Col::Detail
+        }
+        "牵头单位" | "牵头部门" | "牵头责任单位" | "主办单位" => {
+            Col::Units(LabelKind::Lead)
+        }
         "责任单位" | "责任部门" | "责任主体" | "承办单位" | "主体责任单位" => {
             Col::Units(LabelKind::Responsible)
         }
         "配合单位" | "配合部门" | "协办单位" | "参与单位" | "协同单位" | "协同责任单位" => {
             Col::Units(LabelKind::Assist)
         }
-        "完成时限" | "完成时间" | "时间节点" | "时限要求" | "完成期限" | "办结时限" | "时间安排"
-        | "时限" | "进度安排" | "时间进度" => Col::Due,
-        "类别" | "分类" | "领域" | "板块" | "备注" | "责任领导" | "分管领导" | "牵头领导" | "责任人"
-        | "联系人" | "考核方式" => Col::Other,
+        "完成时限" | "完成时间" | "时间节点" | "时限要求" | "完成期限" | "办结时限"
+        | "时间安排" | "时限" | "进度安排" | "时间进度" => Col::Due,
+        "类别" | "分类" | "领域" | "板块" | "备注" | "责任领导" | "分管领导" | "牵头领导"
+        | "责任人" | "联系人" | "考核方式" => Col::Other,
         _ => return None,
     })
 }
@@ -63,32 +69,39 @@ pub struct TaskTables {
 }
 
 pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
-    let mut out = TaskTables::default();
-    let mut section: Option<String> = None;
+    let mut reader = Reader {
+        lines,
+        signature,
+        section: None,
+        out: TaskTables::default(),
+        warnings,
+    };
     let mut i = 0;
     while i < lines.len() {
         let words = tokens(&lines[i].text);
         let cols: Option<Vec<Col>> = words.iter().map(|w| classify(w)).collect();
         if let Some(cols) = cols.filter(|c| c.len() >= 2 && is_header(c)) {
-            out.consumed.insert(lines[i].no);
+            reader.out.consumed.insert(lines[i].no);
             let spaced = strong_cells(&lines[i].text).len() < 2;
-            i = horizontal(lines, i + 1, &cols, spaced, signature, &mut section, &mut out, warnings);
+            i = reader.horizontal(i + 1, &cols, spaced);
             continue;
         }
         if let Some((cols, next)) = vertical_header(lines, i) {
             for line in &lines[i..next] {
-                out.consumed.insert(line.no);
+                reader.out.consumed.insert(line.no);
             }
-            i = vertical(lines, next, &cols, signature, &mut section, &mut out, warnings);
+            i = reader.vertical(next, &cols);
             continue;
         }
         i += 1;
     }
-    out
+    reader.out
 }
 
 /// One header word per line: 序号 / 重点工作 / 责任单位 / 完成时限.
 fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
+    // Starting only on a header word keeps the scan linear over blank runs.
+    classify(&lines[i].text)?;
     let mut cols = Vec::new();
     let mut j = i;
     while j < lines.len() && cols.len() < 12 {
@@ -110,134 +123,180 @@ fn ends_table(text: &str, no: usize, signature: &HashSet<usize>) -> bool {
     signature.contains(&no)
         || text.starts_with("附件")
         || markers::detect(text).is_some_and(|m| {
-            matches!(m.kind, MarkerKind::Part | MarkerKind::Chapter | MarkerKind::ParenCn)
+            matches!(
+                m.kind,
+                MarkerKind::Part | MarkerKind::Chapter | MarkerKind::ParenCn
+            )
         })
 }
 
-/// 一、产业发展 inside a table names the group of rows below it.
-fn section_row(text: &str, section: &mut Option<String>, out: &mut TaskTables) -> bool {
-    match markers::detect(text) {
-        Some(m) if m.kind == MarkerKind::SectionCn => {
-            out.sections.push(Section {
-                number: m.number.clone(),
-                title: trim_punct(m.rest).to_string(),
-            });
-            *section = Some(m.number);
-            true
-        }
-        _ => false,
-    }
+struct Reader<'a, 'w> {
+    lines: &'a [Line],
+    signature: &'a HashSet<usize>,
+    section: Option<String>,
+    out: TaskTables,
+    warnings: &'w mut Warnings,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn horizontal(
-    lines: &[Line],
-    start: usize,
-    cols: &[Col],
-    spaced: bool,
-    signature: &HashSet<usize>,
-    section: &mut Option<String>,
-    out: &mut TaskTables,
-    warnings: &mut Warnings,
-) -> usize {
-    let mut i = start;
-    let mut loose_lines = 0;
-    while i < lines.len() {
-        let line = &lines[i];
-        let text = line.text.as_str();
-        if text.is_empty() {
-            i += 1;
-            continue;
-        }
-        if ends_table(text, line.no, signature) {
-            break;
-        }
-        let mut cells = strong_cells(text);
-        if cells.len() < 2 && spaced {
-            let words = tokens(text);
-            if words.len() >= 3 && words.first().is_some_and(|w| is_number(w)) {
-                cells = words;
+impl<'a> Reader<'a, '_> {
+    /// 一、产业发展 inside a table names the group of rows below it.
+    fn section_row(&mut self, text: &str) -> bool {
+        match markers::detect(text) {
+            Some(m) if m.kind == MarkerKind::SectionCn => {
+                self.out.sections.push(Section {
+                    number: m.number.clone(),
+                    title: trim_punct(m.rest).to_string(),
+                });
+                self.section = Some(m.number);
+                true
             }
+            _ => false,
         }
-        if cells.len() >= 2 {
-            loose_lines = 0;
-            let cells = cells.into_iter().map(|c| (line.no, c)).collect();
-            push_row(cells, cols, section, out, warnings);
-        } else if section_row(text, section, out) {
-            loose_lines = 0;
-        } else {
-            // A wrapped cell continues the previous row; a few such lines
-            // in a row mean the table is over.
-            loose_lines += 1;
-            if loose_lines > 3 {
+    }
+
+    /// Rows of one line each; returns the index after the table.
+    fn horizontal(&mut self, start: usize, cols: &[Col], spaced: bool) -> usize {
+        let lines = self.lines;
+        let mut i = start;
+        let mut loose_lines = 0;
+        while i < lines.len() {
+            let line = &lines[i];
+            let text = line.text.as_str();
+            if text.is_empty() {
+                i += 1;
+                continue;
+            }
+            if ends_table(text, line.no, self.signature) {
                 break;
             }
-            match out.tasks.last_mut() {
-                Some(task) => task.body.push((line.no, text.to_string())),
-                None => break,
+            let mut cells = strong_cells(text);
+            if cells.len() < 2 && spaced {
+                let words = tokens(text);
+                if words.len() >= 3 && words.first().is_some_and(|w| is_number(w)) {
+                    cells = words;
+                }
+            }
+            if cells.len() >= 2 {
+                loose_lines = 0;
+                let cells = cells.into_iter().map(|c| (line.no, c)).collect();
+                self.push_row(cells, cols);
+            } else if self.section_row(text) {
+                loose_lines = 0;
+            } else {
+                // A wrapped cell continues the previous row; a few such lines
+                // in a row mean the table is over.
+                loose_lines += 1;
+                if loose_lines > 3 {
+                    break;
+                }
+                match self.out.tasks.last_mut() {
+                    Some(task) => task.body.push((line.no, text.to_string())),
+                    None => break,
+                }
+            }
+            self.out.consumed.insert(line.no);
+            i += 1;
+        }
+        i
+    }
+
+    /// One cell per line; rows start at a bare 序号 or, without that
+    /// column, every header-width lines. Returns the index after the table.
+    fn vertical(&mut self, start: usize, cols: &[Col]) -> usize {
+        let lines: &'a [Line] = self.lines;
+        let numbered = cols.first() == Some(&Col::Number);
+        let mut row: Vec<(usize, &'a str)> = Vec::new();
+        let mut rows_read = 0;
+        let mut i = start;
+        while i < lines.len() {
+            let line = &lines[i];
+            let text = line.text.as_str();
+            if text.is_empty() {
+                i += 1;
+                continue;
+            }
+            if ends_table(text, line.no, self.signature) {
+                break;
+            }
+            if self.section_row(text) {
+                self.flush(&mut row, cols, &mut rows_read);
+                self.out.consumed.insert(line.no);
+                i += 1;
+                continue;
+            }
+            let boundary = if numbered {
+                is_number(text)
+            } else {
+                row.len() == cols.len()
+            };
+            if boundary {
+                self.flush(&mut row, cols, &mut rows_read);
+            }
+            if numbered && row.is_empty() && !is_number(text) && rows_read == 0 {
+                break;
+            }
+            if row.len() > 2 * cols.len() {
+                // Prose after the table: keep the row's own cells, stop here.
+                row.truncate(cols.len());
+                break;
+            }
+            row.push((line.no, text));
+            self.out.consumed.insert(line.no);
+            i += 1;
+        }
+        self.flush(&mut row, cols, &mut rows_read);
+        i
+    }
+
+    fn flush(&mut self, row: &mut Vec<(usize, &str)>, cols: &[Col], rows_read: &mut usize) {
+        if !row.is_empty() {
+            self.push_row(std::mem::take(row), cols);
+            *rows_read += 1;
+        }
+    }
+
+    fn push_row(&mut self, cells: Vec<(usize, &str)>, cols: &[Col]) {
+        let line = cells.first().map_or(0, |(no, _)| *no);
+        let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
+        let mapped = map_cells(&texts, cols);
+        let mut draft = TaskDraft {
+            section: self.section.clone(),
+            line,
+            ..TaskDraft::default()
+        };
+        let mut number = None;
+        for ((col, cell), (cell_line, _)) in mapped.into_iter().zip(&cells) {
+            let line = *cell_line;
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match col {
+                Col::Number => number = Some(cell.to_string()),
+                Col::Task if draft.head.is_empty() => draft.head = cell.to_string(),
+                Col::Task | Col::Detail => draft.body.push((line, cell.to_string())),
+                Col::Units(kind) => draft.units.push((
+                    line,
+                    UnitSource::Label(LabelHit {
+                        kind,
+                        units_text: cell.to_string(),
+                        at_line_start: true,
+                    }),
+                )),
+                Col::Due => draft.due_cells.push((line, cell.to_string())),
+                Col::Other => {}
             }
         }
-        out.consumed.insert(line.no);
-        i += 1;
+        if draft.head.is_empty() {
+            if draft.body.is_empty() {
+                self.warnings.push(line, "table row without a task");
+                return;
+            }
+            draft.head = draft.body.remove(0).1;
+        }
+        draft.number = number.unwrap_or_else(|| (self.out.tasks.len() + 1).to_string());
+        self.out.tasks.push(draft);
     }
-    i
-}
-
-fn vertical(
-    lines: &[Line],
-    start: usize,
-    cols: &[Col],
-    signature: &HashSet<usize>,
-    section: &mut Option<String>,
-    out: &mut TaskTables,
-    warnings: &mut Warnings,
-) -> usize {
-    let numbered = cols.first() == Some(&Col::Number);
-    let mut row: Vec<(usize, &str)> = Vec::new();
-    let mut i = start;
-    let flush = |row: &mut Vec<(usize, &str)>, out: &mut TaskTables, section: &Option<String>, warnings: &mut Warnings| {
-        if !row.is_empty() {
-            push_row(std::mem::take(row), cols, section, out, warnings);
-        }
-    };
-    while i < lines.len() {
-        let line = &lines[i];
-        let text = line.text.as_str();
-        if text.is_empty() {
-            i += 1;
-            continue;
-        }
-        if ends_table(text, line.no, signature) {
-            break;
-        }
-        if section_row(text, section, out) {
-            flush(&mut row, out, section, warnings);
-            out.consumed.insert(line.no);
-            i += 1;
-            continue;
-        }
-        let boundary = if numbered {
-            is_number(text)
-        } else {
-            row.len() == cols.len()
-        };
-        if boundary {
-            flush(&mut row, out, section, warnings);
-        }
-        if numbered && row.is_empty() && !is_number(text) && out.tasks.is_empty() {
-            break;
-        }
-        if row.len() > 2 * cols.len() {
-            // Prose after the table: keep the row's own cells, stop here.
-            row.truncate(cols.len());
-            break;
-        }
-        row.push((line.no, text));
-        out.consumed.insert(line.no);
-        i += 1;
-    }
-    flush(&mut row, out, section, warnings);
-    i
 }
 
 fn is_number(text: &str) -> bool {
@@ -246,26 +305,24 @@ fn is_number(text: &str) -> bool {
 }
 
 fn looks_like_units(cell: &str) -> bool {
-    if cell.chars().count() > 80 || cell.contains('。') {
-        return false;
-    }
-    let parsed = parse_unit_list(cell);
-    parsed.rejected.is_empty()
-        && !parsed.entries.is_empty()
-        && parsed.entries.iter().all(|e| {
-            e.group
-                || ["局", "委", "办", "部", "厅", "院", "中心", "政府", "管委会", "公司", "室", "会", "处", "所"]
-                    .iter()
-                    .any(|s| e.name.ends_with(s))
-        })
+    reads_as_units(cell)
 }
 
 fn looks_like_due(cell: &str) -> bool {
     cell.chars().count() <= 40
         && (!deadline::scan(cell, &DeadlineContext::default()).is_empty()
-            || ["长期", "持续", "常态化", "每月", "每季度", "每年", "年底", "年内"]
-                .iter()
-                .any(|w| cell.contains(w)))
+            || [
+                "长期",
+                "持续",
+                "常态化",
+                "每月",
+                "每季度",
+                "每年",
+                "年底",
+                "年内",
+            ]
+            .iter()
+            .any(|w| cell.contains(w)))
 }
 
 /// Cells paired with their column: by position when that reads sensibly
@@ -279,7 +336,11 @@ fn map_cells<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
             cols.iter().copied().zip(cells.iter().copied()).collect()
         } else {
             let skip = cols.len() - cells.len();
-            cols[skip..].iter().copied().zip(cells.iter().copied()).collect()
+            cols[skip..]
+                .iter()
+                .copied()
+                .zip(cells.iter().copied())
+                .collect()
         }
     } else {
         Vec::new()
@@ -311,7 +372,12 @@ fn by_content<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
     for (i, cell) in cells.iter().enumerate() {
         let col = if i == 0 && is_number(cell) {
             Col::Number
-        } else if !due_seen && i > 0 && looks_like_due(cell) && !looks_like_units(cell) && cjk_count(cell) < 20 {
+        } else if !due_seen
+            && i > 0
+            && looks_like_due(cell)
+            && !looks_like_units(cell)
+            && cjk_count(cell) < 20
+        {
             due_seen = true;
             Col::Due
         } else if i > 0 && looks_like_units(cell) {
@@ -327,62 +393,17 @@ fn by_content<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
     mapped
 }
 
-fn push_row(
-    cells: Vec<(usize, &str)>,
-    cols: &[Col],
-    section: &Option<String>,
-    out: &mut TaskTables,
-    warnings: &mut Warnings,
-) {
-    let line = cells.first().map_or(0, |(no, _)| *no);
-    let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
-    let mapped = map_cells(&texts, cols);
-    let mut draft = TaskDraft {
-        section: section.clone(),
-        line,
-        ..TaskDraft::default()
-    };
-    let mut number = None;
-    for ((col, cell), (cell_line, _)) in mapped.into_iter().zip(&cells) {
-        let line = *cell_line;
-        let cell = cell.trim();
-        if cell.is_empty() {
-            continue;
-        }
-        match col {
-            Col::Number => number = Some(cell.to_string()),
-            Col::Task if draft.head.is_empty() => draft.head = cell.to_string(),
-            Col::Task | Col::Detail => draft.body.push((line, cell.to_string())),
-            Col::Units(kind) => draft.units.push((
-                line,
-                UnitSource::Label(LabelHit {
-                    kind,
-                    units_text: cell.to_string(),
-                    at_line_start: true,
-                }),
-            )),
-            Col::Due => draft.due_cells.push((line, cell.to_string())),
-            Col::Other => {}
-        }
-    }
-    if draft.head.is_empty() {
-        if draft.body.is_empty() {
-            warnings.push(line, "table row without a task");
-            return;
-        }
-        draft.head = draft.body.remove(0).1;
-    }
-    draft.number = number.unwrap_or_else(|| (out.tasks.len() + 1).to_string());
-    out.tasks.push(draft);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::importer::text::split_lines;
 
     fn tables(text: &str) -> TaskTables {
-        find(&split_lines(text), &HashSet::new(), &mut Warnings::default())
+        find(
+            &split_lines(text),
+            &HashSet::new(),
+            &mut Warnings::default(),
+        )
     }
 
     fn units(d: &TaskDraft) -> Vec<(LabelKind, String)> {
@@ -443,6 +464,10 @@ mod tests {
 
     #[test]
     fn prose_is_no_table() {
-        assert!(tables("责任单位：市民政局\n（一）加强领导。").tasks.is_empty());
+        assert!(
+            tables("责任单位：市民政局\n（一）加强领导。")
+                .tasks
+                .is_empty()
+        );
     }
 }

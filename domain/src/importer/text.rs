@@ -48,6 +48,14 @@ pub fn cjk_count(s: &str) -> usize {
     s.chars().filter(|c| is_cjk(*c)).count()
 }
 
+/// Whether `word` occurs in `chars` at offset `i`.
+pub fn starts_with_at(chars: &[char], i: usize, word: &str) -> bool {
+    chars.get(i..).is_some_and(|rest| {
+        let mut rest = rest.iter();
+        word.chars().all(|w| rest.next() == Some(&w))
+    })
+}
+
 /// The first `max` characters of `s`.
 pub fn take_chars(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
@@ -89,7 +97,7 @@ pub fn closes(c: char) -> bool {
 
 /// Splits at any of `seps` outside brackets, so 各县（市、区）stays whole.
 /// Empty pieces are dropped and the rest trimmed.
-pub fn split_top_level<'a>(s: &'a str, is_sep: impl Fn(char) -> bool) -> Vec<&'a str> {
+pub fn split_top_level(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0usize;

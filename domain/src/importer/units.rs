@@ -31,7 +31,7 @@ const MAX_NAME: usize = 30;
 /// from 市人力资源和社会保障局 (one).
 const OFFICE_ENDS: &[&str] = &[
     "局", "委", "办", "部", "厅", "院", "会", "中心", "政府", "公司", "室", "处", "所", "站", "队",
-    "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡",
+    "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡", "部门", "单位", "机构",
 ];
 
 /// Ends of a short abbreviated name that takes the carried prefix.
@@ -41,21 +41,77 @@ const CARRY_ENDS: &[&str] = &[
 
 /// Party organs: with a plain place prefix they still belong to the committee.
 const PARTY_ONLY: &[&str] = &[
-    "组织部", "宣传部", "统战部", "政法委", "文明办", "编办", "网信办", "政研室", "研究室",
-    "党校", "老干部局", "党史办", "610办", "督查室", "农工办", "外宣办",
+    "组织部",
+    "宣传部",
+    "统战部",
+    "政法委",
+    "文明办",
+    "编办",
+    "网信办",
+    "政研室",
+    "研究室",
+    "党校",
+    "老干部局",
+    "党史办",
+    "610办",
+    "督查室",
+    "农工办",
+    "外宣办",
 ];
 
 /// Government offices named with 委 or 办, which the party committee lacks.
 const GOVERNMENT_WEI_BAN: &[&str] = &[
-    "发改委", "经信委", "教委", "卫计委", "卫健委", "农委", "建委", "住建委", "科委", "民宗委",
-    "国资委", "商委", "交委", "计生委", "体改委", "经委", "计委", "规委", "城管委", "法制办",
-    "金融办", "应急办", "人防办", "扶贫办", "口岸办", "综治办", "侨办", "外办", "政府办",
-    "信访办", "物价办", "重点办", "旅游办", "考核办",
+    "发改委",
+    "经信委",
+    "教委",
+    "卫计委",
+    "卫健委",
+    "农委",
+    "建委",
+    "住建委",
+    "科委",
+    "民宗委",
+    "国资委",
+    "商委",
+    "交委",
+    "计生委",
+    "体改委",
+    "经委",
+    "计委",
+    "规委",
+    "城管委",
+    "法制办",
+    "金融办",
+    "应急办",
+    "人防办",
+    "扶贫办",
+    "口岸办",
+    "综治办",
+    "侨办",
+    "外办",
+    "政府办",
+    "信访办",
+    "物价办",
+    "重点办",
+    "旅游办",
+    "考核办",
 ];
 
 /// Ends that only government bodies have.
 const GOVERNMENT_ENDS: &[&str] = &[
-    "局", "厅", "院", "中心", "公司", "所", "站", "队", "行", "馆", "署", "政府", "管委会",
+    "局",
+    "厅",
+    "院",
+    "中心",
+    "公司",
+    "所",
+    "站",
+    "队",
+    "行",
+    "馆",
+    "署",
+    "政府",
+    "管委会",
 ];
 
 const GROUP_ENDS: &[&str] = &["政府", "管委会", "部门", "单位", "办事处", "街道", "乡镇"];
@@ -71,6 +127,15 @@ pub fn parse_unit_list(text: &str) -> ParsedUnits {
     let mut pending: Vec<UnitEntry> = Vec::new();
     let mut prefix: Option<Prefix> = None;
     for piece in merge_groups(pieces) {
+        if let Some(last) = pending.last_mut().or(parsed.entries.last_mut())
+            && last.group
+            && piece.chars().count() == 1
+        {
+            // 市各委、办、局: the one-character pieces belong to the group.
+            last.name.push('、');
+            last.name.push_str(&piece);
+            continue;
+        }
         let (body, verb_role, own_role) = strip_role(&piece);
         for name in split_conjunctions(body) {
             let name = trim_punct(strip_filler(name));
@@ -123,8 +188,25 @@ fn strip_filler(s: &str) -> &str {
     s
 }
 
-/// Returns the name without a role word, the role a trailing verb gives the
-/// pending units, and the role a bracketed note gives this unit only.
+/// Role words, first match wins where a piece has several (牵头负责).
+const ROLE_WORDS: &[(&str, Option<UnitRole>)] = &[
+    ("牵头", Some(UnitRole::Lead)),
+    ("牽頭", Some(UnitRole::Lead)),
+    ("配合", Some(UnitRole::Assist)),
+    ("参与", Some(UnitRole::Assist)),
+    ("參與", Some(UnitRole::Assist)),
+    ("参加", Some(UnitRole::Assist)),
+    ("协助", Some(UnitRole::Assist)),
+    ("协同", Some(UnitRole::Assist)),
+    ("负责", None),
+    ("負責", None),
+    ("落实", None),
+];
+
+/// Returns the name without a role phrase, the role a trailing verb gives
+/// the pending units, and the role a bracketed note gives this unit only.
+/// The verb phrase runs to the end of the piece: 市发改委牵头负责,
+/// 市生态环境局牵头督导, 各县区负责落实.
 fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
     for (note, role) in [
         ("（牵头）", UnitRole::Lead),
@@ -136,22 +218,19 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
             return (body.trim_end(), None, Some(role));
         }
     }
-    for (verb, role) in [
-        ("牵头负责", Some(UnitRole::Lead)),
-        ("牵头", Some(UnitRole::Lead)),
-        ("配合", Some(UnitRole::Assist)),
-        ("参与", Some(UnitRole::Assist)),
-        ("参加", Some(UnitRole::Assist)),
-        ("协助", Some(UnitRole::Assist)),
-        ("协同", Some(UnitRole::Assist)),
-        ("负责", None),
-        ("落实", None),
-    ] {
-        if let Some(body) = piece.strip_suffix(verb) {
-            return (body.trim_end(), role, None);
-        }
+    let first_word = ROLE_WORDS
+        .iter()
+        .filter_map(|(word, role)| {
+            piece
+                .find(word)
+                .filter(|&i| piece[..i].chars().count() >= 2)
+                .map(|i| (i, *role))
+        })
+        .min_by_key(|(i, _)| *i);
+    match first_word {
+        Some((i, role)) => (piece[..i].trim_end(), role, None),
+        None => (piece, None, None),
     }
-    (piece, None, None)
 }
 
 /// 各县(市)、区人民政府(管委会) is one collective, not 各县(市) and a 区政府:
@@ -165,14 +244,15 @@ fn merge_groups(pieces: Vec<&str>) -> Vec<String> {
             && let Some(last) = out.last_mut()
             && GROUP_ENDS
                 .iter()
-                .any(|e| strip_trailing_group(piece).ends_with(e))
+                .any(|e| strip_trailing_group(strip_role(piece).0).ends_with(e))
         {
             last.push('、');
             last.push_str(piece);
             open_group = false;
             continue;
         }
-        open_group = piece.starts_with('各') && !ends_with_any(strip_trailing_group(piece), OFFICE_ENDS);
+        open_group =
+            piece.starts_with('各') && !ends_with_any(strip_trailing_group(piece), OFFICE_ENDS);
         out.push(piece.to_string());
     }
     out
@@ -216,11 +296,37 @@ fn plausible(name: &str) -> bool {
         && !super::labels::contains_label(name)
 }
 
+/// Whether `text` is nothing but a list of offices (every name ends like
+/// one), as a table cell or a continuation line of a label is.
+pub fn reads_as_units(text: &str) -> bool {
+    if text.chars().count() > 120 || text.contains('。') {
+        return false;
+    }
+    let parsed = parse_unit_list(text);
+    parsed.rejected.is_empty()
+        && !parsed.entries.is_empty()
+        && parsed.entries.iter().all(|e| {
+            ends_with_any(strip_trailing_group(&e.name), OFFICE_ENDS) || e.name.ends_with("县区")
+        })
+}
+
 pub fn is_group(name: &str) -> bool {
     name.starts_with('各')
-        || ["市各", "县各", "区各", "全市各", "全省各", "有关", "相关", "其他"]
-            .iter()
-            .any(|p| name.starts_with(p))
+        || name.contains("各有关")
+        || name.contains("各相关")
+        || name.contains("政府各")
+        || [
+            "市各",
+            "县各",
+            "区各",
+            "全市各",
+            "全省各",
+            "有关",
+            "相关",
+            "其他",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
         || ["有关部门", "有关单位", "相关部门", "相关单位", "成员单位"]
             .iter()
             .any(|e| name.ends_with(e))
@@ -265,15 +371,18 @@ fn is_government(name: &str) -> bool {
 /// `Some(prefix)` for a name written in full (`Some(None)` when it is full
 /// but gives nothing to carry, like 团市委); `None` for an abbreviation.
 fn full_name_prefix(name: &str) -> Option<Option<Prefix>> {
-    if ["各", "团", "中共", "国家", "中国", "全市", "全省", "有关", "相关"]
-        .iter()
-        .any(|p| name.starts_with(p))
+    if [
+        "各", "团", "中共", "国家", "中国", "全市", "全省", "有关", "相关",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
     {
         return Some(None);
     }
     let chars: Vec<char> = name.chars().collect();
     // 市场监管局 and 市政园林局 are abbreviations that happen to start with 市.
-    let abbreviation = name.starts_with("市场") || (name.starts_with("市政") && !name.starts_with("市政府"));
+    let abbreviation =
+        name.starts_with("市场") || (name.starts_with("市政") && !name.starts_with("市政府"));
     let place_end = if abbreviation {
         None
     } else {
@@ -296,7 +405,11 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<String> {
-        parse_unit_list(text).entries.into_iter().map(|e| e.name).collect()
+        parse_unit_list(text)
+            .entries
+            .into_iter()
+            .map(|e| e.name)
+            .collect()
     }
 
     #[test]
@@ -305,7 +418,10 @@ mod tests {
             names("市文广新局、体育局、教育局、财政局"),
             ["市文广新局", "市体育局", "市教育局", "市财政局"]
         );
-        assert_eq!(names("南通市发改委、财政局"), ["南通市发改委", "南通市财政局"]);
+        assert_eq!(
+            names("南通市发改委、财政局"),
+            ["南通市发改委", "南通市财政局"]
+        );
     }
 
     #[test]
@@ -353,7 +469,10 @@ mod tests {
     fn conjunctions_split_only_between_offices() {
         assert_eq!(names("市财政局和市审计局"), ["市财政局", "市审计局"]);
         assert_eq!(names("市人力资源和社会保障局"), ["市人力资源和社会保障局"]);
-        assert_eq!(names("市住房和城乡建设局及市规划局"), ["市住房和城乡建设局", "市规划局"]);
+        assert_eq!(
+            names("市住房和城乡建设局及市规划局"),
+            ["市住房和城乡建设局", "市规划局"]
+        );
     }
 
     #[test]
@@ -380,6 +499,39 @@ mod tests {
         let parsed = parse_unit_list("市民政局（牵头）、市财政局");
         assert_eq!(parsed.entries[0].role, Some(UnitRole::Lead));
         assert_eq!(parsed.entries[1].role, None);
+    }
+
+    #[test]
+    fn role_phrases_and_collectives() {
+        let parsed = parse_unit_list(
+            "市生态环境局、市场监管局牵头督导,市发展和改革局、工业和信息化局参与,市级各有关部门及各县市区政府按职责分工负责",
+        );
+        let got: Vec<(&str, Option<UnitRole>, bool)> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.role, e.group))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("市生态环境局", Some(UnitRole::Lead), false),
+                ("市市场监管局", Some(UnitRole::Lead), false),
+                ("市发展和改革局", Some(UnitRole::Assist), false),
+                ("市工业和信息化局", Some(UnitRole::Assist), false),
+                ("市级各有关部门", None, true),
+                ("各县市区政府", None, true),
+            ]
+        );
+        assert_eq!(names("市各委、办、局"), ["市各委、办、局"]);
+        assert_eq!(
+            names("市生态环境局牵头,各县、区人民政府(管委会)负责落实"),
+            ["市生态环境局", "各县、区人民政府(管委会)"]
+        );
+        assert!(reads_as_units(
+            "市民政局、财政局，各县(市)、区人民政府(管委会)"
+        ));
+        assert!(!reads_as_units("各地要明确专人"));
+        assert!(!reads_as_units("加强组织领导。"));
     }
 
     #[test]

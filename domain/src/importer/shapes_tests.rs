@@ -1,0 +1,194 @@
+//! Notices shaped unlike the samples, read end to end: the forms the
+//! importer promises to handle besides the model case.
+
+use chrono::NaiveDate;
+
+use super::{Comparator, ParsedNotice, UnitRole, parse_notice};
+
+fn units(notice: &ParsedNotice, task: usize) -> Vec<(&str, UnitRole)> {
+    notice.tasks[task]
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.role))
+        .collect()
+}
+
+#[test]
+fn role_notes_at_the_end_of_numbered_items() {
+    let notice = parse_notice(
+        "某市人民政府关于推进社区建设的实施意见\n\
+         某政发〔2019〕8号\n\
+         一、主要任务\n\
+         (一)完善服务设施。2019年9月底前完成改造。(市民政局牵头,市财政局、住建局配合)\n\
+         (二)推进信息化。(市大数据局负责)\n\
+         某市人民政府\n\
+         2019年3月5日\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市民政局", UnitRole::Lead),
+            ("市财政局", UnitRole::Assist),
+            ("市住建局", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(notice.tasks[0].due_on, NaiveDate::from_ymd_opt(2019, 9, 30));
+    assert_eq!(units(&notice, 1), [("市大数据局", UnitRole::Lead)]);
+    assert_eq!(notice.plan.issuer.as_deref(), Some("某市人民政府"));
+}
+
+#[test]
+fn labels_on_the_item_line_and_in_traditional_script() {
+    let notice = parse_notice(
+        "一、任务\n\
+         1.推进改革。牵头单位：市发改委；配合单位：市财政局\n\
+         2.加强监管。\n\
+         責任單位：市市场监管局、公安局\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [("市发改委", UnitRole::Lead), ("市财政局", UnitRole::Assist)]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("市市场监管局", UnitRole::Lead),
+            ("市公安局", UnitRole::Assist)
+        ]
+    );
+}
+
+#[test]
+fn a_task_table_wins_and_a_notice_wide_schedule_applies() {
+    let notice = parse_notice(
+        "某市人民政府办公室关于印发2018年重点工作任务分解表的通知\n\
+         各县(市、区)人民政府,市政府各部门:\n\
+         一、提高认识。各牵头单位每月25日前报送进展情况。\n\
+         序号 | 重点工作 | 牵头单位 | 配合单位 | 完成时限\n\
+         1 | 推进重大项目建设 | 市发改委 | 市财政局、住建局 | 2018年底\n\
+         2 | 优化营商环境 | 市行政审批局 | 市场监管局 | 6月底前\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(notice.tasks[1].title, "优化营商环境");
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市发改委", UnitRole::Lead),
+            ("市财政局", UnitRole::Assist),
+            ("市住建局", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(notice.tasks[1].units[1].name, "市场监管局");
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2018, 12, 31)
+    );
+    assert_eq!(notice.tasks[1].due_on, NaiveDate::from_ymd_opt(2018, 6, 30));
+    assert!(
+        notice
+            .tasks
+            .iter()
+            .all(|t| t.report_cron.as_deref() == Some("0 9 25 * *"))
+    );
+}
+
+#[test]
+fn tasks_without_units_fall_to_the_addressees_with_a_warning() {
+    let notice = parse_notice(
+        "杭州市人民政府办公厅关于印发2020年政府工作报告重点工作责任分解的通知\n\
+         各区、县(市)人民政府,市政府各部门、各直属单位:\n\
+         一、提高站位,强化责任,确保各项年度目标任务圆满完成。\n\
+         二、各牵头单位要及时向市政府报告重点工作完成情况。\n\
+         杭州市人民政府办公厅\n\
+         2020年5月20日\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    let first = &notice.tasks[0].units;
+    assert_eq!(first[0].name, "各区、县(市)人民政府");
+    assert!(first[0].group && first[0].role == UnitRole::Lead);
+    assert!(
+        notice
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("line 2:") && w.contains("addressees"))
+    );
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2020, 12, 31)
+    );
+    assert!(notice.tasks[0].due_is_default);
+}
+
+#[test]
+fn targets_outside_tasks_belong_to_the_plan() {
+    let notice = parse_notice(
+        "一、目标要求\n\
+         到2020年,全市空气质量优良天数比例达到94%,城镇登记失业率控制在4%以内。\n\
+         二、工作任务\n\
+         (一)控制煤炭消费。\n\
+         (二)治理扬尘。\n",
+    );
+    let plan: Vec<(&str, &str, Comparator)> = notice
+        .indicators
+        .iter()
+        .map(|i| (i.name.as_str(), i.target.as_str(), i.comparator))
+        .collect();
+    assert_eq!(
+        plan,
+        [
+            ("全市空气质量优良天数比例", "94", Comparator::AtLeast),
+            ("城镇登记失业率", "4", Comparator::AtMost),
+        ]
+    );
+    assert_eq!(notice.tasks.len(), 2);
+}
+
+#[test]
+fn what_cannot_be_read_is_warned_with_its_line() {
+    let notice = parse_notice("一、任务\n(一)甲。\n责任单位：\n(二)乙。\n责任单位：市民政局\n");
+    assert!(
+        notice
+            .warnings
+            .iter()
+            .any(|w| w == "line 3: unit label without units"),
+        "{:?}",
+        notice.warnings
+    );
+    let notice = parse_notice("(一)甲。年内完成。\n责任单位：市民政局");
+    assert!(
+        notice
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("line 1:") && w.contains("年内")),
+        "{:?}",
+        notice.warnings
+    );
+}
+
+#[test]
+fn dates_outside_tasks_are_plan_milestones() {
+    let notice = parse_notice(
+        "某市人民政府关于推进社区服务的实施方案\n\
+         一、工作目标\n\
+         到2018年底,基本建立社区服务体系。2017年底前完成试点。\n\
+         二、主要任务\n\
+         (一)完善设施。\n\
+         (二)培育组织。\n\
+         某市人民政府\n\
+         2017年3月1日\n",
+    );
+    let dates: Vec<String> = notice
+        .plan
+        .milestones
+        .iter()
+        .map(|m| m.date.to_string())
+        .collect();
+    assert_eq!(dates, ["2017-12-31", "2018-12-31"]);
+    assert_eq!(notice.plan.milestones[0].text, "2017年底前完成试点");
+    // No addressees: the issuing office is left with the unassigned tasks.
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(notice.tasks[0].units[0].name, "某市人民政府");
+    assert!(notice.warnings.iter().any(|w| w.contains("issuing office")));
+}

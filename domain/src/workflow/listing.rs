@@ -1,0 +1,320 @@
+//! Finding assignments: filters, sort and pages, scoped to what the caller
+//! may see. Overdue is derived from `due_at` and the injected clock.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, IntoCondition};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+};
+use serde::Serialize;
+
+use super::Status;
+use crate::db::Db;
+use crate::directory::units::{escape_like, like};
+use crate::entities::{assignment, plan, task, unit};
+use crate::page::{Page, PageRequest};
+use crate::policy::{Actor, Scope, assignment_scope};
+use crate::time::{days_overdue, local_date, zone_of};
+use crate::{DomainError, FieldError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    DueOn,
+    Id,
+    UpdatedAt,
+    EscalationLevel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// `due_on`, `-due_on`, `id`, `updated_at`, `escalation_level` (a leading `-` sorts descending).
+    pub fn parse(s: &str) -> Result<Sort, FieldError> {
+        let (descending, name) = s.strip_prefix('-').map_or((false, s), |n| (true, n));
+        let key = match name {
+            "due_on" => SortKey::DueOn,
+            "id" => SortKey::Id,
+            "updated_at" => SortKey::UpdatedAt,
+            "escalation_level" => SortKey::EscalationLevel,
+            _ => {
+                return Err(FieldError::new(
+                    "sort",
+                    "排序字段须为 due_on、id、updated_at、escalation_level 之一，前加 - 为倒序",
+                ));
+            }
+        };
+        Ok(Sort { key, descending })
+    }
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort {
+            key: SortKey::DueOn,
+            descending: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentFilter {
+    pub statuses: Vec<Status>,
+    pub unit_id: Option<i64>,
+    pub plan_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub role: Option<String>,
+    pub overdue: Option<bool>,
+    pub escalation_level: Option<i32>,
+    pub min_escalation_level: Option<i32>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    /// Words in the task title or requirements, or the plan's doc number.
+    pub q: Option<String>,
+    pub sort: Sort,
+}
+
+/// One line of a list: the assignment with the names people need to read it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub plan_id: i64,
+    pub unit_id: i64,
+    pub role: String,
+    pub status: String,
+    pub due_on: NaiveDate,
+    pub due_at: DateTime<Utc>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub last_report_at: Option<DateTime<Utc>>,
+    pub percent: Option<i32>,
+    pub escalation_level: i32,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+    pub task_number: String,
+    pub task_title: String,
+    pub plan_doc_no: String,
+    pub plan_timezone: String,
+    pub unit_name: String,
+}
+
+/// The derived facts of a row at a given moment.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Derived {
+    pub overdue: bool,
+    pub days_overdue: i64,
+}
+
+impl AssignmentRow {
+    pub fn derived(&self, now: DateTime<Utc>) -> Derived {
+        let open = Status::parse(&self.status).is_some_and(Status::is_open);
+        let overdue = open && now >= self.due_at;
+        let today = local_date(now, zone_of(&self.plan_timezone));
+        Derived {
+            overdue,
+            days_overdue: if overdue {
+                days_overdue(self.due_on, today)
+            } else {
+                0
+            },
+        }
+    }
+}
+
+fn base_select() -> sea_orm::Select<assignment::Entity> {
+    assignment::Entity::find()
+        .select_only()
+        .columns([
+            assignment::Column::Id,
+            assignment::Column::TaskId,
+            assignment::Column::PlanId,
+            assignment::Column::UnitId,
+            assignment::Column::Role,
+            assignment::Column::Status,
+            assignment::Column::DueOn,
+            assignment::Column::DueAt,
+            assignment::Column::IssuedAt,
+            assignment::Column::AcknowledgedAt,
+            assignment::Column::CompletedAt,
+            assignment::Column::LastReportAt,
+            assignment::Column::Percent,
+            assignment::Column::EscalationLevel,
+            assignment::Column::Version,
+            assignment::Column::UpdatedAt,
+        ])
+        .column_as(task::Column::Number, "task_number")
+        .column_as(task::Column::Title, "task_title")
+        .column_as(plan::Column::DocNo, "plan_doc_no")
+        .column_as(plan::Column::Timezone, "plan_timezone")
+        .column_as(unit::Column::Name, "unit_name")
+        .join(JoinType::InnerJoin, assignment::Relation::Task.def())
+        .join(JoinType::InnerJoin, assignment::Relation::Plan.def())
+        .join(JoinType::InnerJoin, assignment::Relation::Unit.def())
+}
+
+fn open_statuses() -> Vec<&'static str> {
+    Status::OPEN.iter().map(|s| s.as_str()).collect()
+}
+
+/// The WHERE clause for a filter and a caller; `Err` when the caller may see nothing.
+pub fn condition(
+    actor: &Actor,
+    f: &AssignmentFilter,
+    now: DateTime<Utc>,
+) -> Result<(Condition, bool), DomainError> {
+    let mut c = Condition::all();
+    match assignment_scope(actor) {
+        Scope::All => {}
+        Scope::Unit(u) => {
+            c = c
+                .add(assignment::Column::UnitId.eq(u))
+                .add(assignment::Column::Status.ne(Status::Draft.as_str()));
+        }
+        Scope::Nothing => {
+            return Err(DomainError::Forbidden(
+                "该角色不能查看督办事项 (this role has no access to assignments)".into(),
+            ));
+        }
+    }
+    if !f.statuses.is_empty() {
+        c = c.add(assignment::Column::Status.is_in(f.statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(u) = f.unit_id {
+        c = c.add(assignment::Column::UnitId.eq(u));
+    }
+    if let Some(p) = f.plan_id {
+        c = c.add(assignment::Column::PlanId.eq(p));
+    }
+    if let Some(t) = f.task_id {
+        c = c.add(assignment::Column::TaskId.eq(t));
+    }
+    if let Some(r) = &f.role {
+        c = c.add(assignment::Column::Role.eq(r.as_str()));
+    }
+    match f.overdue {
+        Some(true) => {
+            c = c
+                .add(assignment::Column::Status.is_in(open_statuses()))
+                .add(assignment::Column::DueAt.lte(now));
+        }
+        Some(false) => {
+            c = c.add(
+                Condition::any()
+                    .add(assignment::Column::Status.is_not_in(open_statuses()))
+                    .add(assignment::Column::DueAt.gt(now)),
+            );
+        }
+        None => {}
+    }
+    if let Some(l) = f.escalation_level {
+        c = c.add(assignment::Column::EscalationLevel.eq(l));
+    }
+    if let Some(l) = f.min_escalation_level {
+        c = c.add(assignment::Column::EscalationLevel.gte(l));
+    }
+    if let Some(d) = f.due_from {
+        c = c.add(assignment::Column::DueOn.gte(d));
+    }
+    if let Some(d) = f.due_to {
+        c = c.add(assignment::Column::DueOn.lte(d));
+    }
+    let mut needs_join = false;
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        needs_join = true;
+        let p = format!("%{}%", escape_like(q));
+        c = c.add(
+            Condition::any()
+                .add(Expr::col((task::Entity, task::Column::Title)).like(like(&p)))
+                .add(Expr::col((task::Entity, task::Column::Requirements)).like(like(&p)))
+                .add(Expr::col((plan::Entity, plan::Column::DocNo)).like(like(&p)))
+                .into_condition(),
+        );
+    }
+    Ok((c, needs_join))
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: &AssignmentFilter,
+    page: PageRequest,
+    now: DateTime<Utc>,
+) -> Result<Page<AssignmentRow>, DomainError> {
+    let (cond, needs_join) = condition(actor, f, now)?;
+    let conn = db.conn();
+    let total = if needs_join {
+        assignment::Entity::find()
+            .join(JoinType::InnerJoin, assignment::Relation::Task.def())
+            .join(JoinType::InnerJoin, assignment::Relation::Plan.def())
+            .filter(cond.clone())
+            .count(conn)
+            .await?
+    } else {
+        assignment::Entity::find()
+            .filter(cond.clone())
+            .count(conn)
+            .await?
+    };
+    let order = if f.sort.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let col = match f.sort.key {
+        SortKey::DueOn => assignment::Column::DueOn,
+        SortKey::Id => assignment::Column::Id,
+        SortKey::UpdatedAt => assignment::Column::UpdatedAt,
+        SortKey::EscalationLevel => assignment::Column::EscalationLevel,
+    };
+    let items = base_select()
+        .filter(cond)
+        .order_by(col, order.clone())
+        .order_by(assignment::Column::Id, order)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .into_model::<AssignmentRow>()
+        .all(conn)
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// One row by id, for the detail view (visibility is the caller's to check).
+pub async fn row(db: &Db, id: i64) -> Result<Option<AssignmentRow>, DomainError> {
+    Ok(base_select()
+        .filter(assignment::Column::Id.eq(id))
+        .into_model::<AssignmentRow>()
+        .one(db.conn())
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_keys() {
+        assert_eq!(
+            Sort::parse("-due_on").unwrap(),
+            Sort {
+                key: SortKey::DueOn,
+                descending: true
+            }
+        );
+        assert_eq!(
+            Sort::parse("escalation_level").unwrap().key,
+            SortKey::EscalationLevel
+        );
+        assert!(Sort::parse("title; drop table").is_err());
+    }
+}
