@@ -13,6 +13,7 @@ pub mod directory;
 pub mod entities;
 pub mod error;
 pub mod identity;
+pub mod importer;
 pub mod notify;
 pub mod page;
 pub mod password;

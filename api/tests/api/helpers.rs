@@ -178,7 +178,15 @@ impl TestApp {
     pub async fn spawn_with(store: Store, extra: &[(&str, &str)]) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg) = fresh_database(store, dir.path()).await?;
-        let settings = test_settings(&url, extra);
+        let files = dir.path().join("attachments").display().to_string();
+        let mut vars: Vec<(&str, &str)> = vec![
+            ("DUBAN__STORAGE__ATTACHMENTS_DIR", files.as_str()),
+            ("DUBAN__STORAGE__MAX_ATTACHMENT_BYTES", "262144"),
+            // Tests move the clock by days; tokens should outlive that.
+            ("DUBAN__AUTH__TOKEN_TTL_SECS", "604800"),
+        ];
+        vars.extend_from_slice(extra);
+        let settings = test_settings(&url, &vars);
         let clock = ManualClock::new(t0());
         let app = Application::build(settings.clone(), Arc::new(clock.clone()))
             .await

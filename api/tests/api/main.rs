@@ -10,3 +10,5 @@ mod cli;
 mod directory;
 mod errors;
 mod health;
+mod matrix;
+mod workflow;

@@ -96,7 +96,8 @@ fn parse_at(chars: &[char], i: usize, ctx: &DeadlineContext) -> Option<(Option<N
     let prefix = eat(
         chars,
         i,
-        &["截至", "截止到", "截止", "到", "至", "于", "在"],
+        // Not 于 or 在: 关于2013年… is a title, not a deadline.
+        &["截至", "截止到", "截止", "到", "至"],
     )
     .unwrap_or(0);
     let mut j = i + prefix;
@@ -396,6 +397,7 @@ mod tests {
             "3月启动",
             "今年以来",
             "去年底",
+            "关于2013年统筹城乡社区建设的通知",
         ] {
             assert_eq!(first(text), None, "{text}");
         }

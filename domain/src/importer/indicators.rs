@@ -223,7 +223,8 @@ fn unitless_ok(chars: &[char], q: &Quantity) -> bool {
 type Verb = (usize, usize, Option<Comparator>, bool);
 
 fn last_verb(chars: &[char], from: usize, end: usize) -> Option<Verb> {
-    let fits = |i: usize, w: &str| i + w.chars().count() <= end && starts_with(chars, i, w);
+    // The cheap character test first: this runs at every position.
+    let fits = |i: usize, w: &str| starts_with(chars, i, w) && i + w.chars().count() <= end;
     let mut best: Option<Verb> = None;
     let mut i = from;
     while i < end {

@@ -3,6 +3,7 @@
 //! the design uses for monthly reports.
 
 use super::numerals::parse_number;
+use super::text::starts_with_at;
 
 const DEFAULT_DAY: u32 = 25;
 /// The latest day every month has; 每月底 cannot say "last day" in five fields.
@@ -14,10 +15,9 @@ pub fn report_cron(text: &str) -> Option<String> {
     (0..chars.len()).find_map(|i| cron_at(&chars, i))
 }
 
+/// Offset after `word` when it occurs at `i`.
 fn starts_with(chars: &[char], i: usize, word: &str) -> Option<usize> {
-    let n = word.chars().count();
-    let slice = chars.get(i..i + n)?;
-    slice.iter().copied().eq(word.chars()).then_some(i + n)
+    starts_with_at(chars, i, word).then(|| i + word.chars().count())
 }
 
 fn cron_at(chars: &[char], i: usize) -> Option<String> {

@@ -240,11 +240,12 @@ fn merge_groups(pieces: Vec<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(pieces.len());
     let mut open_group = false;
     for piece in pieces {
+        let core = strip_trailing_group(strip_role(piece).0);
         if open_group
             && let Some(last) = out.last_mut()
-            && GROUP_ENDS
-                .iter()
-                .any(|e| strip_trailing_group(strip_role(piece).0).ends_with(e))
+            && !piece.contains('各')
+            && core.chars().count() <= 10
+            && GROUP_ENDS.iter().any(|e| core.ends_with(e))
         {
             last.push('、');
             last.push_str(piece);
@@ -463,6 +464,11 @@ mod tests {
             names("各县（市、区）人民政府，市各有关部门"),
             ["各县（市、区）人民政府", "市各有关部门"]
         );
+        assert_eq!(
+            names("各县（市、区），市各有关部门"),
+            ["各县（市、区）", "市各有关部门"]
+        );
+        assert_eq!(names("各区、县(市)人民政府"), ["各区、县(市)人民政府"]);
     }
 
     #[test]
