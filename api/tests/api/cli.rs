@@ -132,3 +132,78 @@ async fn user_create_then_sign_in_through_serve() {
         assert_eq!(r.status(), StatusCode::OK, "{u}");
     }
 }
+
+#[test]
+fn serve_prints_the_first_admin_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db?mode=rwc", dir.path().display());
+    let mut child = duban(
+        dir.path(),
+        &[
+            ("DUBAN__DATABASE__URL", &url),
+            ("DUBAN__SERVER__BIND", "127.0.0.1:0"),
+        ],
+    )
+    .args(["serve", "--no-jobs"])
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut password = None;
+    let mut base = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(p) = line.trim().strip_prefix("password: ") {
+            password = Some(p.to_owned());
+        }
+        if let Some(b) = line.strip_prefix("Duban is listening on ") {
+            base = Some(b.trim().to_owned());
+            break;
+        }
+    }
+    let (password, base) = (
+        password.expect("first admin password printed"),
+        base.expect("address printed"),
+    );
+    let login = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            "content-type: application/json",
+        ])
+        .args([
+            "-d",
+            &format!(r#"{{"username":"admin","password":"{password}"}}"#),
+        ])
+        .arg(format!("{base}/api/v1/auth/login"))
+        .output();
+    if let Ok(out) = login {
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "200",
+            "the printed password signs in"
+        );
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            assert!(exit.success(), "exit after SIGTERM: {exit:?}");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
