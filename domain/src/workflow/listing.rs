@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 use serde::Serialize;
 
@@ -166,8 +166,7 @@ fn open_statuses() -> Vec<&'static str> {
 /// `ix_assignments_open_due` is (migrations): a planner can only use a
 /// partial index when it can prove the query implies its WHERE clause, which
 /// SQLite cannot do through bound parameters.
-pub const OPEN_SQL: &str =
-    "\"assignments\".\"status\" IN ('issued', 'acknowledged', 'in_progress', 'pending_review', 'returned')";
+pub const OPEN_SQL: &str = "\"assignments\".\"status\" IN ('issued', 'acknowledged', 'in_progress', 'pending_review', 'returned')";
 
 pub fn is_open() -> sea_orm::sea_query::SimpleExpr {
     Expr::cust(OPEN_SQL)
