@@ -186,7 +186,12 @@ async fn main() -> anyhow::Result<()> {
             task_id: Set(t),
             plan_id: Set(plan),
             unit_id: Set(unit),
-            role: Set(if k.is_multiple_of(u) { "lead" } else { "assist" }.into()),
+            role: Set(if k.is_multiple_of(u) {
+                "lead"
+            } else {
+                "assist"
+            }
+            .into()),
             status: Set(status.into()),
             due_on: Set(due),
             due_at: Set(end_of_day(due, tz)),
