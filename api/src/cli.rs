@@ -31,6 +31,28 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read a published notice and store it as a draft plan (or only show it).
+    Import(ImportArgs),
+    /// Load the Nantong demo: units, one user per role, the sample plan issued and in progress.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The notice as a text file (UTF-8).
+    pub file: std::path::PathBuf,
+    /// Parse and match only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Create the units the directory lacks.
+    #[arg(long)]
+    pub create_units: bool,
+    /// The office user the plan is recorded under (default: the first active office user).
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -38,6 +60,9 @@ pub struct ServeArgs {
     /// Do not run the scheduled jobs in this process.
     #[arg(long)]
     pub no_jobs: bool,
+    /// Load the Nantong demo first when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +102,174 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::Create(args)) => create_user(settings, clock, args).await,
+        Command::Import(args) => import(settings, clock, args).await,
+        Command::Demo => {
+            let db = open_database(&settings).await?;
+            let (logins, again) = crate::demo::load(&db, clock.as_ref()).await?;
+            db.close().await?;
+            println!(
+                "{}",
+                if again {
+                    "The demo was already loaded; its passwords have been reset."
+                } else {
+                    "Demo loaded: 通政办发〔2013〕35号 (dates moved to this year), issued and in progress."
+                }
+            );
+            crate::demo::print_logins(&logins, None);
+            println!("Start the service with: duban serve");
+            Ok(())
+        }
+    }
+}
+
+async fn import(settings: Settings, clock: SharedClock, args: ImportArgs) -> anyhow::Result<()> {
+    use duban_domain::workflow::import;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let text = crate::routes::import::decode(&bytes);
+    let report = if args.dry_run {
+        // Match names against the directory only where one already exists:
+        // a dry run creates no database.
+        let mut notice = duban_domain::importer::parse_notice(&text);
+        let existing_sqlite = settings
+            .database
+            .url
+            .strip_prefix("sqlite://")
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .map(|path| std::path::Path::new(path).exists());
+        let mut groups = Default::default();
+        let mut unknown = Vec::new();
+        if existing_sqlite != Some(false) {
+            let mut db_settings = settings.database.clone();
+            db_settings.url = db_settings.url.replace("mode=rwc", "mode=ro");
+            match duban_domain::db::Db::connect(&db_settings).await {
+                Ok(db) => match duban_domain::directory::units::all(db.conn()).await {
+                    Ok(units) => {
+                        (groups, unknown) =
+                            import::match_units(&mut notice, &import::Directory::new(units));
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "dry run: no unit directory to match against")
+                    }
+                },
+                Err(e) => tracing::warn!(error = %e, "dry run: no unit directory to match against"),
+            }
+        }
+        import::ImportReport {
+            notice,
+            groups,
+            unknown_units: unknown,
+            created_units: Vec::new(),
+            plan_id: None,
+            assignments: 0,
+        }
+    } else {
+        let db = open_database(&settings).await?;
+        let actor = office_actor(&db, args.as_user.as_deref()).await?;
+        let r = import::import_notice(&db, clock.as_ref(), &actor, &text, false, args.create_units)
+            .await
+            .map_err(|e| anyhow::anyhow!(describe(e)))?;
+        db.close().await?;
+        r
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_import(&report);
+    }
+    Ok(())
+}
+
+async fn office_actor(
+    db: &duban_domain::db::Db,
+    username: Option<&str>,
+) -> anyhow::Result<duban_domain::policy::Actor> {
+    use duban_domain::entities::user;
+    use duban_domain::role::{Role, RoleSet};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let candidates = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Id)
+        .all(db.conn())
+        .await?;
+    let found = candidates.into_iter().find(|u| {
+        username.is_none_or(|n| u.username == n)
+            && RoleSet::from_stored(&u.roles).contains(Role::Office)
+    });
+    let u = found.ok_or_else(|| {
+        anyhow::anyhow!(
+            "no active office user{}: create one with `duban user create --role office ...`",
+            username
+                .map(|n| format!(" named '{n}'"))
+                .unwrap_or_default()
+        )
+    })?;
+    duban_domain::identity::load_actor(db, u.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn print_import(r: &duban_domain::workflow::import::ImportReport) {
+    let p = &r.notice.plan;
+    println!("文号 doc no : {}", p.doc_no.as_deref().unwrap_or("-"));
+    println!("标题 title  : {}", p.title.as_deref().unwrap_or("-"));
+    println!("发文 issuer : {}", p.issuer.as_deref().unwrap_or("-"));
+    println!(
+        "日期 date   : {}",
+        p.issued_on
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "{} sections, {} tasks, {} plan indicators",
+        r.notice.sections.len(),
+        r.notice.tasks.len(),
+        r.notice.indicators.len()
+    );
+    for t in &r.notice.tasks {
+        let units: Vec<String> = t
+            .units
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}{}",
+                    u.name,
+                    if u.role == duban_domain::importer::UnitRole::Lead {
+                        "(牵头)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        println!(
+            "  {} {}  | {} | {} {}",
+            t.number,
+            t.title,
+            units.join("、"),
+            t.due_on
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            t.due_text.as_deref().unwrap_or("")
+        );
+    }
+    if !r.unknown_units.is_empty() {
+        println!(
+            "Units not in the directory ({}): {}",
+            r.unknown_units.len(),
+            r.unknown_units.join("、")
+        );
+        println!("  (create them in one step with --create-units)");
+    }
+    for w in &r.notice.warnings {
+        println!("warning: {w}");
+    }
+    match r.plan_id {
+        Some(id) => println!(
+            "Stored as draft plan {id} with {} draft assignments; check it, then issue it.",
+            r.assignments
+        ),
+        None => println!("Dry run: nothing was written."),
     }
 }
 
@@ -87,6 +280,25 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         .rsplit_once(':')
         .map_or("127.0.0.1", |(h, _)| h)
         .replace("0.0.0.0", "127.0.0.1");
+    let demo_logins = if args.demo {
+        let db = open_database(&settings).await?;
+        let empty = duban_domain::directory::units::all(db.conn())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .is_empty();
+        let logins = if empty {
+            Some(crate::demo::load(&db, clock.as_ref()).await?.0)
+        } else {
+            println!(
+                "The database already holds data: the demo is not loaded again (`duban demo` resets its passwords)."
+            );
+            None
+        };
+        db.close().await?;
+        logins
+    } else {
+        None
+    };
     let app = Application::build(settings, clock).await?;
     if let Some((username, password)) = &app.first_admin {
         println!("================================================================");
@@ -99,6 +311,9 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         tracing::info!("no scheduled jobs are configured in this build");
     }
     let base = format!("http://{host}:{}", app.port());
+    if let Some(logins) = &demo_logins {
+        crate::demo::print_logins(logins, Some(&base));
+    }
     println!("Duban is listening on {base}");
     println!("  sign in:  POST {base}/api/v1/auth/login");
     println!("  API docs: {base}/api/v1/docs");

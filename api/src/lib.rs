@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod openapi;

@@ -24,6 +24,7 @@ use crate::routes;
         routes::users::list,
         routes::users::get,
         routes::users::update,
+        routes::import::import_plan,
         routes::plans::create,
         routes::plans::list,
         routes::plans::get,

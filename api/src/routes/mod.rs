@@ -5,6 +5,7 @@ pub mod assignments;
 pub mod attachments;
 pub mod auth;
 pub mod health;
+pub mod import;
 pub mod me;
 pub mod notifications;
 pub mod plans;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::list)
         .service(users::get)
         .service(users::update)
+        .service(import::import_plan)
         .service(plans::create)
         .service(plans::list)
         .service(plans::get)

@@ -3,6 +3,7 @@
 pub mod assignments;
 pub mod attachments;
 pub mod extensions;
+pub mod import;
 pub mod lifecycle;
 pub mod listing;
 pub mod plans;

@@ -437,34 +437,87 @@ pub async fn add_task(
         Some(s) => Some(find_or_create_section(&txn, plan_id, s).await?),
         None => None,
     };
+    let created = insert_task(
+        &txn,
+        actor,
+        now,
+        &plan,
+        TaskRow {
+            section_id,
+            number: new.number.unwrap_or_default(),
+            title,
+            requirements,
+            due_on: new.due_on,
+            due_text: new.due_text,
+            report_cron,
+            units,
+            unit_due_on: new.unit_due_on,
+            indicators: new.indicators,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// A checked task ready to write: its units already resolved, with roles.
+pub(crate) struct TaskRow {
+    pub section_id: Option<i64>,
+    pub number: String,
+    pub title: String,
+    pub requirements: String,
+    pub due_on: NaiveDate,
+    pub due_text: Option<String>,
+    pub report_cron: Option<String>,
+    pub units: Vec<(i64, &'static str)>,
+    pub unit_due_on: std::collections::BTreeMap<i64, NaiveDate>,
+    pub indicators: Vec<NewIndicator>,
+}
+
+/// Writes a task, its indicators and one draft assignment per unit, with
+/// their audit events, inside the caller's transaction.
+pub(crate) async fn insert_task(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    plan: &plan::Model,
+    row: TaskRow,
+) -> Result<CreatedTask, DomainError> {
+    let plan_id = plan.id;
+    let TaskRow {
+        section_id,
+        number,
+        title,
+        requirements,
+        due_on,
+        due_text,
+        report_cron,
+        units,
+        unit_due_on,
+        indicators: new_indicators,
+    } = row;
     let position = task::Entity::find()
         .filter(task::Column::PlanId.eq(plan_id))
-        .count(&txn)
+        .count(txn)
         .await? as i32;
     let task = task::ActiveModel {
         plan_id: Set(plan_id),
         section_id: Set(section_id),
-        number: Set(new
-            .number
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(32)
-            .collect()),
+        number: Set(number.trim().chars().take(32).collect()),
         title: Set(title),
         requirements: Set(requirements),
-        due_on: Set(new.due_on),
-        due_text: Set(new.due_text.map(|t| t.chars().take(100).collect())),
+        due_on: Set(due_on),
+        due_text: Set(due_text.map(|t| t.chars().take(100).collect())),
         report_cron: Set(report_cron),
         position: Set(position + 1),
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let mut indicators = Vec::with_capacity(new.indicators.len());
-    for i in new.indicators {
+    let mut indicators = Vec::with_capacity(new_indicators.len());
+    for i in new_indicators {
         indicators.push(
             indicator::ActiveModel {
                 plan_id: Set(plan_id),
@@ -478,14 +531,14 @@ pub async fn add_task(
                 breakdown: Set(i.breakdown.map(|b| json!(b))),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?,
         );
     }
     let tz = zone_of(&plan.timezone);
     let mut assignments = Vec::with_capacity(units.len());
     for (unit_id, role) in units {
-        let due_on = new.unit_due_on.get(&unit_id).copied().unwrap_or(new.due_on);
+        let due_on = unit_due_on.get(&unit_id).copied().unwrap_or(due_on);
         let a = assignment::ActiveModel {
             task_id: Set(task.id),
             plan_id: Set(plan_id),
@@ -505,10 +558,10 @@ pub async fn add_task(
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         audit::record(
-            &txn,
+            txn,
             Some(actor),
             now,
             Change {
@@ -522,7 +575,6 @@ pub async fn add_task(
         .await?;
         assignments.push(a);
     }
-    txn.commit().await?;
     Ok(CreatedTask {
         task,
         assignments,

@@ -1,0 +1,430 @@
+//! From a published notice to a draft plan: parse (pure, `crate::importer`),
+//! match unit names against the directory, and store everything in one
+//! transaction as drafts for the office to check and issue.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{EntityTrait, Set};
+use serde::Serialize;
+use serde_json::json;
+
+use super::plans::{NewIndicator, TaskRow, add_section, check_report_cron, insert_task};
+use crate::DomainError;
+use crate::audit::{self, Change};
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::directory::NewUnit;
+use crate::directory::units;
+use crate::entities::unit::{self, UnitKind};
+use crate::entities::{indicator, plan};
+use crate::importer::{Comparator, Indicator, IndicatorKind, ParsedNotice, UnitRole, parse_notice};
+use crate::policy::{Actor, ensure_plan_write};
+use crate::time::DEFAULT_TIMEZONE;
+
+/// What an import found and did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// The parsed notice, with `unit_id` filled where a unit matched.
+    #[serde(flatten)]
+    pub notice: ParsedNotice,
+    /// Each group named in the notice and the units it stands for.
+    pub groups: BTreeMap<String, Vec<i64>>,
+    /// Names that match no unit of the directory (create them, or import with create_units).
+    pub unknown_units: Vec<String>,
+    /// Units created by this import.
+    pub created_units: Vec<String>,
+    /// The stored draft plan; None on a dry run.
+    pub plan_id: Option<i64>,
+    pub assignments: usize,
+}
+
+/// Normalises a name for matching: no spaces, ASCII parentheses.
+fn key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        })
+        .collect()
+}
+
+/// Finds the unit a notice means by a name: its name or one of its aliases.
+pub struct Directory {
+    units: Vec<unit::Model>,
+    by_name: BTreeMap<String, i64>,
+}
+
+impl Directory {
+    pub fn new(units: Vec<unit::Model>) -> Self {
+        let mut by_name = BTreeMap::new();
+        for u in &units {
+            by_name.insert(key(&u.name), u.id);
+            for a in u.alias_list() {
+                by_name.entry(key(&a)).or_insert(u.id);
+            }
+        }
+        Self { units, by_name }
+    }
+
+    pub fn find(&self, name: &str) -> Option<i64> {
+        let k = key(name);
+        self.by_name.get(&k).copied().or_else(|| {
+            // 南通市卫生局 in the directory, 市卫生局 in the notice.
+            let bare = k.strip_prefix('市')?;
+            let hits: Vec<&unit::Model> = self
+                .units
+                .iter()
+                .filter(|u| {
+                    u.kind == UnitKind::Department && key(&u.name).ends_with(&format!("市{bare}"))
+                })
+                .collect();
+            (hits.len() == 1).then(|| hits[0].id)
+        })
+    }
+
+    /// The units a collective name stands for: 各县(市)、区人民政府 -> every
+    /// county-level unit; 市各委、办、局 -> every department.
+    pub fn expand_group(&self, name: &str) -> Vec<i64> {
+        let kind = if ["县", "区", "管委会", "乡镇", "街道"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            if name.contains("乡镇") || name.contains("街道") {
+                UnitKind::Street
+            } else {
+                UnitKind::County
+            }
+        } else if ["委", "办", "局", "部门", "单位"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            UnitKind::Department
+        } else {
+            return Vec::new();
+        };
+        self.units
+            .iter()
+            .filter(|u| u.kind == kind)
+            .map(|u| u.id)
+            .collect()
+    }
+}
+
+/// The kind a new unit most likely is, from its name.
+pub fn guess_kind(name: &str) -> UnitKind {
+    let n = name.trim_end_matches("人民政府");
+    if n.ends_with("社区") || n.ends_with('村') || n.contains("居委会") {
+        UnitKind::Community
+    } else if n.ends_with("街道") || n.ends_with('镇') || n.ends_with('乡') {
+        UnitKind::Street
+    } else if !n.starts_with('市')
+        && (n.ends_with('县')
+            || n.ends_with('区')
+            || n.ends_with("管委会")
+            || (n.ends_with('市') && n.chars().count() <= 4))
+    {
+        UnitKind::County
+    } else if n.contains("办公室") && n.contains("政府") {
+        UnitKind::Office
+    } else {
+        UnitKind::Department
+    }
+}
+
+/// Fills unit ids and group expansions; answers the names nothing matched.
+pub fn match_units(
+    notice: &mut ParsedNotice,
+    dir: &Directory,
+) -> (BTreeMap<String, Vec<i64>>, Vec<String>) {
+    let mut groups = BTreeMap::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for t in &mut notice.tasks {
+        for u in &mut t.units {
+            if u.group {
+                let members = dir.expand_group(&u.name);
+                if members.is_empty() && !unknown.contains(&u.name) {
+                    unknown.push(u.name.clone());
+                }
+                groups.insert(u.name.clone(), members);
+            } else {
+                u.unit_id = dir.find(&u.name);
+                if u.unit_id.is_none() && !unknown.contains(&u.name) {
+                    unknown.push(u.name.clone());
+                }
+            }
+        }
+    }
+    (groups, unknown)
+}
+
+fn indicator_input(i: &Indicator) -> NewIndicator {
+    NewIndicator {
+        name: i.name.chars().take(300).collect(),
+        target: i.target.chars().take(100).collect(),
+        measure: (!i.unit.is_empty()).then(|| i.unit.clone()),
+        comparator: Some(
+            match i.comparator {
+                Comparator::AtLeast => ">=",
+                Comparator::AtMost => "<=",
+                Comparator::Equal => "=",
+            }
+            .to_owned(),
+        ),
+        kind: i.kind.map(|k| match k {
+            IndicatorKind::Binding => "binding".to_owned(),
+            IndicatorKind::Expected => "expected".to_owned(),
+        }),
+        breakdown: None,
+    }
+}
+
+/// Parses `text` and, unless `dry_run`, stores a draft plan. With
+/// `create_units`, names the directory lacks are created first (same
+/// transaction). Parsing alone never fails.
+pub async fn import_notice(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    text: &str,
+    dry_run: bool,
+    create_units: bool,
+) -> Result<ImportReport, DomainError> {
+    ensure_plan_write(actor)?;
+    store_notice(db, clock, actor, parse_notice(text), dry_run, create_units).await
+}
+
+/// Stores an already parsed notice (the demo shifts its dates first).
+pub async fn store_notice(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    mut notice: ParsedNotice,
+    dry_run: bool,
+    create_units: bool,
+) -> Result<ImportReport, DomainError> {
+    ensure_plan_write(actor)?;
+    let directory = Directory::new(units::all(db.conn()).await?);
+    let (mut groups, mut unknown) = match_units(&mut notice, &directory);
+    let mut report = ImportReport {
+        notice: ParsedNotice::default(),
+        groups: BTreeMap::new(),
+        unknown_units: Vec::new(),
+        created_units: Vec::new(),
+        plan_id: None,
+        assignments: 0,
+    };
+    if dry_run {
+        report.notice = notice;
+        report.groups = groups;
+        report.unknown_units = unknown;
+        return Ok(report);
+    }
+    if notice.tasks.is_empty() {
+        return Err(DomainError::invalid(
+            "body",
+            "未能从文本中识别出任何任务 (no tasks could be read from this text)",
+        ));
+    }
+    let now = clock.now();
+    let txn = db.begin().await?;
+    if create_units {
+        let to_create: Vec<String> = unknown
+            .iter()
+            .filter(|n| !groups.contains_key(*n))
+            .cloned()
+            .collect();
+        for name in to_create {
+            let new = NewUnit::parse(&name, guess_kind(&name), None, &[], None)?;
+            // Inside this transaction: the directory service opens its own.
+            let m = unit::ActiveModel {
+                name: Set(new.name.clone()),
+                kind: Set(new.kind),
+                parent_id: Set(None),
+                aliases: Set(json!([])),
+                email: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            let m = sea_orm::ActiveModelTrait::insert(m, &txn).await?;
+            audit::record(
+                &txn,
+                Some(actor),
+                now,
+                Change {
+                    entity: "unit",
+                    entity_id: m.id,
+                    action: "create",
+                    before: None,
+                    after: Some(json!({"name": m.name, "kind": m.kind, "via": "import"})),
+                },
+            )
+            .await?;
+            report.created_units.push(m.name.clone());
+        }
+        let dir = Directory::new(unit::Entity::find().all(&txn).await?);
+        (groups, unknown) = match_units(&mut notice, &dir);
+    }
+    let header = &notice.plan;
+    let issued_on = header.issued_on.unwrap_or_else(|| now.date_naive());
+    let year = header.year.unwrap_or(issued_on.year());
+    let mut warnings = notice.warnings.clone();
+    if header.issued_on.is_none() {
+        warnings.push(format!(
+            "未找到成文日期，已按今天 {issued_on} 记录 (no issue date found)"
+        ));
+    }
+    let issuer_unit_id = header.issuer.as_deref().and_then(|i| directory.find(i));
+    let plan = sea_orm::ActiveModelTrait::insert(
+        plan::ActiveModel {
+            doc_no: Set(header
+                .doc_no
+                .clone()
+                .unwrap_or_else(|| "（无文号）".to_owned())
+                .chars()
+                .take(100)
+                .collect()),
+            title: Set(header
+                .title
+                .clone()
+                .unwrap_or_else(|| "（未识别标题）".to_owned())
+                .chars()
+                .take(300)
+                .collect()),
+            issuer_unit_id: Set(issuer_unit_id.or(actor.unit_id)),
+            issued_on: Set(issued_on),
+            year: Set(year),
+            timezone: Set(DEFAULT_TIMEZONE.to_owned()),
+            status: Set("draft".to_owned()),
+            created_by: Set(Some(actor.user_id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        &txn,
+    )
+    .await?;
+    let mut section_ids = BTreeMap::new();
+    for (i, s) in notice.sections.iter().enumerate() {
+        let m = add_section(&txn, plan.id, &s.number, &s.title, i as i32 + 1).await?;
+        section_ids.insert(s.number.clone(), m.id);
+    }
+    for i in &notice.indicators {
+        let n = indicator_input(i);
+        sea_orm::ActiveModelTrait::insert(
+            indicator::ActiveModel {
+                plan_id: Set(plan.id),
+                task_id: Set(None),
+                name: Set(n.name),
+                target_value: Set(i.target.trim_end_matches('%').parse::<f64>().ok()),
+                target: Set(n.target),
+                measure: Set(n.measure),
+                comparator: Set(n.comparator.unwrap_or_else(|| ">=".into())),
+                kind: Set(n.kind),
+                breakdown: Set(None),
+                ..Default::default()
+            },
+            &txn,
+        )
+        .await?;
+    }
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(issued_on);
+    for t in &notice.tasks {
+        let mut units: Vec<(i64, &'static str)> = Vec::new();
+        for u in &t.units {
+            let role = if u.role == UnitRole::Lead {
+                "lead"
+            } else {
+                "assist"
+            };
+            let ids = if u.group {
+                groups.get(&u.name).cloned().unwrap_or_default()
+            } else {
+                u.unit_id.into_iter().collect()
+            };
+            for id in ids {
+                if !units.iter().any(|(x, _)| *x == id) {
+                    units.push((id, role));
+                }
+            }
+        }
+        if units.is_empty() {
+            warnings.push(format!(
+                "任务 {}{} 没有可识别的责任单位，已导入但未交办 (no known units)",
+                t.number, t.title
+            ));
+        }
+        let due_on = t.due_on.unwrap_or(year_end);
+        let report_cron = t
+            .report_cron
+            .as_deref()
+            .and_then(|c| check_report_cron(c).ok());
+        let mut requirements = t.requirements.clone();
+        if !t.milestones.is_empty() {
+            let steps: Vec<String> = t
+                .milestones
+                .iter()
+                .map(|m| format!("{}（{}）", m.date, m.text))
+                .collect();
+            requirements.push_str(&format!("\n阶段节点：{}", steps.join("；")));
+        }
+        let created = insert_task(
+            &txn,
+            actor,
+            now,
+            &plan,
+            TaskRow {
+                section_id: t.section.as_ref().and_then(|s| section_ids.get(s).copied()),
+                number: t.number.clone(),
+                title: t.title.chars().take(300).collect(),
+                requirements: requirements.chars().take(20_000).collect(),
+                due_on,
+                due_text: t
+                    .due_text
+                    .clone()
+                    .or_else(|| t.due_is_default.then(|| "（默认年底）".to_owned())),
+                report_cron,
+                units,
+                unit_due_on: BTreeMap::new(),
+                indicators: t.indicators.iter().take(100).map(indicator_input).collect(),
+            },
+        )
+        .await?;
+        report.assignments += created.assignments.len();
+    }
+    audit::record(&txn, Some(actor), now, Change {
+        entity: "plan",
+        entity_id: plan.id,
+        action: "import",
+        before: None,
+        after: Some(json!({"doc_no": plan.doc_no, "tasks": notice.tasks.len(), "assignments": report.assignments, "unknown_units": unknown})),
+    })
+    .await?;
+    txn.commit().await?;
+    notice.warnings = warnings;
+    report.notice = notice;
+    report.groups = groups;
+    report.unknown_units = unknown;
+    report.plan_id = Some(plan.id);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_guessed_from_names() {
+        assert_eq!(guess_kind("海安县"), UnitKind::County);
+        assert_eq!(guess_kind("崇川区"), UnitKind::County);
+        assert_eq!(guess_kind("启东市"), UnitKind::County);
+        assert_eq!(guess_kind("市民政局"), UnitKind::Department);
+        assert_eq!(guess_kind("团市委"), UnitKind::Department);
+        assert_eq!(guess_kind("南通经济技术开发区管委会"), UnitKind::County);
+        assert_eq!(guess_kind("城东街道"), UnitKind::Street);
+        assert_eq!(guess_kind("和平桥社区"), UnitKind::Community);
+    }
+}
