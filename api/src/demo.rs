@@ -162,9 +162,15 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
             &pw,
         )
         .map_err(e)?;
-        users::create_unchecked(db, clock, None, new)
-            .await
-            .map_err(e)?;
+        match users::create_unchecked(db, clock, None, new).await {
+            Ok(_) => {}
+            // `serve` made the first admin before the demo ran: give it a
+            // password we can print.
+            Err(duban_domain::DomainError::Conflict(_)) => {
+                reset_one(db, clock, username, &pw).await?
+            }
+            Err(other) => return Err(e(other)),
+        }
         logins.push(Login {
             username,
             password: pw,
@@ -336,22 +342,23 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
                 .map_err(e)?;
         }
     }
-    if let Some(a) = assignment::Entity::find()
+    // An inspection remark on the earliest deadline, as 督查 would leave.
+    let earliest = assignment::Entity::find()
         .filter(assignment::Column::PlanId.eq(plan_id))
-        .filter(assignment::Column::DueOn.lt(today))
+        .order_by_asc(assignment::Column::DueAt)
+        .order_by_asc(assignment::Column::Id)
         .one(db.conn())
-        .await?
-    {
+        .await?;
+    if let Some(a) = earliest {
         let inspector = actor_of(db, "inspector").await?;
-        assignments::add_comment(
-            db,
-            clock,
-            &inspector,
-            a.id,
-            "已超过完成时限，请于三个工作日内报送整改情况。",
-        )
-        .await
-        .map_err(e)?;
+        let text = if a.due_on < today {
+            "已超过完成时限，请于三个工作日内报送整改情况。"
+        } else {
+            "该事项时限较紧，请按月报送进展并提前做好验收准备。"
+        };
+        assignments::add_comment(db, clock, &inspector, a.id, text)
+            .await
+            .map_err(e)?;
     }
     Ok((logins, false))
 }
@@ -368,42 +375,49 @@ async fn actor_of(db: &Db, name: &str) -> anyhow::Result<Actor> {
 }
 
 async fn reset_passwords(db: &Db, clock: &dyn Clock) -> anyhow::Result<Vec<Login>> {
-    let admin = user::Entity::find()
-        .filter(user::Column::Username.eq("admin"))
+    let mut logins = Vec::new();
+    for (username, _, role, unit) in PEOPLE {
+        let pw = password::generate();
+        if reset_one(db, clock, username, &pw).await.is_ok() {
+            logins.push(Login {
+                username,
+                password: pw,
+                role,
+                unit,
+            });
+        }
+    }
+    Ok(logins)
+}
+
+/// Sets a new password on one demo account, as the system.
+async fn reset_one(
+    db: &Db,
+    clock: &dyn Clock,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    let u = user::Entity::find()
+        .filter(user::Column::Username.eq(username))
         .one(db.conn())
         .await?;
-    let admin = admin.ok_or_else(|| anyhow::anyhow!("the demo admin is missing"))?;
-    let actor = Actor {
-        user_id: admin.id,
-        username: admin.username,
+    let u = u.ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
+    // The directory service checks that its caller is an admin; the demo
+    // loader acts as one.
+    let system = Actor {
+        user_id: 0,
+        username: "demo".into(),
         unit_id: None,
         roles: RoleSet::from_stored("admin"),
     };
-    let mut logins = Vec::new();
-    for (username, _, role, unit) in PEOPLE {
-        let Some(u) = user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(db.conn())
-            .await?
-        else {
-            continue;
-        };
-        let pw = password::generate();
-        let patch = UserPatch {
-            password: Some(pw.clone()),
-            ..Default::default()
-        };
-        users::update(db, clock, &actor, u.id, patch)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        logins.push(Login {
-            username,
-            password: pw,
-            role,
-            unit,
-        });
-    }
-    Ok(logins)
+    let patch = UserPatch {
+        password: Some(password.to_owned()),
+        ..Default::default()
+    };
+    users::update(db, clock, &system, u.id, patch)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
 }
 
 pub fn print_logins(logins: &[Login], base: Option<&str>) {

@@ -20,10 +20,15 @@ pub struct ImportQuery {
 }
 
 /// Turns notice bytes into text: UTF-8 (a BOM is dropped); anything that is
-/// not valid text becomes U+FFFD and a warning, never an error.
+/// not valid text becomes U+FFFD and a warning, never an error. Control
+/// characters other than line breaks and tabs are dropped: no store should
+/// see a NUL (PostgreSQL refuses it in text).
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect()
 }
 
 /// Import a published notice (text/plain): a draft plan with draft

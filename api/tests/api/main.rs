@@ -10,5 +10,6 @@ mod cli;
 mod directory;
 mod errors;
 mod health;
+mod import;
 mod matrix;
 mod workflow;

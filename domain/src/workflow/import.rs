@@ -222,10 +222,16 @@ pub async fn store_notice(
         report.unknown_units = unknown;
         return Ok(report);
     }
-    if notice.tasks.is_empty() {
+    // A stored plan must be worth checking: at least one task that names its
+    // units or its deadline. Noise that merely looks numbered is refused.
+    let readable = notice
+        .tasks
+        .iter()
+        .any(|t| !t.title.trim().is_empty() && (!t.units.is_empty() || t.due_text.is_some()));
+    if !readable {
         return Err(DomainError::invalid(
             "body",
-            "未能从文本中识别出任何任务 (no tasks could be read from this text)",
+            "未能从文本中识别出带责任单位或完成时限的任务，请检查文件内容 (no task with units or a deadline could be read)",
         ));
     }
     let now = clock.now();

@@ -1,0 +1,287 @@
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{Store, TestApp, fresh_database, test_settings};
+use crate::storage_test;
+
+const NANTONG: &str = include_str!("../../data/nantong-2013-35.txt");
+
+async fn office(app: &TestApp) -> String {
+    let office_unit = app.unit("市政府办公室", "office").await;
+    app.user("office", "office", Some(office_unit)).await.1
+}
+
+async fn a_dry_run_parses_and_writes_nothing(app: &TestApp) {
+    let tok = office(app).await;
+    let before = (
+        app.count("plans").await,
+        app.count("units").await,
+        app.count("audit_events").await,
+    );
+    let r = app
+        .raw(
+            Method::POST,
+            "/plans/import?dry_run=true",
+            Some(&tok),
+            "text/plain; charset=utf-8",
+            NANTONG.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["plan"]["doc_no"], "通政办发〔2013〕35号");
+    assert_eq!(r.body["plan"]["issued_on"], "2013-02-27");
+    assert_eq!(r.body["tasks"].as_array().unwrap().len(), 22);
+    assert_eq!(r.body["sections"].as_array().unwrap().len(), 6);
+    assert_eq!(r.body["tasks"][18]["due_on"], "2013-06-30");
+    assert!(
+        r.body["unknown_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "市卫生局")
+    );
+    assert_eq!(r.body["plan_id"], serde_json::Value::Null);
+    let after = (
+        app.count("plans").await,
+        app.count("units").await,
+        app.count("audit_events").await,
+    );
+    assert_eq!(before, after);
+}
+storage_test!(a_dry_run_parses_and_writes_nothing);
+
+async fn an_import_stores_a_draft_plan_matched_to_the_directory(app: &TestApp) {
+    let tok = office(app).await;
+    let health = app.unit("南通市卫生局", "department").await;
+    app.patch(
+        &format!("/units/{health}"),
+        &app.admin_token,
+        json!({"aliases": ["市卫生局"]}),
+    )
+    .await;
+    let counties: Vec<i64> = {
+        let mut v = Vec::new();
+        for c in ["海安县", "如东县", "崇川区"] {
+            v.push(app.unit(c, "county").await);
+        }
+        v
+    };
+    let r = app
+        .raw(
+            Method::POST,
+            "/plans/import",
+            Some(&tok),
+            "text/plain",
+            NANTONG.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let plan = r.body["id"].as_i64().unwrap();
+    assert_eq!(
+        r.body["groups"]["各县(市)、区人民政府(管委会)"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let detail = app.get(&format!("/plans/{plan}"), &tok).await;
+    assert_eq!(detail.body["doc_no"], "通政办发〔2013〕35号");
+    assert_eq!(detail.body["status"], "draft");
+    assert_eq!(detail.body["tasks"].as_array().unwrap().len(), 22);
+    assert_eq!(detail.body["sections"].as_array().unwrap().len(), 6);
+    // (一): the county governments, each its own draft assignment, all leading.
+    let first = &detail.body["tasks"][0];
+    assert_eq!(first["due_text"], "年内");
+    let units: Vec<i64> = first["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["unit_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(units, counties);
+    assert!(
+        first["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["role"] == "lead" && a["status"] == "draft")
+    );
+    assert!(first["indicators"].as_array().unwrap().len() >= 2);
+    // (二): 市卫生局 by its alias.
+    assert_eq!(detail.body["tasks"][1]["assignments"][0]["unit_id"], health);
+    // Issue it and the units see their work.
+    let issued = app
+        .post(&format!("/plans/{plan}/issue"), &tok, json!({}))
+        .await;
+    assert!(issued.body["issued"].as_u64().unwrap() > 10);
+}
+storage_test!(an_import_stores_a_draft_plan_matched_to_the_directory);
+
+async fn create_units_fills_the_directory_in_one_step(app: &TestApp) {
+    let tok = office(app).await;
+    let r = app
+        .raw(
+            Method::POST,
+            "/plans/import?create_units=true",
+            Some(&tok),
+            "text/plain",
+            NANTONG.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created: Vec<&str> = r.body["created_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for name in ["市卫生局", "市文广新局", "市体育局", "团市委", "市委组织部"]
+    {
+        assert!(created.contains(&name), "{name} in {created:?}");
+    }
+    assert!(
+        r.body["unknown_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u.as_str().unwrap().contains("县")),
+        "only the county group, with no counties yet: {}",
+        r.body["unknown_units"]
+    );
+    let units = app.get("/units?per_page=200&q=市体育局", &tok).await;
+    assert_eq!(units.body["total"], 1);
+}
+storage_test!(create_units_fills_the_directory_in_one_step);
+
+async fn garbage_is_refused_without_a_write(app: &TestApp) {
+    let tok = office(app).await;
+    let before = app.count("plans").await;
+    let mut seed = 7u64;
+    let junk: Vec<u8> = (0..100_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 56) as u8
+        })
+        .collect();
+    for body in [
+        Vec::new(),
+        junk,
+        b"\xff\xfe\x00\xd8".repeat(1000),
+        "（一）责任单位:".repeat(20_000).into_bytes(),
+    ] {
+        let r = app
+            .raw(
+                Method::POST,
+                "/plans/import",
+                Some(&tok),
+                "text/plain",
+                body,
+            )
+            .await;
+        r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = app
+        .raw(
+            Method::POST,
+            "/plans/import",
+            Some(&tok),
+            "text/plain",
+            vec![b'x'; 5 * 1024 * 1024],
+        )
+        .await;
+    r.assert_problem(StatusCode::PAYLOAD_TOO_LARGE);
+    let staff_unit = app.unit("市民政局", "department").await;
+    let staff = app.user("clerk", "unit_staff", Some(staff_unit)).await.1;
+    app.raw(
+        Method::POST,
+        "/plans/import?dry_run=true",
+        Some(&staff),
+        "text/plain",
+        NANTONG.as_bytes().to_vec(),
+    )
+    .await
+    .assert_problem(StatusCode::FORBIDDEN);
+    assert_eq!(app.count("plans").await, before);
+}
+storage_test!(garbage_is_refused_without_a_write);
+
+async fn demo_on(store: Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _pg)) = fresh_database(store, dir.path()).await else {
+        return;
+    };
+    let settings = test_settings(&url, &[]);
+    let db = duban_api::startup::open_database(&settings).await.unwrap();
+    let clock = duban_domain::clock::ManualClock::new(crate::helpers::t0());
+    let (logins, again) = duban_api::demo::load(&db, &clock).await.unwrap();
+    assert!(!again);
+    assert_eq!(logins.len(), 9);
+    let roles: std::collections::BTreeSet<&str> = logins.iter().map(|l| l.role).collect();
+    assert_eq!(roles.len(), 6, "one user per role");
+    use duban_domain::entities::{assignment, comment, plan, task, unit};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(plan::Entity::find().count(db.conn()).await.unwrap(), 1);
+    assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 22);
+    let units = unit::Entity::find().all(db.conn()).await.unwrap();
+    for c in [
+        "海安县",
+        "如东县",
+        "启东市",
+        "如皋市",
+        "海门市",
+        "通州区",
+        "崇川区",
+        "港闸区",
+        "南通经济技术开发区",
+        "市政府办公室",
+        "市卫生局",
+        "团市委",
+    ] {
+        assert!(units.iter().any(|u| u.name == c), "{c}");
+    }
+    let all = assignment::Entity::find().all(db.conn()).await.unwrap();
+    assert!(all.len() > 100, "{}", all.len());
+    let statuses: std::collections::BTreeSet<&str> =
+        all.iter().map(|a| a.status.as_str()).collect();
+    for s in [
+        "issued",
+        "acknowledged",
+        "in_progress",
+        "completed",
+        "returned",
+    ] {
+        assert!(statuses.contains(s), "{s} in {statuses:?}");
+    }
+    assert!(
+        all.iter().all(|a| a.due_on.to_string().starts_with("2026")),
+        "dates moved to this year"
+    );
+    assert_eq!(comment::Entity::find().count(db.conn()).await.unwrap(), 1);
+    // A second run keeps the data and gives new passwords that work.
+    let (again_logins, again) = duban_api::demo::load(&db, &clock).await.unwrap();
+    assert!(again);
+    let office = again_logins
+        .iter()
+        .find(|l| l.username == "office")
+        .unwrap();
+    duban_domain::identity::authenticate(
+        &db,
+        &clock,
+        Default::default(),
+        "office",
+        &office.password,
+    )
+    .await
+    .unwrap();
+    assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 22);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_loads_on_sqlite() {
+    demo_on(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_loads_on_postgres() {
+    demo_on(Store::Postgres).await;
+}
