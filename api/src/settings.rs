@@ -98,6 +98,12 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub storage: StorageSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub jobs: duban_jobs::JobsSettings,
+    #[serde(default)]
+    pub mail: duban_jobs::MailSettings,
+    #[serde(default)]
+    pub assessment: duban_domain::assessment::ScoreRules,
 }
 
 /// Secrets that ship in examples and tutorials; never acceptable in production.
@@ -195,6 +201,12 @@ impl Settings {
         }
         if self.auth.max_failed_logins < 1 || self.auth.lockout_secs < 1 {
             problems.push("auth.max_failed_logins and auth.lockout_secs must be positive".into());
+        }
+        if let Err(p) = self.jobs.validate() {
+            problems.extend(p);
+        }
+        if let Err(p) = self.mail.validate() {
+            problems.extend(p);
         }
         if problems.is_empty() {
             Ok(())

@@ -49,8 +49,10 @@ impl Application {
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
+        let calendar = load_calendar(&settings.jobs.calendar_dir);
         let state = AppState {
             db,
+            calendar,
             tokens: TokenKeys::new(&settings.auth),
             clock,
             settings,
@@ -76,6 +78,18 @@ impl Application {
 
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// The working-day calendar; without one every Monday to Friday counts,
+/// which is logged, never fatal.
+pub fn load_calendar(dir: &std::path::Path) -> Arc<duban_domain::calendar::WorkingCalendar> {
+    match duban_domain::calendar::WorkingCalendar::load_dir(dir) {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            tracing::warn!(error = %e, dir = %dir.display(), "no working-day calendar: counting Monday to Friday");
+            Arc::new(Default::default())
+        }
     }
 }
 
@@ -120,6 +134,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(web::PayloadConfig::new(json_limit))
             .service(routes::health::healthz)
             .service(routes::health::readyz)
+            .service(routes::feeds::ics)
             .service(
                 web::scope("/api/v1")
                     .route(

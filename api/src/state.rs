@@ -9,6 +9,8 @@ use crate::settings::Settings;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Working days, for the board and the assessment.
+    pub calendar: std::sync::Arc<duban_domain::calendar::WorkingCalendar>,
     pub clock: SharedClock,
     pub tokens: TokenKeys,
     pub settings: Settings,

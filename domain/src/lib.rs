@@ -5,6 +5,7 @@
 //! deadline maths) take plain values; services take a [`db::Db`] and a
 //! [`clock::Clock`].
 
+pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
@@ -12,13 +13,17 @@ pub mod db;
 pub mod directory;
 pub mod entities;
 pub mod error;
+pub mod escalation;
 pub mod identity;
 pub mod importer;
 pub mod notify;
 pub mod page;
 pub mod password;
+pub mod plan_policy;
 pub mod policy;
+pub mod reminders;
 pub mod role;
+pub mod supervision;
 pub mod time;
 pub mod workflow;
 

@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_foundation;
 mod m20261121_000002_workflow;
+mod m20261121_000003_jobs;
+mod m20261121_000004_inspection;
 
 pub struct Migrator;
 
@@ -14,6 +16,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261121_000002_workflow::Migration),
+            Box::new(m20261121_000003_jobs::Migration),
+            Box::new(m20261121_000004_inspection::Migration),
         ]
     }
 }

@@ -1,9 +1,11 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use duban_domain::calendar::WorkingCalendar;
 use duban_domain::entities::review::Model as ReviewModel;
 use duban_domain::entities::{
     assignment, attachment, audit_event, comment, extension_request, report,
 };
+use duban_domain::supervision;
 use duban_domain::workflow::assignments::{self, Decision, IndicatorValue, NewReport, ReportKind};
 use duban_domain::workflow::listing::{self, AssignmentFilter, AssignmentRow, Sort};
 use duban_domain::workflow::{Status, extensions};
@@ -36,6 +38,11 @@ pub struct AssignmentResponse {
     pub overdue: bool,
     /// Calendar days past the due date (0 when not overdue).
     pub days_overdue: i64,
+    /// Working days past the due date, by the holiday calendar.
+    pub working_days_overdue: i64,
+    /// green on track, yellow due within 3 days or acknowledged late, red overdue, grey draft/cancelled.
+    #[schema(value_type = String)]
+    pub light: duban_domain::supervision::Light,
     pub escalation_level: i32,
     pub percent: Option<i32>,
     pub task_number: String,
@@ -50,9 +57,15 @@ pub struct AssignmentResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn row_response(r: AssignmentRow, now: DateTime<Utc>) -> AssignmentResponse {
+pub fn row_response(
+    r: AssignmentRow,
+    now: DateTime<Utc>,
+    calendar: &WorkingCalendar,
+) -> AssignmentResponse {
     let d = r.derived(now);
     AssignmentResponse {
+        working_days_overdue: supervision::working_days_overdue(&r, now, calendar),
+        light: supervision::light(&r, now, calendar),
         status_label: Status::parse(&r.status)
             .map(|s| s.label().to_owned())
             .unwrap_or_default(),
@@ -196,7 +209,7 @@ pub async fn list(
     let filter = query.filter()?;
     let now = state.clock.now();
     let page = listing::list(&state.db, &actor, &filter, paging.request()?, now).await?;
-    let page = page.map(|r| row_response(r, now));
+    let page = page.map(|r| row_response(r, now, &state.calendar));
     Ok(HttpResponse::Ok().json(AssignmentPage {
         items: page.items,
         total: page.total,
@@ -363,7 +376,7 @@ async fn detail_response(
     let now = state.clock.now();
     let d = assignments::detail(&state.db, actor, id, now).await?;
     Ok(AssignmentDetailResponse {
-        assignment: row_response(d.row, now),
+        assignment: row_response(d.row, now, &state.calendar),
         plan_title: d.plan_title,
         requirements: d.requirements,
         due_text: d.due_text,

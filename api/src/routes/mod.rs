@@ -4,11 +4,14 @@
 pub mod assignments;
 pub mod attachments;
 pub mod auth;
+pub mod feeds;
 pub mod health;
 pub mod import;
 pub mod me;
 pub mod notifications;
 pub mod plans;
+pub mod stats;
+pub mod supervision;
 pub mod units;
 pub mod users;
 
@@ -50,7 +53,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(attachments::download)
         .service(notifications::list)
         .service(notifications::mark_all_read)
-        .service(notifications::mark_read);
+        .service(notifications::mark_read)
+        .service(supervision::overdue_xlsx)
+        .service(supervision::overdue)
+        .service(supervision::at_risk)
+        .service(supervision::escalate)
+        .service(stats::unit_stats_csv)
+        .service(stats::unit_stats_xlsx)
+        .service(stats::unit_stats)
+        .service(stats::plan_stats)
+        .service(stats::task_stats)
+        .service(stats::indicator_stats)
+        .service(stats::indicator_breakdown_xlsx)
+        .service(feeds::create)
+        .service(feeds::revoke);
 }
 
 /// `?page=&per_page=` on every list.

@@ -11,5 +11,6 @@ mod directory;
 mod errors;
 mod health;
 mod import;
+mod inspection;
 mod matrix;
 mod workflow;

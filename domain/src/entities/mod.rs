@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod attachment;
 pub mod audit_event;
+pub mod calendar_feed;
 pub mod comment;
 pub mod extension_request;
 pub mod indicator;

@@ -32,6 +32,11 @@ pub(crate) fn snapshot(a: &assignment::Model) -> Value {
     })
 }
 
+/// The conflict a concurrent change causes, for other modules.
+pub fn stale_conflict() -> DomainError {
+    stale()
+}
+
 pub(crate) fn stale() -> DomainError {
     DomainError::Conflict(
         "事项已被他人修改，请刷新后重试 (the assignment changed since you read it; reload and retry)".into(),

@@ -303,6 +303,27 @@ pub async fn list(
     })
 }
 
+/// Every row the actor may see that meets `extra`, capped at `LIST_WHERE_CAP`
+/// rows, deadline first: for views whose rule is more than a filter.
+pub async fn list_where(
+    db: &Db,
+    actor: &Actor,
+    extra: Condition,
+    now: DateTime<Utc>,
+) -> Result<Vec<AssignmentRow>, DomainError> {
+    let (cond, _) = condition(actor, &AssignmentFilter::default(), now)?;
+    Ok(base_select()
+        .filter(cond.add(extra))
+        .order_by(assignment::Column::DueAt, Order::Asc)
+        .order_by(assignment::Column::Id, Order::Asc)
+        .limit(LIST_WHERE_CAP)
+        .into_model::<AssignmentRow>()
+        .all(db.conn())
+        .await?)
+}
+
+pub const LIST_WHERE_CAP: u64 = 5000;
+
 /// One row by id, for the detail view (visibility is the caller's to check).
 pub async fn row(db: &Db, id: i64) -> Result<Option<AssignmentRow>, DomainError> {
     Ok(base_select()

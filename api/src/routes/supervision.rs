@@ -1,0 +1,207 @@
+use actix_web::{HttpResponse, get, post, web};
+use duban_domain::page::PageRequest;
+use duban_domain::supervision::{self, BoardFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::Paging;
+use super::assignments::{AssignmentPage, AssignmentResponse, row_response};
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::export::{self, Column};
+use crate::state::AppState;
+
+#[derive(Deserialize, IntoParams)]
+pub struct BoardQuery {
+    pub unit_id: Option<i64>,
+    pub plan_id: Option<i64>,
+    /// Escalation level.
+    pub level: Option<i32>,
+    /// At least this many calendar days overdue.
+    pub min_days: Option<i64>,
+}
+
+impl BoardQuery {
+    fn filter(&self) -> BoardFilter {
+        BoardFilter {
+            unit_id: self.unit_id,
+            plan_id: self.plan_id,
+            level: self.level,
+            min_days: self.min_days,
+        }
+    }
+}
+
+/// The overdue board: most overdue first, with days_overdue and working_days_overdue (office, inspectors, leaders).
+#[utoipa::path(get, path = "/api/v1/supervision/overdue", tag = "inspection", security(("bearer" = [])), params(BoardQuery, Paging), responses(
+    (status = 200, body = AssignmentPage),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/supervision/overdue")]
+pub async fn overdue(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<BoardQuery>,
+    paging: web::Query<Paging>,
+) -> ApiResult<HttpResponse> {
+    let now = state.clock.now();
+    let page =
+        supervision::overdue_board(&state.db, &actor, &query.filter(), paging.request()?, now)
+            .await?;
+    let page = page.map(|r| row_response(r, now, &state.calendar));
+    Ok(HttpResponse::Ok().json(AssignmentPage {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+pub fn board_columns() -> Vec<Column<AssignmentResponse>> {
+    vec![
+        Column::text("文号", |a: &AssignmentResponse| a.plan_doc_no.clone()),
+        Column::text("序号", |a: &AssignmentResponse| a.task_number.clone()),
+        Column::text("任务", |a: &AssignmentResponse| a.task_title.clone()),
+        Column::text("责任单位", |a: &AssignmentResponse| a.unit_name.clone()),
+        Column::text("角色", |a: &AssignmentResponse| {
+            if a.role == "lead" {
+                "牵头".into()
+            } else {
+                "配合".into()
+            }
+        }),
+        Column::text("状态", |a: &AssignmentResponse| a.status_label.clone()),
+        Column::text("完成时限", |a: &AssignmentResponse| {
+            a.due_on.to_string()
+        }),
+        Column::number("逾期天数", |a: &AssignmentResponse| {
+            a.days_overdue as f64
+        }),
+        Column::number("逾期工作日", |a: &AssignmentResponse| {
+            a.working_days_overdue as f64
+        }),
+        Column::number("督办等级", |a: &AssignmentResponse| {
+            f64::from(a.escalation_level)
+        }),
+        Column::text("完成进度", |a: &AssignmentResponse| {
+            a.percent.map(|p| format!("{p}%")).unwrap_or_default()
+        }),
+    ]
+}
+
+/// The overdue board as an Excel workbook (all pages).
+#[utoipa::path(get, path = "/api/v1/supervision/overdue.xlsx", tag = "inspection", security(("bearer" = [])), params(BoardQuery), responses(
+    (status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/supervision/overdue.xlsx")]
+pub async fn overdue_xlsx(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<BoardQuery>,
+) -> ApiResult<HttpResponse> {
+    let now = state.clock.now();
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let p = supervision::overdue_board(
+            &state.db,
+            &actor,
+            &query.filter(),
+            PageRequest::new(Some(page), Some(200))?,
+            now,
+        )
+        .await?;
+        let done = p.items.len() < 200;
+        rows.extend(
+            p.items
+                .into_iter()
+                .map(|r| row_response(r, now, &state.calendar)),
+        );
+        if done || rows.len() >= 100_000 {
+            break;
+        }
+        page += 1;
+    }
+    export::xlsx_response("逾期督办事项", "overdue", board_columns(), rows).await
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RiskQuery {
+    /// Due within this many days (default 7).
+    pub within_days: Option<i64>,
+}
+
+/// Items at risk: due soon and not near done, or not acknowledged in time.
+#[utoipa::path(get, path = "/api/v1/supervision/at-risk", tag = "inspection", security(("bearer" = [])), params(RiskQuery, Paging), responses(
+    (status = 200, body = AssignmentPage),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/supervision/at-risk")]
+pub async fn at_risk(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<RiskQuery>,
+    paging: web::Query<Paging>,
+) -> ApiResult<HttpResponse> {
+    let now = state.clock.now();
+    let page = supervision::at_risk(
+        &state.db,
+        &actor,
+        &state.calendar,
+        query.within_days.unwrap_or(7),
+        paging.request()?,
+        now,
+    )
+    .await?;
+    let page = page.map(|r| row_response(r, now, &state.calendar));
+    Ok(HttpResponse::Ok().json(AssignmentPage {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateBody {
+    #[schema(example = "挂牌督办")]
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Escalated {
+    pub id: i64,
+    pub escalation_level: i32,
+}
+
+/// 挂牌督办: raise an open assignment one level by hand, told per the ladder (inspectors).
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/escalate", tag = "inspection", security(("bearer" = [])), request_body = EscalateBody, responses(
+    (status = 200, body = Escalated),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Finished, or already at level 3", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/assignments/{id}/escalate")]
+pub async fn escalate(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<i64>,
+    body: web::Json<EscalateBody>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let level = supervision::escalate_by_hand(
+        &state.db,
+        state.clock.as_ref(),
+        &actor,
+        &state.settings.jobs.escalation,
+        id,
+        &body.note,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Escalated {
+        id,
+        escalation_level: level,
+    }))
+}

@@ -1,0 +1,107 @@
+//! Property test of the notice importer on arbitrary text: it never panics,
+//! answers the same twice, and everything it reports is well formed.
+//!
+//! Cases default to 512 per run; a long run is
+//! `PROPTEST_CASES=200000 cargo test --release -p duban-domain --test importer_fuzz`
+//! (see docs/BENCHMARKS.md for the last one).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use duban_domain::importer::parse_notice;
+use proptest::prelude::*;
+
+/// Pieces of real notices, so generated text reaches the parsers' deeper
+/// paths instead of failing their first check.
+const PIECES: &[&str] = &[
+    "一、",
+    "二、",
+    "（一）",
+    "(二)",
+    "（十一）",
+    "1.",
+    "2、",
+    "（1）",
+    "——",
+    "第一章",
+    "第二节",
+    "\n",
+    "\n\n",
+    "  ",
+    "责任单位：",
+    "牵头单位:",
+    "配合单位",
+    "协同责任单位：",
+    "责任部门",
+    "市文广新局、体育局",
+    "市委组织部、民政局",
+    "团市委",
+    "各县(市)、区人民政府(管委会)",
+    "年内",
+    "年底前",
+    "今年上半年",
+    "一季度末",
+    "6月底前",
+    "3月15日前",
+    "2018年底",
+    "到2025年",
+    "三年内",
+    "每月",
+    "每季度",
+    "达95%以上",
+    "不少于400平方米",
+    "分别达95%和85%以上",
+    "通政办发〔2013〕35号",
+    "2013年2月27日",
+    "关于",
+    "的通知",
+    "序号",
+    "重点工作",
+    "完成时限",
+    "|",
+    "\t",
+    "指标",
+    "目标值",
+    "属性",
+    "约束性",
+    "预期性",
+    "。",
+    "；",
+    "，",
+    "%",
+    "〔",
+    "〕",
+    "（",
+    "）",
+];
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(PIECES).prop_map(str::to_owned),
+        2 => prop::collection::vec(prop::char::range('\u{4e00}', '\u{9fa5}'), 1..6).prop_map(|v| v.into_iter().collect()),
+        1 => any::<String>(),
+        1 => prop::collection::vec(any::<u8>(), 0..16).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_parses_without_panic(parts in prop::collection::vec(piece(), 0..300)) {
+        let text: String = parts.concat();
+        let a = parse_notice(&text);
+        let b = parse_notice(&text);
+        prop_assert_eq!(&a, &b, "parsing is deterministic");
+        serde_json::to_string(&a).unwrap();
+        for t in &a.tasks {
+            for u in &t.units {
+                prop_assert!(!u.name.trim().is_empty(), "unit names are never blank: {:?}", t);
+            }
+            if let Some(cron) = &t.report_cron {
+                prop_assert_eq!(cron.split_whitespace().count(), 5);
+            }
+        }
+        for w in &a.warnings {
+            prop_assert!(!w.trim().is_empty());
+        }
+    }
+}

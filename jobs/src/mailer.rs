@@ -1,0 +1,81 @@
+//! Delivering one message: SMTP (none / STARTTLS / TLS), a file per
+//! message, or a log line. Every send is bounded by a timeout as a whole:
+//! lettre's own timeout covers only parts of the dialogue.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::mail_settings::{MailSettings, Tls, Transport};
+
+#[derive(Debug)]
+pub(crate) enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(PathBuf),
+    Log,
+}
+
+impl Mailer {
+    pub(crate) fn new(settings: &MailSettings) -> anyhow::Result<Self> {
+        Ok(match settings.transport {
+            Transport::Log => Mailer::Log,
+            Transport::File => Mailer::File(settings.file_dir.clone()),
+            Transport::Smtp => {
+                let s = &settings.smtp;
+                let builder = match s.tls {
+                    Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+                    Tls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
+                        .with_context(|| format!("mail.smtp.host '{}'", s.host))?,
+                    Tls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
+                        .with_context(|| format!("mail.smtp.host '{}'", s.host))?,
+                };
+                let mut builder = builder
+                    .port(s.port)
+                    .timeout(Some(Duration::from_secs(s.timeout_secs)));
+                if !s.username.is_empty() {
+                    builder = builder.credentials(Credentials::new(
+                        s.username.clone(),
+                        s.password.expose().to_owned(),
+                    ));
+                }
+                Mailer::Smtp(builder.build())
+            }
+        })
+    }
+
+    /// Sends one message; the error says why, for the attempt's record.
+    pub(crate) async fn send(&self, message: Message, timeout: Duration) -> Result<(), String> {
+        let work = async {
+            match self {
+                Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+                Mailer::File(dir) => {
+                    tokio::fs::create_dir_all(dir)
+                        .await
+                        .map_err(|e| format!("creating {}: {e}", dir.display()))?;
+                    AsyncFileTransport::<Tokio1Executor>::new(dir)
+                        .send(message)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+                Mailer::Log => {
+                    let headers = message.headers();
+                    tracing::info!(
+                        to = ?headers.get_raw("To"),
+                        subject = ?headers.get_raw("Subject"),
+                        message_id = ?headers.get_raw("Message-ID"),
+                        "mail (log transport)"
+                    );
+                    Ok(())
+                }
+            }
+        };
+        match tokio::time::timeout(timeout, work).await {
+            Ok(r) => r,
+            Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Every delivery attempt of a notification, as it happened.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notification_attempts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub notification_id: i64,
+    /// 1 for the first attempt.
+    pub attempt: i32,
+    pub at: DateTimeUtc,
+    /// "sent", "failed" or "skipped".
+    pub outcome: String,
+    pub message_id: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub error: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

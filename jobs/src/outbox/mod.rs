@@ -1,0 +1,145 @@
+//! The outbox dispatcher: claims due notifications, sends what each person
+//! is to be told as one message, and records every attempt. Two dispatchers
+//! at once never send one notification twice: each row is claimed by one,
+//! and a claim that outlives its lease is no longer used for sending.
+
+mod attempt;
+mod claim;
+mod compose;
+mod record;
+
+use chrono::{DateTime, Utc};
+use duban_domain::db::Db;
+use duban_domain::entities::notification::{self, Column as N};
+use lettre::Address;
+use lettre::message::Mailbox;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+pub use attempt::Model as NotificationAttempt;
+
+use crate::context::JobContext;
+use crate::outcome::Outcome;
+
+/// Consecutive failed sends after which a run stops trying (the server is
+/// down); the rest stays due for the next run.
+const MAX_CONSECUTIVE_FAILURES: u32 = 3;
+/// Claim rounds per run, so one run cannot go on forever.
+const MAX_ROUNDS: usize = 1000;
+
+pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
+    let mut out = Outcome::new("dispatch");
+    let timeout = std::time::Duration::from_secs(ctx.mail.smtp.timeout_secs);
+    let mut consecutive_failures = 0;
+    for _ in 0..MAX_ROUNDS {
+        let (envelopes, until) = claim::claim(ctx, at).await?;
+        if envelopes.is_empty() {
+            break;
+        }
+        out.scanned += envelopes.iter().map(|e| e.rows.len() as u64).sum::<u64>();
+        let conn = ctx.db.conn();
+        let people = compose::recipients(conn, &envelopes).await?;
+        let facts = compose::item_facts(conn, &envelopes).await?;
+        // A send must end before the claim does, or another run may take the
+        // rows over while this one still talks to the server.
+        let last_start = until - chrono::Duration::from_std(timeout)?;
+        let mut stopped = false;
+        for env in &envelopes {
+            let attempt_no = env.attempts() + 1;
+            if stopped
+                || consecutive_failures >= MAX_CONSECUTIVE_FAILURES
+                || ctx.lease_clock.now() >= last_start
+            {
+                stopped = true;
+                record::released(ctx, &env.ids()).await?;
+                continue;
+            }
+            let to = people.get(&env.recipient).and_then(|u| {
+                let address = u.email.as_deref()?.trim().parse::<Address>().ok()?;
+                u.active
+                    .then(|| Mailbox::new(Some(u.display_name.clone()), address))
+            });
+            let Some(to) = to else {
+                record::skipped(ctx, &env.ids(), attempt_no, "no valid email address", at).await?;
+                out.notifications_skipped += env.rows.len() as u64;
+                continue;
+            };
+            let (stale, live): (Vec<_>, Vec<_>) = env.rows.iter().partition(|r| {
+                compose::obsolete(r, r.assignment_id.and_then(|a| facts.get(&a))).is_some()
+            });
+            if !stale.is_empty() {
+                let ids: Vec<i64> = stale.iter().map(|r| r.id).collect();
+                record::skipped(ctx, &ids, attempt_no, "no longer relevant", at).await?;
+                out.notifications_skipped += ids.len() as u64;
+            }
+            if live.is_empty() {
+                continue;
+            }
+            let ids: Vec<i64> = live.iter().map(|r| r.id).collect();
+            let message = compose::compose(ctx, at, env, &live, to, &facts)?;
+            match ctx.mailer.send(message, timeout).await {
+                Ok(()) => {
+                    consecutive_failures = 0;
+                    record::sent(ctx, &ids, attempt_no, &env.message_id, at).await?;
+                    out.messages_sent += 1;
+                    out.notifications_sent += ids.len() as u64;
+                }
+                Err(error) => {
+                    consecutive_failures += 1;
+                    tracing::warn!(
+                        message_id = %env.message_id, attempt = attempt_no, %error,
+                        "mail delivery failed; will retry"
+                    );
+                    let gave_up =
+                        record::failed(ctx, &ids, attempt_no, &env.message_id, &error, at).await?;
+                    out.messages_failed += 1;
+                    if gave_up {
+                        out.notifications_failed += ids.len() as u64;
+                    }
+                }
+            }
+        }
+        if stopped {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Notifications given up on, newest first, for the admins.
+pub async fn failed_notifications(db: &Db, limit: u64) -> Result<Vec<notification::Model>, DbErr> {
+    notification::Entity::find()
+        .filter(N::Status.eq("failed"))
+        .order_by_desc(N::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await
+}
+
+/// Puts failed notifications back in the queue, due at `now`; each gets one
+/// more attempt. Answers how many were failed and are now pending.
+pub async fn retry_failed(db: &Db, now: DateTime<Utc>, ids: &[i64]) -> Result<u64, DbErr> {
+    let txn = db.begin().await?;
+    let mut n = 0;
+    for chunk in ids.chunks(1000) {
+        n += notification::Entity::update_many()
+            .col_expr(N::Status, Expr::value("pending"))
+            .col_expr(N::NextAttemptAt, Expr::value(now))
+            .filter(N::Id.is_in(chunk.iter().copied()))
+            .filter(N::Status.eq("failed"))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Every attempt to deliver a notification, oldest first.
+pub async fn attempts_of(db: &Db, notification_id: i64) -> Result<Vec<NotificationAttempt>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::NotificationId.eq(notification_id))
+        .order_by_asc(attempt::Column::Id)
+        .all(db.conn())
+        .await
+}

@@ -1,0 +1,135 @@
+//! Writing down what happened to an envelope: sent, failed (retry later
+//! with backoff, or give up after the last attempt), skipped, or released
+//! unattempted. Each attempt is also a row of `notification_attempts`.
+//! Every update is guarded by this process's claim, so a run whose claim was
+//! taken over cannot overwrite the new owner's outcome.
+
+use chrono::{DateTime, Utc};
+use duban_domain::entities::notification::{self, Column as N};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
+
+use super::attempt;
+use super::claim::{claimed_by, claimed_until};
+use crate::context::JobContext;
+
+fn mine(ctx: &JobContext, ids: &[i64]) -> sea_orm::UpdateMany<notification::Entity> {
+    notification::Entity::update_many()
+        .col_expr(claimed_by(), Expr::value(Option::<String>::None))
+        .col_expr(claimed_until(), Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(N::Id.is_in(ids.iter().copied()))
+        .filter(N::Status.eq("sending"))
+        .filter(Expr::col(claimed_by()).eq(ctx.worker.clone()))
+}
+
+async fn attempts(
+    txn: &sea_orm::DatabaseTransaction,
+    ids: &[i64],
+    attempt_no: i32,
+    at: DateTime<Utc>,
+    outcome: &str,
+    message_id: Option<&str>,
+    error: Option<&str>,
+) -> Result<(), DbErr> {
+    let rows = ids.iter().map(|id| attempt::ActiveModel {
+        notification_id: Set(*id),
+        attempt: Set(attempt_no),
+        at: Set(at),
+        outcome: Set(outcome.to_owned()),
+        message_id: Set(message_id.map(str::to_owned)),
+        error: Set(error.map(str::to_owned)),
+        ..Default::default()
+    });
+    attempt::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await
+        .map(|_| ())
+}
+
+pub(crate) async fn sent(
+    ctx: &JobContext,
+    ids: &[i64],
+    attempt_no: i32,
+    message_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = ctx.db.begin().await?;
+    mine(ctx, ids)
+        .col_expr(N::Status, Expr::value("sent"))
+        .col_expr(N::Attempts, Expr::value(attempt_no))
+        .col_expr(N::SentAt, Expr::value(Some(at)))
+        .col_expr(N::LastError, Expr::value(Option::<String>::None))
+        .exec(&txn)
+        .await?;
+    attempts(&txn, ids, attempt_no, at, "sent", Some(message_id), None).await?;
+    txn.commit().await
+}
+
+/// Answers whether the notices were given up on (status failed).
+pub(crate) async fn failed(
+    ctx: &JobContext,
+    ids: &[i64],
+    attempt_no: i32,
+    message_id: &str,
+    error: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let give_up = u32::try_from(attempt_no).unwrap_or(u32::MAX) >= ctx.mail.max_attempts;
+    let next = at + ctx.mail.backoff(u32::try_from(attempt_no).unwrap_or(1));
+    let txn = ctx.db.begin().await?;
+    mine(ctx, ids)
+        .col_expr(
+            N::Status,
+            Expr::value(if give_up { "failed" } else { "pending" }),
+        )
+        .col_expr(N::Attempts, Expr::value(attempt_no))
+        .col_expr(N::NextAttemptAt, Expr::value(next))
+        .col_expr(N::LastError, Expr::value(Some(error.to_owned())))
+        .exec(&txn)
+        .await?;
+    attempts(
+        &txn,
+        ids,
+        attempt_no,
+        at,
+        "failed",
+        Some(message_id),
+        Some(error),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(give_up)
+}
+
+/// Not to be mailed: no address, or no longer relevant. Users still see
+/// the notices in the app.
+pub(crate) async fn skipped(
+    ctx: &JobContext,
+    ids: &[i64],
+    attempt_no: i32,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let txn = ctx.db.begin().await?;
+    mine(ctx, ids)
+        .col_expr(N::Status, Expr::value("skipped"))
+        .col_expr(N::LastError, Expr::value(Some(reason.to_owned())))
+        .exec(&txn)
+        .await?;
+    attempts(&txn, ids, attempt_no, at, "skipped", None, Some(reason)).await?;
+    txn.commit().await
+}
+
+/// Hands notices back unattempted (the run stopped before sending them);
+/// they keep their Message-ID for the run that sends them.
+pub(crate) async fn released(ctx: &JobContext, ids: &[i64]) -> Result<(), DbErr> {
+    let txn = ctx.db.begin().await?;
+    mine(ctx, ids)
+        .col_expr(N::Status, Expr::value("pending"))
+        .exec(&txn)
+        .await?;
+    txn.commit().await
+}

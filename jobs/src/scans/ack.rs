@@ -1,0 +1,58 @@
+//! 签收提醒: an item issued and still not acknowledged after some working
+//! days (per the calendar) reminds the unit's staff, once per issue.
+
+use chrono::{DateTime, Duration, Utc};
+use duban_domain::notify::Notice;
+use duban_domain::plan_policy::all_plans;
+use duban_domain::reminders::ack_overdue;
+use duban_domain::role::Role;
+use duban_domain::time::local_date;
+
+use super::{describe, task_titles, unacknowledged, write_notices, zone};
+use crate::context::JobContext;
+use crate::outcome::Outcome;
+use crate::people::People;
+
+pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
+    let mut out = Outcome::new("ack_reminders");
+    let conn = ctx.db.conn();
+    let after = ctx.jobs.reminders.ack_after_working_days;
+    // n working days are at least n calendar days.
+    let items = unacknowledged(conn, at - Duration::days(i64::from(after))).await?;
+    out.scanned = items.len() as u64;
+    if items.is_empty() {
+        return Ok(out);
+    }
+    let plans = all_plans(conn).await?;
+    let people = People::load(conn).await?;
+    let titles = task_titles(conn, &items).await?;
+    let mut notices = Vec::new();
+    for item in &items {
+        let Some(issued_at) = item.issued_at else {
+            continue;
+        };
+        let tz = zone(&plans, item.plan_id);
+        let issued_on = local_date(issued_at, tz);
+        if !ack_overdue(&ctx.calendar, issued_on, local_date(at, tz), after) {
+            continue;
+        }
+        let what = describe(&plans, &titles, item);
+        let subject = format!("【签收提醒】{what}");
+        let body = format!(
+            "{what}\n该事项已于 {issued_on} 下发，超过 {after} 个工作日仍未签收，请及时签收并组织办理。完成时限：{}。",
+            item.due_on
+        );
+        for user in people.of(Role::UnitStaff, item.unit_id) {
+            notices.push(Notice {
+                dedupe_key: format!("ack:{}:{}:{user}", item.id, issued_at.timestamp()),
+                kind: "ack_reminder",
+                recipient_user_id: *user,
+                assignment_id: Some(item.id),
+                subject: subject.clone(),
+                body: body.clone(),
+            });
+        }
+    }
+    out.notices = write_notices(ctx, at, notices).await?;
+    Ok(out)
+}

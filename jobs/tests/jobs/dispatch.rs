@@ -1,0 +1,275 @@
+use std::collections::HashMap;
+
+use chrono::Duration;
+use duban_domain::clock::Clock;
+use duban_domain::entities::notification;
+use duban_domain::notify::{self, Notice};
+use duban_jobs::{attempts_of, failed_notifications, retry_failed, run_dispatch, run_reminders};
+use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::helpers::{TestEnv, date};
+use crate::smtp::Fault;
+use crate::storage_test;
+
+/// Unit A's staff get `n` reminders due in 3 days; answers nothing.
+async fn reminders_for(env: &TestEnv, n: usize) {
+    let plan = env.plan("通政办发〔2026〕50号").await;
+    for i in 0..n {
+        env.assignment(
+            plan,
+            env.cast.unit_a,
+            &format!("事项{i:02}"),
+            date("2026-03-05"),
+            "issued",
+            env.now(),
+        )
+        .await;
+    }
+    run_reminders(&env.ctx, env.now()).await.unwrap();
+}
+
+async fn an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id(env: &TestEnv) {
+    reminders_for(env, 2).await;
+    env.sink.stop().await;
+    let down = run_dispatch(&env.ctx, env.now()).await.unwrap();
+    assert_eq!((down.messages_sent, down.messages_failed), (0, 1), "{down}");
+    let rows = env.notifications_of(env.cast.staff_a).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "pending" && r.attempts == 1),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[0].next_attempt_at,
+        env.now() + Duration::seconds(60),
+        "backoff"
+    );
+    let first_id = rows[0]
+        .message_id
+        .clone()
+        .expect("the id is stored before sending");
+
+    env.sink.restart().await;
+    let early = run_dispatch(&env.ctx, env.now() + Duration::seconds(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        early.messages_sent, 0,
+        "{early}: the backoff has not passed"
+    );
+    let back = run_dispatch(&env.ctx, env.now() + Duration::seconds(61))
+        .await
+        .unwrap();
+    assert_eq!(back.messages_sent, 1, "{back}");
+    let mail = env.sink.to("staffA@example.gov");
+    assert_eq!(mail.len(), 1, "delivered exactly once");
+    assert_eq!(
+        format!("<{}>", mail[0].message_id),
+        first_id,
+        "the retry keeps its Message-ID"
+    );
+    let again = run_dispatch(&env.ctx, env.now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(again.messages_sent, 0, "{again}");
+    let tries = attempts_of(&env.db, rows[0].id).await.unwrap();
+    let outcomes: Vec<(i32, &str)> = tries
+        .iter()
+        .map(|t| (t.attempt, t.outcome.as_str()))
+        .collect();
+    assert_eq!(outcomes, vec![(1, "failed"), (2, "sent")]);
+    assert!(tries[0].error.as_deref().is_some_and(|e| !e.is_empty()));
+}
+storage_test!(an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id);
+
+async fn a_notice_fails_after_max_attempts_and_an_admin_can_retry_it(env: &TestEnv) {
+    reminders_for(env, 1).await;
+    env.sink.set_fault(Fault::AfterData(451));
+    let mut t = env.now();
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let out = run_dispatch(&env.ctx, t).await.unwrap();
+        assert_eq!(out.messages_failed, 1, "{out}");
+        let row = &env.notifications_of(env.cast.staff_a).await[0];
+        waits.push((row.next_attempt_at - t).num_seconds());
+        t = row.next_attempt_at;
+    }
+    assert_eq!(&waits[..2], &[60, 120], "exponential backoff");
+    let row = &env.notifications_of(env.cast.staff_a).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("failed", 3));
+    assert!(
+        row.last_error.as_deref().is_some_and(|e| e.contains("451")),
+        "{row:?}"
+    );
+    assert!(
+        run_dispatch(&env.ctx, t + Duration::days(1))
+            .await
+            .unwrap()
+            .scanned
+            == 0
+    );
+    let failed = failed_notifications(&env.db, 10).await.unwrap();
+    assert_eq!(failed.len(), 1);
+
+    env.sink.set_fault(Fault::None);
+    assert_eq!(retry_failed(&env.db, t, &[failed[0].id]).await.unwrap(), 1);
+    let out = run_dispatch(&env.ctx, t).await.unwrap();
+    assert_eq!(out.messages_sent, 1, "{out}");
+    let mail = env.sink.to("staffA@example.gov");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        Some(format!("<{}>", mail[0].message_id)),
+        failed[0].message_id
+    );
+}
+storage_test!(a_notice_fails_after_max_attempts_and_an_admin_can_retry_it);
+
+async fn two_dispatchers_at_once_never_send_a_notice_twice(env: &TestEnv) {
+    // Many recipients, a few per claim round, so the two runs interleave.
+    let plan = env.plan("通政办发〔2026〕51号").await;
+    for i in 0..20 {
+        env.assignment(
+            plan,
+            env.cast.unit_a,
+            &format!("并发事项-{i:02}号"),
+            date("2026-03-05"),
+            "issued",
+            env.now(),
+        )
+        .await;
+    }
+    let mut notices = Vec::new();
+    let everyone = [
+        env.cast.head_a,
+        env.cast.staff_b,
+        env.cast.inspector,
+        env.cast.leader,
+        env.cast.office,
+    ];
+    for (i, u) in everyone.iter().enumerate() {
+        for k in 0..3 {
+            notices.push(Notice {
+                dedupe_key: format!("test:{i}:{k}"),
+                kind: "comment",
+                recipient_user_id: *u,
+                assignment_id: None,
+                subject: format!("通知-{i}-{k}"),
+                body: format!("内容-{i}-{k}"),
+            });
+        }
+    }
+    let txn = env.db.begin().await.unwrap();
+    notify::enqueue(&txn, env.now(), notices).await.unwrap();
+    txn.commit().await.unwrap();
+    run_reminders(&env.ctx, env.now()).await.unwrap();
+
+    let small = |m: &mut duban_jobs::MailSettings| m.batch_recipients = 1;
+    let one = env.second_context(small).await;
+    let two = env.second_context(small).await;
+    let (a, b) = tokio::join!(run_dispatch(&one, env.now()), run_dispatch(&two, env.now()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(
+        a.notifications_sent + b.notifications_sent,
+        20 + 15,
+        "{a}\n{b}"
+    );
+
+    let mail = env.sink.messages();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for m in &mail {
+        *ids.entry(m.message_id.clone()).or_default() += 1;
+    }
+    assert!(
+        ids.values().all(|n| *n == 1),
+        "a message delivered twice: {ids:?}"
+    );
+    let staff_text: String = env
+        .sink
+        .to("staffA@example.gov")
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    for i in 0..20 {
+        let t = format!("并发事项-{i:02}号");
+        assert_eq!(staff_text.matches(&t).count(), 1, "{t}");
+    }
+    assert_eq!(env.sink.to("staffA@example.gov").len(), 1, "one digest");
+    for (i, _) in everyone.iter().enumerate() {
+        let all: String = mail.iter().map(|m| m.text.clone()).collect();
+        for k in 0..3 {
+            assert_eq!(all.matches(&format!("内容-{i}-{k}")).count(), 1);
+        }
+    }
+    let rows = env.notifications().await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "sent" || r.status == "skipped"),
+        "{rows:?}"
+    );
+}
+storage_test!(two_dispatchers_at_once_never_send_a_notice_twice);
+
+async fn a_dispatcher_killed_mid_run_loses_nothing(env: &TestEnv) {
+    reminders_for(env, 3).await;
+    // A dispatcher claimed the rows, stored the message's id, and died.
+    let lease = env.lease_clock.now() + Duration::minutes(5);
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value("sending"))
+        .col_expr(
+            notification::Column::MessageId,
+            Expr::value(Some("<killed@example.gov>")),
+        )
+        .col_expr(Alias::new("claimed_by"), Expr::value("dead-worker"))
+        .col_expr(Alias::new("claimed_until"), Expr::value(lease))
+        .filter(notification::Column::RecipientUserId.eq(env.cast.staff_a))
+        .exec(env.db.schema_conn())
+        .await
+        .unwrap();
+    let live = run_dispatch(&env.ctx, env.now()).await.unwrap();
+    assert_eq!(
+        live.notifications_sent, 0,
+        "{live}: the claim is still live"
+    );
+    env.lease_clock.advance(Duration::minutes(6));
+    let resumed = run_dispatch(&env.ctx, env.now()).await.unwrap();
+    assert_eq!(resumed.notifications_sent, 3, "{resumed}");
+    let mail = env.sink.to("staffA@example.gov");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        mail[0].message_id, "killed@example.gov",
+        "the interrupted message's id"
+    );
+}
+storage_test!(a_dispatcher_killed_mid_run_loses_nothing);
+
+async fn a_single_change_notice_uses_its_own_subject(env: &TestEnv) {
+    let txn = env.db.begin().await.unwrap();
+    notify::enqueue(
+        &txn,
+        env.now(),
+        vec![Notice {
+            dedupe_key: "reviewed:1".into(),
+            kind: "reviewed",
+            recipient_user_id: env.cast.staff_b,
+            assignment_id: None,
+            subject: "【督办】办结申请已通过：测试事项".into(),
+            body: "测试事项\n审核意见：同意办结。".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    run_dispatch(&env.ctx, env.now()).await.unwrap();
+    let mail = env.sink.to("staffB@example.gov");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].subject, "【督办】办结申请已通过：测试事项");
+    assert!(
+        mail[0].text.contains("审核意见：同意办结。"),
+        "{}",
+        mail[0].text
+    );
+    let raw = String::from_utf8_lossy(&mail[0].raw);
+    assert!(raw.contains("text/html"), "an HTML alternative");
+}
+storage_test!(a_single_change_notice_uses_its_own_subject);

@@ -1,0 +1,149 @@
+use std::sync::Arc;
+
+use chrono::Duration;
+use duban_domain::clock::Clock;
+use duban_jobs::{JobsSettings, run_once, spawn_scheduler};
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::helpers::{TestEnv, date, jobs_settings};
+use crate::storage_test;
+
+async fn insert_run(env: &TestEnv, job: &str, worker: &str, lease_minutes: i64) {
+    let backend = env.db.backend();
+    let lease = env.lease_clock.now() + Duration::minutes(lease_minutes);
+    let sql = match env.store {
+        crate::helpers::Store::Sqlite => {
+            "INSERT INTO job_runs (job, slot, status, worker, attempt, started_at, lease_until) VALUES (?, ?, 'running', ?, 1, ?, ?)"
+        }
+        crate::helpers::Store::Postgres => {
+            "INSERT INTO job_runs (job, slot, status, worker, attempt, started_at, lease_until) VALUES ($1, $2, 'running', $3, 1, $4, $5)"
+        }
+    };
+    env.db
+        .schema_conn()
+        .execute(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                job.into(),
+                env.now().into(),
+                worker.into(),
+                env.lease_clock.now().into(),
+                lease.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+}
+
+async fn a_slot_held_by_a_live_run_is_skipped_and_an_interrupted_one_resumed(env: &TestEnv) {
+    let plan = env.plan("通政办发〔2026〕60号").await;
+    env.assignment(
+        plan,
+        env.cast.unit_a,
+        "槽位事项",
+        date("2026-03-05"),
+        "issued",
+        env.now(),
+    )
+    .await;
+    insert_run(env, "reminders", "other-replica", 10).await;
+    let busy = run_once(&env.ctx, "reminders", env.now()).await.unwrap();
+    assert!(busy.skipped.is_some(), "{busy}");
+    assert!(env.notifications().await.is_empty());
+
+    // The other replica died: its lease runs out and the slot is taken over.
+    env.lease_clock.advance(Duration::minutes(11));
+    let resumed = run_once(&env.ctx, "reminders", env.now()).await.unwrap();
+    assert_eq!(
+        (resumed.skipped.as_deref(), resumed.notices),
+        (None, 2),
+        "{resumed}"
+    );
+    // A manual re-run of a finished slot runs and adds nothing.
+    let again = run_once(&env.ctx, "ack-reminders", env.now())
+        .await
+        .unwrap();
+    assert!(again.skipped.is_none(), "{again}");
+    let again = run_once(&env.ctx, "reminders", env.now()).await.unwrap();
+    assert_eq!(
+        (again.skipped.as_deref(), again.notices),
+        (None, 0),
+        "{again}"
+    );
+    assert!(run_once(&env.ctx, "nonsense", env.now()).await.is_err());
+}
+storage_test!(a_slot_held_by_a_live_run_is_skipped_and_an_interrupted_one_resumed);
+
+#[tokio::test]
+async fn the_scheduler_starts_the_enabled_jobs_and_stops_on_request() {
+    let env = TestEnv::with(
+        crate::helpers::Store::Sqlite,
+        {
+            let mut s: JobsSettings = jobs_settings();
+            s.schedules.report_reminders = String::new();
+            s
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let ctx = Arc::new(env.ctx);
+    let handle = spawn_scheduler(ctx.clone());
+    assert_eq!(handle.job_count(), 4, "report reminders are disabled");
+    tokio::time::timeout(std::time::Duration::from_secs(10), handle.stop())
+        .await
+        .expect("stops promptly");
+}
+
+#[test]
+fn an_invalid_schedule_stops_start_up_naming_the_key() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let err = rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let db =
+            crate::helpers::connect(&format!("sqlite://{}/x.db?mode=rwc", dir.path().display()))
+                .await;
+        let mut s = jobs_settings();
+        s.schedules.escalations = "every day".into();
+        duban_jobs::JobContext::new(
+            db,
+            Arc::new(duban_domain::clock::SystemClock),
+            s,
+            duban_jobs::MailSettings::default(),
+            "http://x",
+        )
+        .unwrap_err()
+        .to_string()
+    });
+    assert!(err.contains("jobs.schedules.escalations"), "{err}");
+}
+
+#[tokio::test]
+async fn a_missing_calendar_year_is_visible_and_the_admins_are_told_once() {
+    let empty = tempfile::tempdir().unwrap();
+    let mut s = jobs_settings();
+    s.calendar_dir = empty.path().to_path_buf();
+    let env = TestEnv::with(crate::helpers::Store::Sqlite, s, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(env.ctx.calendar_gaps(), vec![2026]);
+    let out = duban_jobs::run_reminders(&env.ctx, env.now())
+        .await
+        .unwrap();
+    assert_eq!(out.notices, 1, "{out}");
+    let again = duban_jobs::run_reminders(&env.ctx, env.now())
+        .await
+        .unwrap();
+    assert_eq!(again.notices, 0, "{again}");
+    let n = &env.notifications_of(env.cast.admin).await[0];
+    assert_eq!(
+        n.dedupe_key,
+        format!("calendar_gap:2026:{}", env.cast.admin)
+    );
+    assert!(n.subject.contains("2026"), "{}", n.subject);
+    // In December next year's schedule is due too.
+    env.clock
+        .set(crate::helpers::at("2026-12-02T09:00:00+08:00"));
+    assert_eq!(env.ctx.calendar_gaps(), vec![2026, 2027]);
+}
