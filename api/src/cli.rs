@@ -35,6 +35,23 @@ pub enum Command {
     Import(ImportArgs),
     /// Load the Nantong demo: units, one user per role, the sample plan issued and in progress.
     Demo,
+    /// Run the scheduled jobs (a worker replica), or one job once.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run only the scheduled jobs, until SIGTERM / Ctrl-C.
+    Run,
+    /// Run one job once as if the time were --at: reminders, ack_reminders,
+    /// report_reminders, escalations or dispatch.
+    RunOnce {
+        job: String,
+        /// RFC 3339 time, e.g. 2026-03-02T09:00:00+08:00 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Create(args)) => create_user(settings, clock, args).await,
         Command::Import(args) => import(settings, clock, args).await,
+        Command::Jobs(cmd) => jobs(settings, clock, cmd).await,
         Command::Demo => {
             let db = open_database(&settings).await?;
             let (logins, again) = crate::demo::load(&db, clock.as_ref()).await?;
@@ -119,6 +137,69 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Start the service with: duban serve");
             Ok(())
         }
+    }
+}
+
+async fn job_context(
+    settings: &Settings,
+    clock: SharedClock,
+) -> anyhow::Result<std::sync::Arc<duban_jobs::JobContext>> {
+    let db = open_database(settings).await?;
+    let ctx = duban_jobs::JobContext::new(
+        db,
+        clock,
+        settings.jobs.clone(),
+        settings.mail.clone(),
+        settings.server.public_url.clone(),
+    )?;
+    Ok(std::sync::Arc::new(ctx))
+}
+
+async fn jobs(settings: Settings, clock: SharedClock, cmd: JobsCommand) -> anyhow::Result<()> {
+    match cmd {
+        JobsCommand::Run => {
+            let ctx = job_context(&settings, clock).await?;
+            println!("Duban jobs are running (Ctrl-C or SIGTERM stops them)");
+            duban_jobs::run_forever(ctx, shutdown_signal()).await;
+            Ok(())
+        }
+        JobsCommand::RunOnce { job, at } => {
+            let at = match at {
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .with_context(|| {
+                        format!("--at '{t}': expected RFC 3339, e.g. 2026-03-02T09:00:00+08:00")
+                    })?
+                    .with_timezone(&chrono::Utc),
+                None => clock.now(),
+            };
+            let ctx = job_context(&settings, clock).await?;
+            let outcome = duban_jobs::run_once(&ctx, &job, at).await?;
+            println!("{outcome}");
+            Ok(())
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
     }
 }
 
@@ -299,6 +380,17 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
     } else {
         None
     };
+    let scheduler = if args.no_jobs {
+        None
+    } else {
+        let ctx = job_context(&settings, clock.clone()).await?;
+        let handle = duban_jobs::spawn_scheduler(ctx);
+        tracing::info!(
+            jobs = handle.job_count(),
+            "scheduled jobs running in this process"
+        );
+        Some(handle)
+    };
     let app = Application::build(settings, clock).await?;
     if let Some((username, password)) = &app.first_admin {
         println!("================================================================");
@@ -306,9 +398,6 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         println!("   username: {username}");
         println!("   password: {password}");
         println!("================================================================");
-    }
-    if !args.no_jobs {
-        tracing::info!("no scheduled jobs are configured in this build");
     }
     let base = format!("http://{host}:{}", app.port());
     if let Some(logins) = &demo_logins {
@@ -318,6 +407,9 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
     println!("  sign in:  POST {base}/api/v1/auth/login");
     println!("  API docs: {base}/api/v1/docs");
     app.run_until_stopped().await.context("serving HTTP")?;
+    if let Some(s) = scheduler {
+        s.stop().await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

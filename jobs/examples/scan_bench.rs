@@ -98,6 +98,7 @@ async fn bench(store: &str, url: &str, n: usize) {
     let due = seed(&db, n, now).await;
     eprintln!("seeded {n} in {:.1} s", seeded.elapsed().as_secs_f64());
 
+    print_plans(&db).await;
     let clock = ManualClock::new(now);
     let jobs = JobsSettings {
         calendar_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/calendar").into(),
@@ -299,4 +300,46 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
     };
     conn.execute_unprepared(analyze).await.unwrap();
     due_count
+}
+
+/// How each store plans the scans' window queries (written as the jobs
+/// build them), to show they read the partial index over open items.
+async fn print_plans(db: &Db) {
+    let open = duban_domain::workflow::listing::OPEN_SQL;
+    let cols =
+        "\"assignments\".\"id\", \"assignments\".\"due_on\", \"assignments\".\"escalation_level\"";
+    let queries = [
+        format!(
+            "SELECT {cols} FROM \"assignments\" WHERE {open} AND \"assignments\".\"status\" <> 'pending_review' \
+             AND \"assignments\".\"due_at\" <= '2026-06-15 00:00:00+00:00' AND \"assignments\".\"escalation_level\" < 3 \
+             ORDER BY \"assignments\".\"due_at\", \"assignments\".\"id\""
+        ),
+        format!(
+            "SELECT {cols} FROM \"assignments\" WHERE {open} AND \"assignments\".\"status\" <> 'pending_review' \
+             AND \"assignments\".\"due_at\" <= '2026-06-24 00:00:00+00:00' AND \"assignments\".\"due_at\" > '2026-06-15 00:00:00+00:00' \
+             ORDER BY \"assignments\".\"due_at\", \"assignments\".\"id\""
+        ),
+    ];
+    let explain = match db.store() {
+        Store::Sqlite => "EXPLAIN QUERY PLAN",
+        Store::Postgres => "EXPLAIN",
+    };
+    for q in queries {
+        let rows = db
+            .conn()
+            .query_all(sea_orm::Statement::from_string(
+                db.backend(),
+                format!("{explain} {q}"),
+            ))
+            .await
+            .unwrap();
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                r.try_get_by_index::<String>(if db.store() == Store::Sqlite { 3 } else { 0 })
+                    .unwrap_or_default()
+            })
+            .collect();
+        eprintln!("plan: {}", lines.join(" | "));
+    }
 }

@@ -21,10 +21,24 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     match state.db.ping().await {
-        Ok(()) => Ok(HttpResponse::Ok().json(json!({
-            "status": "ready",
-            "database": format!("{:?}", state.db.store()).to_lowercase(),
-        }))),
+        Ok(()) => {
+            // A year the holiday calendar lacks is counted Monday to Friday:
+            // ready, but say so (add config/calendar/YYYY.toml).
+            use chrono::Datelike;
+            let today =
+                duban_domain::time::local_date(state.clock.now(), state.settings.jobs.zone());
+            let last = if today.month() == 12 {
+                today.year() + 1
+            } else {
+                today.year()
+            };
+            let gaps = state.calendar.missing_years(today.year(), last);
+            Ok(HttpResponse::Ok().json(json!({
+                "status": "ready",
+                "database": format!("{:?}", state.db.store()).to_lowercase(),
+                "calendar_missing_years": gaps,
+            })))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "readiness: database does not answer");
             Err(ApiError::new(
