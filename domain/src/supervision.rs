@@ -113,7 +113,7 @@ pub struct BoardFilter {
     pub min_days: Option<i64>,
 }
 
-/// Overdue items, most overdue first.
+/// Overdue items, and open items already escalated, most overdue first.
 pub async fn overdue_board(
     db: &Db,
     actor: &Actor,
@@ -125,7 +125,7 @@ pub async fn overdue_board(
     let mut filter = AssignmentFilter {
         unit_id: f.unit_id,
         plan_id: f.plan_id,
-        overdue: Some(true),
+        supervised: true,
         escalation_level: f.level,
         sort: Sort {
             key: SortKey::DueOn,

@@ -189,6 +189,7 @@ impl AssignmentQuery {
             due_from: self.due_from,
             due_to: self.due_to,
             q: self.q.clone(),
+            supervised: false,
             sort,
         })
     }

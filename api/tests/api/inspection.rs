@@ -342,3 +342,34 @@ async fn board_escalation_assessment_exports_and_feed(app: &TestApp) {
     let _ = day(0);
 }
 storage_test!(board_escalation_assessment_exports_and_feed);
+
+async fn escalated_items_stay_on_the_board_until_closed(app: &TestApp) {
+    let w = World::new(app).await;
+    let id = w.task(app, "提前挂牌", 10, w.b, &[]).await[0];
+    assert_eq!(
+        app.get("/supervision/overdue", &w.inspector).await.body["total"],
+        0
+    );
+    app.post(
+        &format!("/assignments/{id}/escalate"),
+        &w.inspector,
+        json!({"note": "重点事项挂牌督办"}),
+    )
+    .await;
+    let r = app.get("/supervision/overdue", &w.inspector).await;
+    assert_eq!(r.body["total"], 1, "escalated, not yet late: {}", r.body);
+    assert_eq!(
+        (
+            r.body["items"][0]["days_overdue"].as_i64(),
+            r.body["items"][0]["overdue"].as_bool()
+        ),
+        (Some(0), Some(false))
+    );
+    app.post(&format!("/assignments/{id}/cancel"), &w.office, json!({}))
+        .await;
+    assert_eq!(
+        app.get("/supervision/overdue", &w.inspector).await.body["total"],
+        0
+    );
+}
+storage_test!(escalated_items_stay_on_the_board_until_closed);

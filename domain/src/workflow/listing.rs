@@ -75,6 +75,9 @@ pub struct AssignmentFilter {
     pub due_to: Option<NaiveDate>,
     /// Words in the task title or requirements, or the plan's doc number.
     pub q: Option<String>,
+    /// Open and either overdue or already escalated: what stays under
+    /// supervision (an escalated item stays on the board until it is closed).
+    pub supervised: bool,
     pub sort: Sort,
 }
 
@@ -219,6 +222,13 @@ pub fn condition(
             );
         }
         None => {}
+    }
+    if f.supervised {
+        c = c.add(is_open()).add(
+            Condition::any()
+                .add(assignment::Column::DueAt.lte(now))
+                .add(assignment::Column::EscalationLevel.gt(0)),
+        );
     }
     if let Some(l) = f.escalation_level {
         c = c.add(assignment::Column::EscalationLevel.eq(l));
