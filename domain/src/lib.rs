@@ -24,6 +24,8 @@ pub mod policy;
 pub mod reminders;
 pub mod role;
 pub mod supervision;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod time;
 pub mod workflow;
 

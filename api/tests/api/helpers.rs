@@ -35,43 +35,8 @@ macro_rules! storage_test {
     };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Store {
-    Sqlite,
-    Postgres,
-}
-
-/// A database of the test's own on the PostgreSQL server, dropped afterwards.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let admin_url = self.admin_url.clone();
-        let name = self.name.clone();
-        // Drop runs inside the test's runtime: use a thread with its own.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                use sqlx::Connection;
-                if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ =
-                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                            .execute(&mut c)
-                            .await;
-                }
-            });
-        })
-        .join();
-    }
-}
+pub use duban_domain::db::Store;
+use duban_domain::testing::TestDatabase;
 
 pub const T0: &str = "2026-03-02T09:00:00+08:00";
 
@@ -89,8 +54,7 @@ pub struct TestApp {
     pub db: Db,
     pub settings: Settings,
     pub admin_token: String,
-    _dir: tempfile::TempDir,
-    _pg: Option<PgDatabase>,
+    _database: TestDatabase,
 }
 
 pub fn config_dir() -> std::path::PathBuf {
@@ -120,65 +84,15 @@ pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
     .expect("test settings")
 }
 
-/// A fresh database URL for `store`, or None when PostgreSQL is not
-/// configured outside CI.
-pub async fn fresh_database(
-    store: Store,
-    dir: &std::path::Path,
-) -> Option<(String, Option<PgDatabaseHandle>)> {
-    match store {
-        Store::Sqlite => Some((
-            format!("sqlite://{}/duban.db?mode=rwc", dir.display()),
-            None,
-        )),
-        Store::Postgres => {
-            let Ok(admin_url) = std::env::var("DUBAN_TEST_DATABASE_URL") else {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "CI must run the PostgreSQL tests: set DUBAN_TEST_DATABASE_URL"
-                );
-                eprintln!("skipping the PostgreSQL run: DUBAN_TEST_DATABASE_URL is not set");
-                return None;
-            };
-            use sqlx::Connection;
-            let name = format!("duban_t_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::PgConnection::connect(&admin_url)
-                .await
-                .expect("connect to DUBAN_TEST_DATABASE_URL");
-            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut conn)
-                .await
-                .expect("create a test database");
-            let url = replace_db_name(&admin_url, &name);
-            Some((url, Some(PgDatabaseHandle(PgDatabase { admin_url, name }))))
-        }
-    }
-}
-
-pub struct PgDatabaseHandle(PgDatabase);
-
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end);
-    let host = path_start.map_or(base, |i| &base[..i]);
-    match query {
-        Some(q) => format!("{host}/{name}?{q}"),
-        None => format!("{host}/{name}"),
-    }
-}
-
 impl TestApp {
     pub async fn spawn(store: Store) -> Option<TestApp> {
         Self::spawn_with(store, &[]).await
     }
 
     pub async fn spawn_with(store: Store, extra: &[(&str, &str)]) -> Option<TestApp> {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (url, pg) = fresh_database(store, dir.path()).await?;
-        let files = dir.path().join("attachments").display().to_string();
+        let database = TestDatabase::fresh(store).await?;
+        let url = database.url.clone();
+        let files = database.dir().join("attachments").display().to_string();
         let mut vars: Vec<(&str, &str)> = vec![
             ("DUBAN__STORAGE__ATTACHMENTS_DIR", files.as_str()),
             ("DUBAN__STORAGE__MAX_ATTACHMENT_BYTES", "262144"),
@@ -203,8 +117,7 @@ impl TestApp {
             db,
             settings,
             admin_token: String::new(),
-            _dir: dir,
-            _pg: pg.map(|h| h.0),
+            _database: database,
         };
         test.admin_token = test.login("admin", &admin_password).await;
         Some(test)

@@ -1,7 +1,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{Store, TestApp, fresh_database, test_settings};
+use crate::helpers::{Store, TestApp, test_settings};
 use crate::storage_test;
 
 const NANTONG: &str = include_str!("../../data/nantong-2013-35.txt");
@@ -206,11 +206,10 @@ async fn garbage_is_refused_without_a_write(app: &TestApp) {
 storage_test!(garbage_is_refused_without_a_write);
 
 async fn demo_on(store: Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let Some((url, _pg)) = fresh_database(store, dir.path()).await else {
+    let Some(database) = duban_domain::testing::TestDatabase::fresh(store).await else {
         return;
     };
-    let settings = test_settings(&url, &[]);
+    let settings = test_settings(&database.url, &[]);
     let db = duban_api::startup::open_database(&settings).await.unwrap();
     let clock = duban_domain::clock::ManualClock::new(crate::helpers::t0());
     let (logins, again) = duban_api::demo::load(&db, &clock).await.unwrap();

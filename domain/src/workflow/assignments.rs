@@ -139,6 +139,38 @@ pub(crate) async fn describe<C: ConnectionTrait>(
     ))
 }
 
+/// One message about `a` for each of `people`, keyed `{key}:{user}`.
+async fn tell(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    a: &assignment::Model,
+    people: Vec<user::Model>,
+    message: Message<'_>,
+) -> Result<(), DomainError> {
+    let notices = people
+        .iter()
+        .map(|p| Notice {
+            dedupe_key: format!("{}:{}", message.key, p.id),
+            kind: message.kind,
+            recipient_user_id: p.id,
+            assignment_id: Some(a.id),
+            subject: message.subject.clone(),
+            body: message.body.clone(),
+        })
+        .collect();
+    notify::enqueue(txn, now, notices).await?;
+    Ok(())
+}
+
+/// What a change tells people: its dedupe key prefix, kind and text.
+pub(crate) struct Message<'a> {
+    pub key: &'a str,
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Tells the unit's staff and head.
 pub(crate) async fn tell_unit(
     txn: &DatabaseTransaction,
     now: DateTime<Utc>,
@@ -149,21 +181,22 @@ pub(crate) async fn tell_unit(
     body: String,
 ) -> Result<(), DomainError> {
     let people = notify::unit_people(txn, a.unit_id, &[Role::UnitStaff, Role::UnitHead]).await?;
-    let notices = people
-        .iter()
-        .map(|p| Notice {
-            dedupe_key: format!("{key}:{}", p.id),
+    tell(
+        txn,
+        now,
+        a,
+        people,
+        Message {
+            key,
             kind,
-            recipient_user_id: p.id,
-            assignment_id: Some(a.id),
-            subject: subject.clone(),
-            body: body.clone(),
-        })
-        .collect();
-    notify::enqueue(txn, now, notices).await?;
-    Ok(())
+            subject,
+            body,
+        },
+    )
+    .await
 }
 
+/// Tells the supervising office.
 pub(crate) async fn tell_office(
     txn: &DatabaseTransaction,
     now: DateTime<Utc>,
@@ -174,19 +207,19 @@ pub(crate) async fn tell_office(
     body: String,
 ) -> Result<(), DomainError> {
     let people = notify::people_with(txn, &[Role::Office]).await?;
-    let notices = people
-        .iter()
-        .map(|p| Notice {
-            dedupe_key: format!("{key}:{}", p.id),
+    tell(
+        txn,
+        now,
+        a,
+        people,
+        Message {
+            key,
             kind,
-            recipient_user_id: p.id,
-            assignment_id: Some(a.id),
-            subject: subject.clone(),
-            body: body.clone(),
-        })
-        .collect();
-    notify::enqueue(txn, now, notices).await?;
-    Ok(())
+            subject,
+            body,
+        },
+    )
+    .await
 }
 
 /// 签收: the unit confirms it received the assignment.

@@ -41,104 +41,8 @@ macro_rules! storage_test {
     };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Store {
-    Sqlite,
-    Postgres,
-}
-
-/// A database of the test's own on the PostgreSQL server, dropped afterwards.
-pub struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let admin_url = self.admin_url.clone();
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                use sqlx::Connection;
-                if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ =
-                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                            .execute(&mut c)
-                            .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end);
-    let host = path_start.map_or(base, |i| &base[..i]);
-    match query {
-        Some(q) => format!("{host}/{name}?{q}"),
-        None => format!("{host}/{name}"),
-    }
-}
-
-/// A fresh database URL, or None when PostgreSQL is not configured outside CI.
-async fn fresh_database(
-    store: Store,
-    dir: &std::path::Path,
-) -> Option<(String, Option<PgDatabase>)> {
-    match store {
-        Store::Sqlite => Some((
-            format!("sqlite://{}/duban.db?mode=rwc", dir.display()),
-            None,
-        )),
-        Store::Postgres => {
-            let Ok(admin_url) = std::env::var("DUBAN_TEST_DATABASE_URL") else {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "CI must run the PostgreSQL tests: set DUBAN_TEST_DATABASE_URL"
-                );
-                eprintln!("skipping the PostgreSQL run: DUBAN_TEST_DATABASE_URL is not set");
-                return None;
-            };
-            use sqlx::Connection;
-            let name = format!("duban_j_{}", uuid_like());
-            let mut conn = sqlx::PgConnection::connect(&admin_url)
-                .await
-                .expect("connect to DUBAN_TEST_DATABASE_URL");
-            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut conn)
-                .await
-                .expect("create a test database");
-            let url = replace_db_name(&admin_url, &name);
-            Some((url, Some(PgDatabase { admin_url, name })))
-        }
-    }
-}
-
-fn uuid_like() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
+pub use duban_domain::db::Store;
+use duban_domain::testing::TestDatabase;
 
 pub fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -183,8 +87,7 @@ pub struct TestEnv {
     pub sink: SmtpSink,
     pub ctx: JobContext,
     pub cast: Cast,
-    _dir: tempfile::TempDir,
-    _pg: Option<PgDatabase>,
+    _database: TestDatabase,
 }
 
 pub fn jobs_settings() -> JobsSettings {
@@ -219,8 +122,8 @@ impl TestEnv {
         jobs: JobsSettings,
         mail: impl FnOnce(&mut MailSettings),
     ) -> Option<TestEnv> {
-        let dir = tempfile::tempdir().unwrap();
-        let (url, pg) = fresh_database(store, dir.path()).await?;
+        let database = TestDatabase::fresh(store).await?;
+        let url = database.url.clone();
         let db = connect(&url).await;
         Migrator::up(db.schema_conn(), None).await.unwrap();
         let clock = ManualClock::new(at(T0));
@@ -247,8 +150,7 @@ impl TestEnv {
             sink,
             ctx,
             cast,
-            _dir: dir,
-            _pg: pg,
+            _database: database,
         })
     }
 
