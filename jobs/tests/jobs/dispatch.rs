@@ -83,6 +83,48 @@ async fn an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id(env
 }
 storage_test!(an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id);
 
+/// A server that takes the message and then hangs: the send is cut off by
+/// its timeout, the notification stays pending, and the retry (same
+/// Message-ID) goes through once the server answers again.
+async fn a_hanging_server_is_cut_off_by_the_send_timeout(env: &TestEnv) {
+    reminders_for(env, 1).await;
+    env.sink.set_fault(crate::smtp::Fault::StallAfterData);
+    let ctx = env.second_context(|m| m.smtp.timeout_secs = 1).await;
+    let started = std::time::Instant::now();
+    let hung = run_dispatch(&ctx, env.now()).await.unwrap();
+    assert_eq!((hung.messages_sent, hung.messages_failed), (0, 1), "{hung}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "bounded by the timeout"
+    );
+    let rows = env.notifications_of(env.cast.staff_a).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "pending" && r.attempts == 1),
+        "{rows:?}"
+    );
+    let tries = attempts_of(&env.db, rows[0].id).await.unwrap();
+    assert!(
+        tries[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("no answer within")),
+        "{tries:?}"
+    );
+    env.sink.set_fault(crate::smtp::Fault::None);
+    let back = run_dispatch(&ctx, env.now() + Duration::seconds(61))
+        .await
+        .unwrap();
+    assert_eq!(back.messages_sent, 1, "{back}");
+    let mail = env.sink.to("staffA@example.gov");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        Some(format!("<{}>", mail[0].message_id)),
+        rows[0].message_id
+    );
+}
+storage_test!(a_hanging_server_is_cut_off_by_the_send_timeout);
+
 async fn a_notice_fails_after_max_attempts_and_an_admin_can_retry_it(env: &TestEnv) {
     reminders_for(env, 1).await;
     env.sink.set_fault(Fault::AfterData(451));

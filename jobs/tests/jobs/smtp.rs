@@ -25,6 +25,8 @@ pub enum Fault {
     None,
     /// Answer the end of DATA with this code (e.g. 451, 554).
     AfterData(u16),
+    /// Take the whole message, then never answer: a server that hangs.
+    StallAfterData,
 }
 
 #[derive(Debug)]
@@ -155,6 +157,10 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) {
             let fault = state.lock().unwrap().fault;
             match fault {
                 Fault::AfterData(code) => format!("{code} simulated failure\r\n"),
+                Fault::StallAfterData => {
+                    std::future::pending::<()>().await;
+                    return;
+                }
                 Fault::None => {
                     let received = parse(std::mem::take(&mut to), raw);
                     state.lock().unwrap().messages.push(received);
