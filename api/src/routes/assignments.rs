@@ -398,6 +398,14 @@ async fn detail_response(
     })
 }
 
+/// The list line of one assignment, just changed by the caller (who may see it).
+async fn row_of(state: &AppState, id: i64) -> ApiResult<AssignmentResponse> {
+    let row = listing::row(&state.db, id)
+        .await?
+        .ok_or(duban_domain::DomainError::NotFound("assignment"))?;
+    Ok(row_response(row, state.clock.now(), &state.calendar))
+}
+
 /// One assignment: its task, reports, reviews, extension requests and comments.
 #[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "assignments", security(("bearer" = [])), responses(
     (status = 200, body = AssignmentDetailResponse),
@@ -421,7 +429,7 @@ pub struct ActionBody {
 
 /// 签收: the unit confirms receipt (issued -> acknowledged).
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/acknowledge", tag = "assignments", security(("bearer" = [])), request_body(content = Option<ActionBody>), responses(
-    (status = 200, body = AssignmentDetailResponse),
+    (status = 200, body = AssignmentResponse),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, description = "Not possible in this state, or a stale version", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -436,7 +444,7 @@ pub async fn acknowledge(
     let id = id.into_inner();
     let version = body.0.unwrap_or_default().version;
     assignments::acknowledge(&state.db, state.clock.as_ref(), &actor, id, version).await?;
-    Ok(HttpResponse::Ok().json(detail_response(&state, &actor, id).await?))
+    Ok(HttpResponse::Ok().json(row_of(&state, id).await?))
 }
 
 #[derive(Deserialize, ToSchema, Clone, Copy)]
@@ -464,7 +472,8 @@ pub struct ReportBody {
 #[derive(Serialize, ToSchema)]
 pub struct ReportCreated {
     pub report: ReportResponse,
-    pub assignment: AssignmentDetailResponse,
+    /// The assignment after the report.
+    pub assignment: AssignmentResponse,
 }
 
 /// 进展反馈 / 申请办结: a progress report, or a completion request (-> pending_review).
@@ -497,7 +506,7 @@ pub async fn add_report(
         assignments::report(&state.db, state.clock.as_ref(), &actor, id, new, b.version).await?;
     Ok(HttpResponse::Created().json(ReportCreated {
         report: report_response(rep, Vec::new()),
-        assignment: detail_response(&state, &actor, id).await?,
+        assignment: row_of(&state, id).await?,
     }))
 }
 
