@@ -13,4 +13,5 @@ mod health;
 mod import;
 mod inspection;
 mod matrix;
+mod robustness;
 mod workflow;
