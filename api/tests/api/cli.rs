@@ -207,3 +207,78 @@ fn serve_prints_the_first_admin_and_stops_cleanly_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn import_from_the_command_line_dry_run_then_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db?mode=rwc", dir.path().display());
+    let notice = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/nantong-2013-35.txt");
+    let notice = notice.to_str().unwrap();
+    // A dry run prints the plan and creates no database at all.
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args(["import", notice, "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: serde_json::Value = serde_json::from_slice(&out.stdout).expect("pure JSON on stdout");
+    assert_eq!(js["plan"]["doc_no"], "通政办发〔2013〕35号");
+    assert_eq!(js["tasks"].as_array().unwrap().len(), 22);
+    assert!(
+        !dir.path().join("d.db").exists(),
+        "a dry run writes nothing"
+    );
+    // Storing needs an office user to record it under.
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args(["import", notice])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--role office"));
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "office",
+            "--password",
+            "Office-pass-1",
+            "--role",
+            "office",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args(["import", notice, "--create-units", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(js["plan_id"].as_i64().is_some());
+    assert!(
+        js["created_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "市卫生局")
+    );
+    assert!(js["assignments"].as_u64().unwrap() >= 22);
+    // The human summary names what is left to do.
+    let out = duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+        .args(["import", notice, "--dry-run"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("22 tasks") && text.contains("Dry run: nothing was written."),
+        "{text}"
+    );
+}
