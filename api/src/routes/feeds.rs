@@ -1,5 +1,4 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{Duration, Utc};
 use duban_domain::identity;
 use duban_domain::supervision::feeds;
 use duban_domain::workflow::Status;
@@ -79,7 +78,7 @@ pub async fn ics(state: web::Data<AppState>, token: web::Path<String>) -> ApiRes
                 r.plan_doc_no, r.task_number, r.task_title, r.unit_name, r.due_on
             ))
             .all_day(r.due_on)
-            .timestamp(Utc::now() - Duration::zero())
+            .timestamp(now)
             .done();
         cal.push(event);
     }

@@ -139,14 +139,38 @@ pub(crate) async fn describe<C: ConnectionTrait>(
     ))
 }
 
-/// One message about `a` for each of `people`, keyed `{key}:{user}`.
-async fn tell(
+/// Who a change tells.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Audience {
+    /// The assignment's unit: its staff and head.
+    Unit,
+    /// The supervising office.
+    Office,
+}
+
+/// What a change tells people: its dedupe key prefix, kind and text.
+pub(crate) struct Message<'a> {
+    pub key: &'a str,
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+/// One notification about `a` for each person of the audience, keyed
+/// `{key}:{user}`, written in the change's transaction.
+pub(crate) async fn tell(
     txn: &DatabaseTransaction,
     now: DateTime<Utc>,
     a: &assignment::Model,
-    people: Vec<user::Model>,
+    to: Audience,
     message: Message<'_>,
 ) -> Result<(), DomainError> {
+    let people = match to {
+        Audience::Unit => {
+            notify::unit_people(txn, a.unit_id, &[Role::UnitStaff, Role::UnitHead]).await?
+        }
+        Audience::Office => notify::people_with(txn, &[Role::Office]).await?,
+    };
     let notices = people
         .iter()
         .map(|p| Notice {
@@ -160,66 +184,6 @@ async fn tell(
         .collect();
     notify::enqueue(txn, now, notices).await?;
     Ok(())
-}
-
-/// What a change tells people: its dedupe key prefix, kind and text.
-pub(crate) struct Message<'a> {
-    pub key: &'a str,
-    pub kind: &'static str,
-    pub subject: String,
-    pub body: String,
-}
-
-/// Tells the unit's staff and head.
-pub(crate) async fn tell_unit(
-    txn: &DatabaseTransaction,
-    now: DateTime<Utc>,
-    a: &assignment::Model,
-    key: &str,
-    kind: &'static str,
-    subject: String,
-    body: String,
-) -> Result<(), DomainError> {
-    let people = notify::unit_people(txn, a.unit_id, &[Role::UnitStaff, Role::UnitHead]).await?;
-    tell(
-        txn,
-        now,
-        a,
-        people,
-        Message {
-            key,
-            kind,
-            subject,
-            body,
-        },
-    )
-    .await
-}
-
-/// Tells the supervising office.
-pub(crate) async fn tell_office(
-    txn: &DatabaseTransaction,
-    now: DateTime<Utc>,
-    a: &assignment::Model,
-    key: &str,
-    kind: &'static str,
-    subject: String,
-    body: String,
-) -> Result<(), DomainError> {
-    let people = notify::people_with(txn, &[Role::Office]).await?;
-    tell(
-        txn,
-        now,
-        a,
-        people,
-        Message {
-            key,
-            kind,
-            subject,
-            body,
-        },
-    )
-    .await
 }
 
 /// 签收: the unit confirms it received the assignment.
@@ -402,14 +366,17 @@ pub async fn report(
     record(&txn, actor, now, id, action_name, snapshot(&a), after_json).await?;
     if new.kind == ReportKind::Completion {
         let what = describe(&txn, &a).await?;
-        tell_office(
+        tell(
             &txn,
             now,
             &a,
-            &format!("completion_requested:{id}:{}", rep.id),
-            "completion_requested",
-            format!("【督办】申请办结待审核：{what}"),
-            format!("{what}\n承办单位申请办结，请审核。\n办理情况：{}", rep.text),
+            Audience::Office,
+            Message {
+                key: &format!("completion_requested:{id}:{}", rep.id),
+                kind: "completion_requested",
+                subject: format!("【督办】申请办结待审核：{what}"),
+                body: format!("{what}\n承办单位申请办结，请审核。\n办理情况：{}", rep.text),
+            },
         )
         .await?;
     }
@@ -501,14 +468,17 @@ pub async fn review(
             format!("{what}\n经审核退回，请补充后重新申请办结。\n退回意见：{comment}"),
         ),
     };
-    tell_unit(
+    tell(
         &txn,
         now,
         &a,
-        &format!("reviewed:{id}:{}", rev.id),
-        "reviewed",
-        subject,
-        body,
+        Audience::Unit,
+        Message {
+            key: &format!("reviewed:{id}:{}", rev.id),
+            kind: "reviewed",
+            subject,
+            body,
+        },
     )
     .await?;
     txn.commit().await?;
@@ -544,14 +514,17 @@ pub async fn cancel(
     record(&txn, actor, now, id, "cancel", snapshot(&a), after_json).await?;
     if from != Status::Draft {
         let what = describe(&txn, &a).await?;
-        tell_unit(
+        tell(
             &txn,
             now,
             &a,
-            &format!("cancelled:{id}"),
-            "cancelled",
-            format!("【督办】事项已撤销：{what}"),
-            format!("{what}\n该事项已由督办办公室撤销，无需继续办理。{reason}"),
+            Audience::Unit,
+            Message {
+                key: &format!("cancelled:{id}"),
+                kind: "cancelled",
+                subject: format!("【督办】事项已撤销：{what}"),
+                body: format!("{what}\n该事项已由督办办公室撤销，无需继续办理。{reason}"),
+            },
         )
         .await?;
     }
@@ -603,14 +576,17 @@ pub async fn add_comment(
     .await?;
     if a.status != Status::Draft.as_str() {
         let what = describe(&txn, &a).await?;
-        tell_unit(
+        tell(
             &txn,
             now,
             &a,
-            &format!("comment:{}", c.id),
-            "comment",
-            format!("【督查意见】{what}"),
-            format!("{what}\n督查意见：{text}"),
+            Audience::Unit,
+            Message {
+                key: &format!("comment:{}", c.id),
+                kind: "comment",
+                subject: format!("【督查意见】{what}"),
+                body: format!("{what}\n督查意见：{text}"),
+            },
         )
         .await?;
     }

@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use super::assignments::{describe, load_for, snapshot, stale, tell_office, tell_unit};
+use super::assignments::{Audience, Message, describe, load_for, snapshot, stale, tell};
 use super::{Action, Status, transition};
 use crate::DomainError;
 use crate::audit::{self, Change};
@@ -88,17 +88,20 @@ pub async fn request(
     )
     .await?;
     let what = describe(&txn, &a).await?;
-    tell_office(
+    tell(
         &txn,
         now,
         &a,
-        &format!("extension_requested:{}", req.id),
-        "extension_requested",
-        format!("【督办】延期申请待审批：{what}"),
-        format!(
-            "{what}\n申请将完成时限由 {} 延至 {due_on}。\n理由：{reason}",
-            a.due_on
-        ),
+        Audience::Office,
+        Message {
+            key: &format!("extension_requested:{}", req.id),
+            kind: "extension_requested",
+            subject: format!("【督办】延期申请待审批：{what}"),
+            body: format!(
+                "{what}\n申请将完成时限由 {} 延至 {due_on}。\n理由：{reason}",
+                a.due_on
+            ),
+        },
     )
     .await?;
     txn.commit().await?;
@@ -229,14 +232,17 @@ pub async fn decide(
             format!("{what}\n请仍按原时限 {} 完成。{note}", a.due_on),
         )
     };
-    tell_unit(
+    tell(
         &txn,
         now,
         &a,
-        &format!("extension_decided:{request_id}"),
-        "extension_decided",
-        subject.clone(),
-        body.clone(),
+        Audience::Unit,
+        Message {
+            key: &format!("extension_decided:{request_id}"),
+            kind: "extension_decided",
+            subject: subject.clone(),
+            body: body.clone(),
+        },
     )
     .await?;
     // The requester hears even if they have since left the unit's roles.
