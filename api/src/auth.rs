@@ -1,105 +1,15 @@
-//! Access tokens (HS256 JWTs) and the extractor that turns a bearer token
-//! into the caller, read fresh from the database on every request.
+//! The extractor that turns a bearer token into the caller, read fresh from
+//! the database on every request (a deactivated user is refused at once).
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use chrono::{DateTime, Utc};
 use duban_domain::identity;
 use duban_domain::policy::Actor;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::settings::AuthSettings;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Claims {
-    sub: String,
-    iat: i64,
-    exp: i64,
-    iss: String,
-    aud: String,
-}
-
-/// Signs and checks tokens with the one configured algorithm.
-#[derive(Clone)]
-pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
-    issuer: String,
-    audience: String,
-    ttl_secs: i64,
-    leeway_secs: i64,
-}
-
-pub struct IssuedToken {
-    pub token: String,
-    pub expires_in: i64,
-}
-
-impl TokenKeys {
-    pub fn new(settings: &AuthSettings) -> Self {
-        let secret = settings.jwt_secret.expose().as_bytes();
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[settings.issuer.as_str()]);
-        validation.set_audience(&[settings.audience.as_str()]);
-        validation.required_spec_claims =
-            HashSet::from(["exp", "iat", "iss", "aud", "sub"].map(String::from));
-        // Expiry is checked against the injected clock below, not the wall
-        // clock inside the library; `exp` stays a required claim.
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.leeway = 0;
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-            issuer: settings.issuer.clone(),
-            audience: settings.audience.clone(),
-            ttl_secs: settings.token_ttl_secs,
-            leeway_secs: i64::try_from(settings.leeway_secs).unwrap_or(0),
-        }
-    }
-
-    pub fn issue(&self, user_id: i64, now: DateTime<Utc>) -> Result<IssuedToken, ApiError> {
-        let claims = Claims {
-            sub: user_id.to_string(),
-            iat: now.timestamp(),
-            exp: now.timestamp() + self.ttl_secs,
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-        };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| ApiError::internal(e.into()))?;
-        Ok(IssuedToken {
-            token,
-            expires_in: self.ttl_secs,
-        })
-    }
-
-    /// The user id a valid token speaks for. Every failure reads the same to
-    /// the client; the reason goes to the debug log.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<i64, ApiError> {
-        let refused = || ApiError::unauthenticated("令牌无效或已过期 (invalid or expired token)");
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| {
-                tracing::debug!(error = %e, "token refused");
-                refused()
-            })?;
-        let c = data.claims;
-        let now = now.timestamp();
-        if c.exp + self.leeway_secs <= now || c.iat - self.leeway_secs > now {
-            tracing::debug!(exp = c.exp, iat = c.iat, now, "token outside its lifetime");
-            return Err(refused());
-        }
-        c.sub.parse::<i64>().map_err(|_| refused())
-    }
-}
 
 /// The signed-in caller. Using it as a handler argument makes the route
 /// require a valid token.
@@ -134,8 +44,9 @@ impl FromRequest for Caller {
                         "Authorization 须为 Bearer 令牌 (expected a bearer token)",
                     )
                 })?;
-            let user_id = state.tokens.verify(token, state.clock.now())?;
-            let actor = identity::load_actor(&state.db, user_id).await?;
+            let user_id = state.tokens.verify(token, state.env.now())?;
+            let actor = identity::load_actor(&state.env.db, user_id).await?;
+            tracing::Span::current().record("user_id", actor.user_id);
             Ok(Caller(actor))
         })
     }

@@ -4,11 +4,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use duban_domain::Env;
 use duban_domain::clock::{SharedClock, SystemClock};
 use duban_domain::directory::{NewUser, users};
+use duban_domain::messages::Catalogue;
+use duban_domain::policy::Actor;
 
 use crate::settings::Settings;
-use crate::startup::{Application, open_database};
+use crate::startup::{Application, environment, open_database};
 use crate::telemetry;
 
 #[derive(Debug, Parser)]
@@ -107,8 +110,11 @@ pub struct CreateUserArgs {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let logging = telemetry::init();
     let settings = Settings::load()?;
-    telemetry::init(&settings.log.level, settings.log.format);
+    if let Some(l) = &logging {
+        l.configure(&settings.log.level, settings.log.format);
+    }
     let clock: SharedClock = Arc::new(SystemClock);
     match cli.command {
         Command::Serve(args) => serve(settings, clock, args).await,
@@ -122,9 +128,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import(settings, clock, args).await,
         Command::Jobs(cmd) => jobs(settings, clock, cmd).await,
         Command::Demo => {
-            let db = open_database(&settings).await?;
-            let (logins, again) = crate::demo::load(&db, clock.as_ref()).await?;
-            db.close().await?;
+            let (env, _) = environment(&settings, clock).await?;
+            let (logins, again) = crate::demo::load(&env).await?;
+            env.db.close().await?;
             println!(
                 "{}",
                 if again {
@@ -140,25 +146,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn job_context(
+fn job_context(
     settings: &Settings,
-    clock: SharedClock,
-) -> anyhow::Result<std::sync::Arc<duban_jobs::JobContext>> {
-    let db = open_database(settings).await?;
-    let ctx = duban_jobs::JobContext::new(
-        db,
-        clock,
-        settings.jobs.clone(),
-        settings.mail.clone(),
-        settings.server.public_url.clone(),
-    )?;
-    Ok(std::sync::Arc::new(ctx))
+    env: Env,
+    catalogue: Arc<Catalogue>,
+) -> anyhow::Result<Arc<duban_jobs::JobContext>> {
+    let ctx =
+        duban_jobs::JobContext::new(env, settings.jobs.clone(), settings.mail.clone(), catalogue)?;
+    Ok(Arc::new(ctx))
 }
 
 async fn jobs(settings: Settings, clock: SharedClock, cmd: JobsCommand) -> anyhow::Result<()> {
     match cmd {
         JobsCommand::Run => {
-            let ctx = job_context(&settings, clock).await?;
+            let (env, catalogue) = environment(&settings, clock).await?;
+            let ctx = job_context(&settings, env, catalogue)?;
             println!("Duban jobs are running (Ctrl-C or SIGTERM stops them)");
             duban_jobs::run_forever(ctx, shutdown_signal()).await;
             Ok(())
@@ -172,7 +174,8 @@ async fn jobs(settings: Settings, clock: SharedClock, cmd: JobsCommand) -> anyho
                     .with_timezone(&chrono::Utc),
                 None => clock.now(),
             };
-            let ctx = job_context(&settings, clock).await?;
+            let (env, catalogue) = environment(&settings, clock).await?;
+            let ctx = job_context(&settings, env, catalogue)?;
             let outcome = duban_jobs::run_once(&ctx, &job, at).await?;
             println!("{outcome}");
             Ok(())
@@ -245,12 +248,12 @@ async fn import(settings: Settings, clock: SharedClock, args: ImportArgs) -> any
             assignments: 0,
         }
     } else {
-        let db = open_database(&settings).await?;
-        let actor = office_actor(&db, args.as_user.as_deref()).await?;
-        let r = import::import_notice(&db, clock.as_ref(), &actor, &text, false, args.create_units)
+        let (env, _) = environment(&settings, clock).await?;
+        let actor = office_actor(&env.db, args.as_user.as_deref()).await?;
+        let r = import::import_notice(&env.ctx(&actor), &text, false, args.create_units)
             .await
             .map_err(|e| anyhow::anyhow!(describe(e)))?;
-        db.close().await?;
+        env.db.close().await?;
         r
     };
     if args.json {
@@ -266,17 +269,16 @@ async fn office_actor(
     username: Option<&str>,
 ) -> anyhow::Result<duban_domain::policy::Actor> {
     use duban_domain::entities::user;
-    use duban_domain::role::{Role, RoleSet};
+    use duban_domain::role::Role;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let candidates = user::Entity::find()
         .filter(user::Column::Active.eq(true))
         .order_by_asc(user::Column::Id)
         .all(db.conn())
         .await?;
-    let found = candidates.into_iter().find(|u| {
-        username.is_none_or(|n| u.username == n)
-            && RoleSet::from_stored(&u.roles).contains(Role::Office)
-    });
+    let found = candidates
+        .into_iter()
+        .find(|u| username.is_none_or(|n| u.username == n) && u.roles.contains(Role::Office));
     let u = found.ok_or_else(|| {
         anyhow::anyhow!(
             "no active office user{}: create one with `duban user create --role office ...`",
@@ -361,29 +363,28 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         .rsplit_once(':')
         .map_or("127.0.0.1", |(h, _)| h)
         .replace("0.0.0.0", "127.0.0.1");
+    // One store, clock and calendar for the demo loader, the jobs and the API.
+    let (env, catalogue) = environment(&settings, clock).await?;
     let demo_logins = if args.demo {
-        let db = open_database(&settings).await?;
-        let empty = duban_domain::directory::units::all(db.conn())
+        let empty = duban_domain::directory::units::all(env.db.conn())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .is_empty();
-        let logins = if empty {
-            Some(crate::demo::load(&db, clock.as_ref()).await?.0)
+        if empty {
+            Some(crate::demo::load(&env).await?.0)
         } else {
             println!(
                 "The database already holds data: the demo is not loaded again (`duban demo` resets its passwords)."
             );
             None
-        };
-        db.close().await?;
-        logins
+        }
     } else {
         None
     };
     let scheduler = if args.no_jobs {
         None
     } else {
-        let ctx = job_context(&settings, clock.clone()).await?;
+        let ctx = job_context(&settings, env.clone(), catalogue.clone())?;
         let handle = duban_jobs::spawn_scheduler(ctx);
         tracing::info!(
             jobs = handle.job_count(),
@@ -391,7 +392,7 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         );
         Some(handle)
     };
-    let app = Application::build(settings, clock).await?;
+    let app = Application::serve(settings, env, catalogue).await?;
     if let Some((username, password)) = &app.first_admin {
         println!("================================================================");
         println!(" First start: created the administrator account (shown once)");
@@ -419,7 +420,7 @@ async fn create_user(
     clock: SharedClock,
     args: CreateUserArgs,
 ) -> anyhow::Result<()> {
-    let db = open_database(&settings).await?;
+    let (env, _) = environment(&settings, clock).await?;
     let generated = args.password.is_none();
     let password = args
         .password
@@ -433,10 +434,11 @@ async fn create_user(
         &password,
     )
     .map_err(|e| anyhow::anyhow!(describe(e)))?;
-    let user = users::create_unchecked(&db, clock.as_ref(), None, new)
+    let system = Actor::system();
+    let user = users::create(&env.ctx(&system), new)
         .await
         .map_err(|e| anyhow::anyhow!(describe(e)))?;
-    db.close().await?;
+    env.db.close().await?;
     println!("created user '{}' (id {})", user.username, user.id);
     if generated {
         println!("password: {password}");

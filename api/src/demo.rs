@@ -5,16 +5,16 @@
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use duban_domain::clock::Clock;
-use duban_domain::db::Db;
+use duban_domain::Env;
 use duban_domain::directory::{NewUnit, NewUser, UserPatch, units, users};
+use duban_domain::entities::report::ReportKind;
+use duban_domain::entities::review::Decision;
 use duban_domain::entities::{assignment, unit::UnitKind, user};
 use duban_domain::identity;
 use duban_domain::importer::parse_notice;
 use duban_domain::password;
 use duban_domain::policy::Actor;
-use duban_domain::role::RoleSet;
-use duban_domain::workflow::assignments::{self, Decision, NewReport, ReportKind};
+use duban_domain::workflow::assignments::{self, NewReport};
 use duban_domain::workflow::{extensions, import, plans};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -60,7 +60,10 @@ fn shift_years(d: NaiveDate, years: i32) -> NaiveDate {
 
 /// Loads the demo into an empty directory, or resets the demo passwords when
 /// it is already there. Answers the logins to print.
-pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, bool)> {
+pub async fn load(env: &Env) -> anyhow::Result<(Vec<Login>, bool)> {
+    let db = &env.db;
+    let system = Actor::system();
+    let sys = env.ctx(&system);
     let existing = units::all(db.conn())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -71,7 +74,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
         );
     }
     if already {
-        return Ok((reset_passwords(db, clock).await?, true));
+        return Ok((reset_passwords(env).await?, true));
     }
     let notice = parse_notice(NOTICE);
     // The city departments the notice names, written out in full by the importer.
@@ -85,10 +88,8 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
     departments.insert("市民政局".into());
     departments.insert("市卫生局".into());
     let e = |e: duban_domain::DomainError| anyhow::anyhow!("{e}");
-    units::create_unchecked(
-        db,
-        clock,
-        None,
+    units::create(
+        &sys,
         NewUnit::parse(
             OFFICE,
             UnitKind::Office,
@@ -109,10 +110,8 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
             .into_iter()
             .filter(|a| !departments.contains(a))
             .collect();
-        units::create_unchecked(
-            db,
-            clock,
-            None,
+        units::create(
+            &sys,
             NewUnit::parse(
                 name,
                 UnitKind::Department,
@@ -132,10 +131,8 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
             }
             other => vec![format!("{other}人民政府")],
         };
-        units::create_unchecked(
-            db,
-            clock,
-            None,
+        units::create(
+            &sys,
             NewUnit::parse(
                 name,
                 UnitKind::County,
@@ -162,12 +159,12 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
             &pw,
         )
         .map_err(e)?;
-        match users::create_unchecked(db, clock, None, new).await {
+        match users::create(&sys, new).await {
             Ok(_) => {}
             // `serve` made the first admin before the demo ran: give it a
             // password we can print.
-            Err(duban_domain::DomainError::Conflict(_)) => {
-                reset_one(db, clock, username, &pw).await?
+            Err(duban_domain::DomainError::Conflict { .. }) => {
+                reset_one(env, username, &pw).await?
             }
             Err(other) => return Err(e(other)),
         }
@@ -182,7 +179,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
 
     // The notice is from 2013; move it to this year so deadlines fall both
     // behind and ahead of today.
-    let today = clock.now().date_naive();
+    let today = env.now().date_naive();
     let mut notice = notice;
     let years = today.year() - notice.plan.issued_on.map_or(today.year(), |d| d.year());
     if let Some(d) = notice.plan.issued_on.as_mut() {
@@ -195,21 +192,22 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
             m.date = shift_years(m.date, years);
         }
     }
-    let report = import::store_notice(db, clock, &office, notice, false, true)
+    let off = env.ctx(&office);
+    let report = import::store_notice(&off, notice, false, true)
         .await
         .map_err(e)?;
     let plan_id = report
         .plan_id
         .ok_or_else(|| anyhow::anyhow!("the demo plan was not stored"))?;
-    plans::issue_plan(db, clock, &office, plan_id)
-        .await
-        .map_err(e)?;
+    plans::issue_plan(&off, plan_id).await.map_err(e)?;
 
     // Some work in flight, as a few weeks into the year would show.
     let mz = actor_of(db, "minzheng").await?;
     let mz_head = actor_of(db, "minzheng_head").await?;
     let ws = actor_of(db, "weisheng").await?;
     let ha = actor_of(db, "haian").await?;
+    let (mz_ctx, mz_head_ctx, ws_ctx, ha_ctx) =
+        (env.ctx(&mz), env.ctx(&mz_head), env.ctx(&ws), env.ctx(&ha));
     let mine = |unit: i64| async move {
         assignment::Entity::find()
             .filter(assignment::Column::PlanId.eq(plan_id))
@@ -227,15 +225,13 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
     if let Some(u) = mz.unit_id {
         let items = mine(u).await?;
         for (k, a) in items.iter().enumerate() {
-            assignments::acknowledge(db, clock, &mz, a.id, None)
+            assignments::acknowledge(&mz_ctx, a.id, None)
                 .await
                 .map_err(e)?;
             match k % 4 {
                 0 => {
                     assignments::report(
-                        db,
-                        clock,
-                        &mz,
+                        &mz_ctx,
                         a.id,
                         report(
                             ReportKind::Progress,
@@ -249,9 +245,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
                 }
                 1 => {
                     assignments::report(
-                        db,
-                        clock,
-                        &mz_head,
+                        &mz_head_ctx,
                         a.id,
                         report(
                             ReportKind::Completion,
@@ -263,9 +257,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
                     .await
                     .map_err(e)?;
                     assignments::review(
-                        db,
-                        clock,
-                        &office,
+                        &off,
                         a.id,
                         Decision::Approve,
                         Some("同意办结。".into()),
@@ -276,9 +268,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
                 }
                 2 => {
                     assignments::report(
-                        db,
-                        clock,
-                        &mz,
+                        &mz_ctx,
                         a.id,
                         report(ReportKind::Completion, "已基本完成。", None),
                         None,
@@ -286,9 +276,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
                     .await
                     .map_err(e)?;
                     assignments::review(
-                        db,
-                        clock,
-                        &office,
+                        &off,
                         a.id,
                         Decision::Return,
                         Some("缺少农村社区数据，请补充后再报。".into()),
@@ -300,9 +288,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
                 _ => {
                     if a.due_on > today {
                         extensions::request(
-                            db,
-                            clock,
-                            &mz,
+                            &mz_ctx,
                             a.id,
                             a.due_on + Duration::days(30),
                             "配套资金尚未到位，申请延期一个月。",
@@ -316,13 +302,11 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
     }
     if let Some(u) = ws.unit_id {
         for a in mine(u).await?.iter().take(1) {
-            assignments::acknowledge(db, clock, &ws, a.id, None)
+            assignments::acknowledge(&ws_ctx, a.id, None)
                 .await
                 .map_err(e)?;
             assignments::report(
-                db,
-                clock,
-                &ws,
+                &ws_ctx,
                 a.id,
                 report(
                     ReportKind::Progress,
@@ -337,7 +321,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
     }
     if let Some(u) = ha.unit_id {
         for a in mine(u).await?.iter().take(2) {
-            assignments::acknowledge(db, clock, &ha, a.id, None)
+            assignments::acknowledge(&ha_ctx, a.id, None)
                 .await
                 .map_err(e)?;
         }
@@ -356,14 +340,14 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<(Vec<Login>, boo
         } else {
             "该事项时限较紧，请按月报送进展并提前做好验收准备。"
         };
-        assignments::add_comment(db, clock, &inspector, a.id, text)
+        assignments::add_comment(&env.ctx(&inspector), a.id, text)
             .await
             .map_err(e)?;
     }
     Ok((logins, false))
 }
 
-async fn actor_of(db: &Db, name: &str) -> anyhow::Result<Actor> {
+async fn actor_of(db: &duban_domain::db::Db, name: &str) -> anyhow::Result<Actor> {
     let u = user::Entity::find()
         .filter(user::Column::Username.eq(name))
         .one(db.conn())
@@ -374,11 +358,11 @@ async fn actor_of(db: &Db, name: &str) -> anyhow::Result<Actor> {
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-async fn reset_passwords(db: &Db, clock: &dyn Clock) -> anyhow::Result<Vec<Login>> {
+async fn reset_passwords(env: &Env) -> anyhow::Result<Vec<Login>> {
     let mut logins = Vec::new();
     for (username, _, role, unit) in PEOPLE {
         let pw = password::generate();
-        if reset_one(db, clock, username, &pw).await.is_ok() {
+        if reset_one(env, username, &pw).await.is_ok() {
             logins.push(Login {
                 username,
                 password: pw,
@@ -391,30 +375,18 @@ async fn reset_passwords(db: &Db, clock: &dyn Clock) -> anyhow::Result<Vec<Login
 }
 
 /// Sets a new password on one demo account, as the system.
-async fn reset_one(
-    db: &Db,
-    clock: &dyn Clock,
-    username: &str,
-    password: &str,
-) -> anyhow::Result<()> {
+async fn reset_one(env: &Env, username: &str, password: &str) -> anyhow::Result<()> {
     let u = user::Entity::find()
         .filter(user::Column::Username.eq(username))
-        .one(db.conn())
+        .one(env.db.conn())
         .await?;
     let u = u.ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
-    // The directory service checks that its caller is an admin; the demo
-    // loader acts as one.
-    let system = Actor {
-        user_id: 0,
-        username: "demo".into(),
-        unit_id: None,
-        roles: RoleSet::from_stored("admin"),
-    };
+    let system = Actor::system();
     let patch = UserPatch {
         password: Some(password.to_owned()),
         ..Default::default()
     };
-    users::update(db, clock, &system, u.id, patch)
+    users::update(&env.ctx(&system), u.id, patch)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use duban_domain::error::ConflictCode;
 use duban_domain::{DomainError, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,7 +17,7 @@ pub enum ErrorKind {
     Forbidden,
     NotFound,
     MethodNotAllowed,
-    Conflict,
+    Conflict(ConflictCode),
     PayloadTooLarge,
     UnsupportedMediaType,
     Unprocessable,
@@ -33,7 +34,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
@@ -43,28 +44,42 @@ impl ErrorKind {
         }
     }
 
-    /// A stable slug for `type`, and the Chinese-first title people read.
-    fn slug_and_title(self) -> (&'static str, &'static str) {
+    /// A stable machine code for `code` (and `type`), and the Chinese-first
+    /// title people read.
+    fn code_and_title(self) -> (&'static str, &'static str) {
         match self {
-            ErrorKind::BadRequest => ("bad-request", "请求格式错误 (Bad request)"),
+            ErrorKind::BadRequest => ("bad_request", "请求格式错误 (Bad request)"),
             ErrorKind::Unauthenticated => {
                 ("unauthenticated", "未登录或登录已失效 (Unauthenticated)")
             }
             ErrorKind::Forbidden => ("forbidden", "无权执行此操作 (Forbidden)"),
-            ErrorKind::NotFound => ("not-found", "对象不存在 (Not found)"),
+            ErrorKind::NotFound => ("not_found", "对象不存在 (Not found)"),
             ErrorKind::MethodNotAllowed => (
-                "method-not-allowed",
+                "method_not_allowed",
                 "不支持的请求方法 (Method not allowed)",
             ),
-            ErrorKind::Conflict => ("conflict", "当前状态不允许此操作 (Conflict)"),
-            ErrorKind::PayloadTooLarge => ("payload-too-large", "请求内容过大 (Payload too large)"),
+            ErrorKind::Conflict(code) => (
+                code.as_str(),
+                match code {
+                    ConflictCode::StaleVersion => "内容已被他人修改 (Stale version)",
+                    ConflictCode::WrongState => "当前状态不允许此操作 (Not allowed in this state)",
+                    ConflictCode::Duplicate => "内容重复 (Already exists)",
+                    ConflictCode::AlreadyDecided => "已经处理过 (Already decided)",
+                    ConflictCode::TooLate => "已超过时限 (Too late)",
+                    ConflictCode::NothingToDo => "没有需要处理的内容 (Nothing to do)",
+                    ConflictCode::OwnAccount => {
+                        "不能对自己的账户执行此操作 (Not on your own account)"
+                    }
+                },
+            ),
+            ErrorKind::PayloadTooLarge => ("payload_too_large", "请求内容过大 (Payload too large)"),
             ErrorKind::UnsupportedMediaType => (
-                "unsupported-media-type",
+                "unsupported_media_type",
                 "不支持的内容类型 (Unsupported media type)",
             ),
-            ErrorKind::Unprocessable => ("invalid-fields", "提交的内容有误 (Invalid fields)"),
+            ErrorKind::Unprocessable => ("invalid_fields", "提交的内容有误 (Invalid fields)"),
             ErrorKind::TooManyRequests { .. } => (
-                "too-many-requests",
+                "too_many_requests",
                 "尝试次数过多，请稍后再试 (Too many attempts)",
             ),
             ErrorKind::Unavailable => ("unavailable", "服务暂不可用 (Service unavailable)"),
@@ -78,6 +93,8 @@ impl ErrorKind {
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
+    /// A stable machine code for the cause, e.g. `stale_version`, `wrong_state`, `invalid_fields`.
+    pub code: String,
     pub title: String,
     pub status: u16,
     pub detail: String,
@@ -148,7 +165,9 @@ impl From<DomainError> for ApiError {
                 format!("{what} 不存在 (no such {what})"),
             ),
             DomainError::Forbidden(why) => Self::new(ErrorKind::Forbidden, why),
-            DomainError::Conflict(why) => Self::new(ErrorKind::Conflict, why),
+            DomainError::Conflict { code, message } => {
+                Self::new(ErrorKind::Conflict(code), message)
+            }
             DomainError::Unauthenticated(why) => Self::new(ErrorKind::Unauthenticated, why),
             DomainError::Locked { retry_after_secs } => Self::new(
                 ErrorKind::TooManyRequests { retry_after_secs },
@@ -175,11 +194,12 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if let Some(cause) = &self.cause {
-            tracing::error!(error = ?cause, "request failed");
+            tracing::error!(error = format!("{cause:#}"), "request failed");
         }
-        let (slug, title) = self.kind.slug_and_title();
+        let (code, title) = self.kind.code_and_title();
         let body = Problem {
-            kind: format!("/problems/{slug}"),
+            kind: format!("/problems/{}", code.replace('_', "-")),
+            code: code.to_owned(),
             title: title.to_owned(),
             status: status.as_u16(),
             detail: self.detail.clone(),

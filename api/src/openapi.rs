@@ -1,63 +1,15 @@
-//! The OpenAPI document, generated from the handlers' annotations.
+//! The OpenAPI document's frame: its title, tags and the bearer scheme. The
+//! paths are collected from the handlers as they are registered
+//! (`routes::configure`, through utoipa-actix-web).
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-
-use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Duban 督办 API",
         description = "Government supervision: plans, tasks, assignments, reminders, escalation and assessment. Errors are application/problem+json.",
-    ),
-    paths(
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::auth::login,
-        routes::me::me,
-        routes::units::create,
-        routes::units::list,
-        routes::units::get,
-        routes::units::update,
-        routes::users::create,
-        routes::users::list,
-        routes::users::get,
-        routes::users::update,
-        routes::import::import_plan,
-        routes::plans::create,
-        routes::plans::list,
-        routes::plans::get,
-        routes::plans::add_task,
-        routes::plans::issue,
-        routes::assignments::list,
-        routes::assignments::get,
-        routes::assignments::acknowledge,
-        routes::assignments::add_report,
-        routes::assignments::review,
-        routes::assignments::cancel,
-        routes::assignments::request_extension,
-        routes::assignments::decide_extension,
-        routes::assignments::add_comment,
-        routes::assignments::history,
-        routes::attachments::upload,
-        routes::attachments::download,
-        routes::notifications::list,
-        routes::notifications::mark_read,
-        routes::notifications::mark_all_read,
-        routes::supervision::overdue,
-        routes::supervision::overdue_xlsx,
-        routes::supervision::at_risk,
-        routes::supervision::escalate,
-        routes::stats::unit_stats,
-        routes::stats::unit_stats_csv,
-        routes::stats::unit_stats_xlsx,
-        routes::stats::plan_stats,
-        routes::stats::task_stats,
-        routes::stats::indicator_stats,
-        routes::stats::indicator_breakdown_xlsx,
-        routes::feeds::create,
-        routes::feeds::revoke,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

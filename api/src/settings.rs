@@ -3,41 +3,16 @@
 //! directory, then `DUBAN__SECTION__KEY` environment variables. Checked at
 //! start with messages a person can act on; secrets never printed.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
 use duban_domain::db::{DatabaseSettings, Store};
 use duban_domain::identity::LockoutPolicy;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 const BUILT_IN: &str = include_str!("../../config/default.toml");
-
-/// A value that must never be printed.
-#[derive(Clone, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
-    }
-}
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ServerSettings {
@@ -50,7 +25,8 @@ pub struct ServerSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct AuthSettings {
-    pub jwt_secret: Secret,
+    /// Never printed (Debug shows it redacted).
+    pub jwt_secret: SecretString,
     pub issuer: String,
     pub audience: String,
     pub token_ttl_secs: i64,
@@ -155,6 +131,15 @@ impl Settings {
         self.env == "production"
     }
 
+    /// The rules the domain services apply, as configured.
+    pub fn rules(&self) -> duban_domain::Rules {
+        duban_domain::Rules {
+            ladder: self.jobs.escalation.clone(),
+            lockout: self.auth.lockout(),
+            assessment: self.assessment,
+        }
+    }
+
     /// Every problem at once, each with what to do about it.
     fn validate(&mut self) -> anyhow::Result<()> {
         let mut problems: Vec<String> = Vec::new();
@@ -175,7 +160,7 @@ impl Settings {
         } else if let Err(e) = Store::from_url(&self.database.url) {
             problems.push(format!("{e}; set DUBAN__DATABASE__URL"));
         }
-        let secret = self.auth.jwt_secret.expose();
+        let secret = self.auth.jwt_secret.expose_secret();
         let weak = secret.len() < MIN_SECRET_LEN
             || WELL_KNOWN_SECRETS.contains(&secret.to_ascii_lowercase().as_str());
         if self.is_production() && weak {
@@ -187,7 +172,7 @@ impl Settings {
             tracing::warn!(
                 "auth.jwt_secret is not set: using a random secret for this process; tokens will not survive a restart"
             );
-            self.auth.jwt_secret = Secret::new(random_secret());
+            self.auth.jwt_secret = SecretString::from(random_secret());
         } else if weak {
             problems.push(format!(
                 "auth.jwt_secret must be at least {MIN_SECRET_LEN} characters; set DUBAN__AUTH__JWT_SECRET"
@@ -245,8 +230,8 @@ mod tests {
     fn development_works_out_of_the_box_with_a_random_secret() {
         let s = load("development", &[]).unwrap();
         assert!(s.database.url.starts_with("sqlite://"));
-        assert!(s.auth.jwt_secret.expose().len() >= 32);
-        assert!(!format!("{s:?}").contains(s.auth.jwt_secret.expose()));
+        assert!(s.auth.jwt_secret.expose_secret().len() >= 32);
+        assert!(!format!("{s:?}").contains(s.auth.jwt_secret.expose_secret()));
     }
 
     #[test]

@@ -3,25 +3,31 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
-use actix_web::{App, HttpMessage, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use duban_domain::Env;
+use duban_domain::calendar::WorkingCalendar;
 use duban_domain::clock::SharedClock;
 use duban_domain::db::Db;
 use duban_domain::directory::users;
+use duban_domain::messages::Catalogue;
 use duban_migrations::{Migrator, MigratorTrait};
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
 use utoipa::OpenApi;
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::auth::TokenKeys;
 use crate::extract;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::tokens::TokenKeys;
 
 /// Opens the configured database and brings its schema up to date.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
@@ -30,6 +36,24 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
         .await
         .context("applying database migrations")?;
     Ok(db)
+}
+
+/// What the services run on: the migrated store, the clock, the
+/// working-day calendar and the configured rules; and the message
+/// catalogue. Built once per process and shared by the API, the web pages
+/// and the jobs.
+pub async fn environment(
+    settings: &Settings,
+    clock: SharedClock,
+) -> anyhow::Result<(Env, Arc<Catalogue>)> {
+    let db = open_database(settings).await?;
+    let calendar = WorkingCalendar::load_configured(&settings.jobs.calendar_dir)
+        .context("loading the working-day calendar (jobs.calendar_dir)")?;
+    let catalogue = Catalogue::load(&settings.jobs.templates_dir, &settings.server.public_url)?;
+    Ok((
+        Env::new(db, clock, Arc::new(calendar), settings.rules()),
+        Arc::new(catalogue),
+    ))
 }
 
 pub struct Application {
@@ -42,19 +66,26 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
-        let db = open_database(&settings).await?;
-        let first_admin = users::ensure_first_admin(&db, clock.as_ref())
+        let (env, catalogue) = environment(&settings, clock).await?;
+        Self::serve(settings, env, catalogue).await
+    }
+
+    /// Serves on an environment the caller built (and shares with the jobs).
+    pub async fn serve(
+        settings: Settings,
+        env: Env,
+        catalogue: Arc<Catalogue>,
+    ) -> anyhow::Result<Self> {
+        let first_admin = users::ensure_first_admin(&env)
             .await
             .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
-        let calendar = load_calendar(&settings.jobs.calendar_dir);
         let state = AppState {
-            db,
-            calendar,
+            env,
+            catalogue,
             tokens: TokenKeys::new(&settings.auth),
-            clock,
             settings,
         };
         let server = serve(listener, state.clone())?;
@@ -81,15 +112,37 @@ impl Application {
     }
 }
 
-/// The working-day calendar; without one every Monday to Friday counts,
-/// which is logged, never fatal.
-pub fn load_calendar(dir: &std::path::Path) -> Arc<duban_domain::calendar::WorkingCalendar> {
-    match duban_domain::calendar::WorkingCalendar::load_dir(dir) {
-        Ok(c) => Arc::new(c),
-        Err(e) => {
-            tracing::warn!(error = %e, dir = %dir.display(), "no working-day calendar: counting Monday to Friday");
-            Arc::new(Default::default())
-        }
+/// The API's routes, each with its OpenAPI path.
+fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(routes::health::healthz)
+        .service(routes::health::readyz)
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure));
+}
+
+/// The OpenAPI document: the frame of [`ApiDoc`] and every path the routes
+/// register.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(api_routes)
+        .split_for_parts()
+        .1
+}
+
+/// Each request's span, with the caller's id once known (the access log).
+struct RequestSpan;
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        tracing_actix_web::root_span!(request, user_id = tracing::field::Empty)
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }
 
@@ -101,56 +154,62 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let shutdown = state.settings.server.shutdown_timeout_secs;
     let json_limit = state.settings.server.json_limit_bytes;
     let data = web::Data::new(state);
-    let openapi = Arc::new(ApiDoc::openapi());
+    let doc = openapi();
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(Compress::default())
-            .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
-            .wrap_fn(|req, srv| {
-                use actix_web::dev::Service as _;
-                let fut = srv.call(req);
-                async move {
-                    let mut res = fut.await?;
-                    // Header names are case-insensitive, but some clients
-                    // (Python's http.client dict views) look up "Content-Type".
-                    res.response_mut().head_mut().set_camel_case_headers(true);
-                    let id = res
-                        .request()
-                        .extensions()
-                        .get::<RequestId>()
-                        .map(|r| r.to_string());
-                    if let Some(v) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                        res.headers_mut()
-                            .insert(HeaderName::from_static("x-request-id"), v);
+            .into_utoipa_app()
+            .map(|app| app.wrap(Compress::default()))
+            .map(|app| app.wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff"))))
+            .map(|app| {
+                app.wrap_fn(|req, srv| {
+                    use actix_web::dev::Service as _;
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        // Header names are case-insensitive, but some clients
+                        // (Python's http.client dict views) look up "Content-Type".
+                        res.response_mut().head_mut().set_camel_case_headers(true);
+                        let id = res
+                            .request()
+                            .extensions()
+                            .get::<RequestId>()
+                            .map(|r| r.to_string());
+                        if let Some(v) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), v);
+                        }
+                        Ok(res)
                     }
-                    Ok(res)
-                }
+                })
             })
-            .wrap(TracingLogger::default())
+            .map(|app| app.wrap(TracingLogger::<RequestSpan>::new()))
             .app_data(data.clone())
             .app_data(extract::json_config(json_limit))
             .app_data(extract::query_config())
             .app_data(extract::path_config())
             .app_data(web::PayloadConfig::new(json_limit))
-            .service(routes::health::healthz)
-            .service(routes::health::readyz)
-            .service(routes::feeds::ics)
-            .service(
-                web::scope("/api/v1")
-                    .route(
-                        "/openapi.json",
-                        web::get().to({
-                            let doc = openapi.clone();
-                            move || {
-                                let doc = doc.clone();
-                                async move { web::Json(doc.as_ref().clone()) }
-                            }
-                        }),
-                    )
-                    .service(Scalar::with_url("/docs", openapi.as_ref().clone()))
-                    .configure(routes::configure),
-            )
+            .map(|app| app.service(routes::feeds::ics))
+            // The docs work offline: Swagger UI is compiled into the binary.
+            // Before the API's scope, which answers everything under /api/v1.
+            .map(|app| {
+                app.service(
+                    SwaggerUi::new("/api/v1/docs/{_:.*}")
+                        .url("/api/v1/openapi.json", doc.clone())
+                        // Swagger UI's default validator is an outside service.
+                        .config(Config::from("/api/v1/openapi.json").validator_url("none")),
+                )
+                .route(
+                    "/api/v1/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header((header::LOCATION, "/api/v1/docs/"))
+                            .finish()
+                    }),
+                )
+            })
+            .configure(api_routes)
             .default_service(web::to(extract::no_route))
+            .into_app()
     })
     .workers(workers)
     .shutdown_timeout(shutdown)

@@ -1,17 +1,42 @@
 //! What every handler shares.
 
-use duban_domain::clock::SharedClock;
-use duban_domain::db::Db;
+use std::sync::Arc;
 
-use crate::auth::TokenKeys;
+use duban_domain::messages::Catalogue;
+use duban_domain::policy::Actor;
+use duban_domain::{Ctx, Env};
+
+use duban_domain::workflow::assignments::Detail;
+use duban_domain::workflow::listing::AssignmentRow;
+
+use crate::responses::assignments::{AssignmentDetailResponse, AssignmentResponse};
 use crate::settings::Settings;
+use crate::tokens::TokenKeys;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
-    /// Working days, for the board and the assessment.
-    pub calendar: std::sync::Arc<duban_domain::calendar::WorkingCalendar>,
-    pub clock: SharedClock,
+    /// The store, the clock, the working-day calendar and the rules: what
+    /// the domain services run on.
+    pub env: Env,
+    /// The message catalogue, for people's notification lists.
+    pub catalogue: Arc<Catalogue>,
     pub tokens: TokenKeys,
     pub settings: Settings,
+}
+
+impl AppState {
+    /// A use case on behalf of `actor`, now.
+    pub fn ctx<'a>(&'a self, actor: &'a Actor) -> Ctx<'a> {
+        self.env.ctx(actor)
+    }
+
+    /// An assignment's list line as the API answers it, now.
+    pub fn row(&self, r: AssignmentRow) -> AssignmentResponse {
+        AssignmentResponse::new(r, self.env.now(), &self.env.calendar)
+    }
+
+    /// An assignment's page as the API answers it, now.
+    pub fn detail(&self, d: Detail) -> AssignmentDetailResponse {
+        AssignmentDetailResponse::new(d, self.env.now(), &self.env.calendar)
+    }
 }

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::calendar::WorkingCalendar;
+use crate::context::Ctx;
 use crate::db::Db;
+use crate::entities::indicator::{Comparator, IndicatorKind};
+use crate::entities::review::Decision;
 use crate::entities::{assignment, indicator, plan, report, review, task, unit};
 use crate::policy::{Actor, Scope, assignment_scope};
 use crate::supervision::{ack_deadline, ensure_inspection_view};
@@ -74,9 +77,7 @@ impl Tally {
         tz: chrono_tz::Tz,
         cal: &WorkingCalendar,
     ) {
-        let Some(status) = Status::parse(&a.status) else {
-            return;
-        };
+        let status = a.status;
         if matches!(status, Status::Draft | Status::Cancelled) {
             return;
         }
@@ -132,6 +133,25 @@ pub struct UnitStats {
     pub tally: Tally,
 }
 
+/// The pieces every statistic reads from the use case.
+fn parts<'a>(
+    ctx: &Ctx<'a>,
+) -> (
+    &'a Db,
+    &'a Actor,
+    &'a WorkingCalendar,
+    &'a ScoreRules,
+    DateTime<Utc>,
+) {
+    (
+        ctx.db(),
+        ctx.actor,
+        ctx.calendar(),
+        &ctx.rules().assessment,
+        ctx.now,
+    )
+}
+
 struct Loaded {
     assignments: Vec<assignment::Model>,
     returns: HashMap<i64, u64>,
@@ -140,8 +160,8 @@ struct Loaded {
 
 async fn load(db: &Db, actor: &Actor, scope: &StatsScope) -> Result<Loaded, DomainError> {
     let mut cond = Condition::all()
-        .add(assignment::Column::Status.ne(Status::Draft.as_str()))
-        .add(assignment::Column::Status.ne(Status::Cancelled.as_str()));
+        .add(assignment::Column::Status.ne(Status::Draft))
+        .add(assignment::Column::Status.ne(Status::Cancelled));
     if let Some(p) = scope.plan_id {
         cond = cond.add(assignment::Column::PlanId.eq(p));
     }
@@ -169,7 +189,7 @@ async fn load(db: &Db, actor: &Actor, scope: &StatsScope) -> Result<Loaded, Doma
     for chunk in ids.chunks(500) {
         for r in review::Entity::find()
             .filter(review::Column::AssignmentId.is_in(chunk.iter().copied()))
-            .filter(review::Column::Decision.eq("return"))
+            .filter(review::Column::Decision.eq(Decision::Return))
             .all(db.conn())
             .await?
         {
@@ -198,14 +218,8 @@ fn tz_of(l: &Loaded, plan_id: i64) -> chrono_tz::Tz {
 
 /// Per unit, ranked by score (ties: more completed on time, then name).
 /// Unit staff and heads see their own unit only.
-pub async fn unit_stats(
-    db: &Db,
-    actor: &Actor,
-    cal: &WorkingCalendar,
-    rules: &ScoreRules,
-    scope: &StatsScope,
-    now: DateTime<Utc>,
-) -> Result<Vec<UnitStats>, DomainError> {
+pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
+    let (db, actor, cal, rules, now) = parts(ctx);
     let loaded = load(db, actor, scope).await?;
     let mut by_unit: BTreeMap<i64, Tally> = BTreeMap::new();
     for a in &loaded.assignments {
@@ -263,14 +277,8 @@ pub struct PlanStats {
 }
 
 /// Per plan (office, inspectors, leaders).
-pub async fn plan_stats(
-    db: &Db,
-    actor: &Actor,
-    cal: &WorkingCalendar,
-    rules: &ScoreRules,
-    scope: &StatsScope,
-    now: DateTime<Utc>,
-) -> Result<Vec<PlanStats>, DomainError> {
+pub async fn plan_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<PlanStats>, DomainError> {
+    let (db, actor, cal, rules, now) = parts(ctx);
     ensure_inspection_view(actor)?;
     let loaded = load(db, actor, scope).await?;
     let mut by_plan: BTreeMap<i64, Tally> = BTreeMap::new();
@@ -315,14 +323,8 @@ pub struct TaskStats {
 }
 
 /// Per task of one plan, with the units behind on each.
-pub async fn task_stats(
-    db: &Db,
-    actor: &Actor,
-    cal: &WorkingCalendar,
-    rules: &ScoreRules,
-    plan_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Vec<TaskStats>, DomainError> {
+pub async fn task_stats(ctx: &Ctx<'_>, plan_id: i64) -> Result<Vec<TaskStats>, DomainError> {
+    let (db, actor, cal, rules, now) = parts(ctx);
     ensure_inspection_view(actor)?;
     let loaded = load(
         db,
@@ -357,7 +359,7 @@ pub async fn task_stats(
                     tz_of(&loaded, a.plan_id),
                     cal,
                 );
-                if Status::parse(&a.status).is_some_and(Status::is_open) && now >= a.due_at {
+                if a.status.is_open() && now >= a.due_at {
                     behind.push(names.get(&a.unit_id).cloned().unwrap_or_default());
                 }
             }
@@ -381,8 +383,8 @@ pub struct IndicatorProgress {
     pub name: String,
     pub target: String,
     pub measure: Option<String>,
-    pub comparator: String,
-    pub kind: Option<String>,
+    pub comparator: Comparator,
+    pub kind: Option<IndicatorKind>,
     pub units: Vec<UnitActual>,
 }
 
@@ -403,25 +405,24 @@ fn number(s: &str) -> Option<f64> {
     s.trim().trim_end_matches('%').trim().parse().ok()
 }
 
-fn meets(actual: &str, target: &str, comparator: &str) -> Option<bool> {
+fn meets(actual: &str, target: &str, comparator: Comparator) -> Option<bool> {
     let (a, t) = (number(actual)?, number(target)?);
     Some(match comparator {
-        "<=" => a <= t,
-        "<" => a < t,
-        ">" => a > t,
-        "=" => (a - t).abs() < f64::EPSILON,
-        _ => a >= t,
+        Comparator::AtMost => a <= t,
+        Comparator::Below => a < t,
+        Comparator::Above => a > t,
+        Comparator::Equal => (a - t).abs() < f64::EPSILON,
+        Comparator::AtLeast => a >= t,
     })
 }
 
 /// Target against the latest reported actual, per indicator and unit, for one plan.
 pub async fn indicator_progress(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     plan_id: i64,
 ) -> Result<Vec<IndicatorProgress>, DomainError> {
-    ensure_inspection_view(actor)?;
-    let conn = db.conn();
+    ensure_inspection_view(ctx.actor)?;
+    let conn = ctx.db().conn();
     let indicators = indicator::Entity::find()
         .filter(indicator::Column::PlanId.eq(plan_id))
         .order_by_asc(indicator::Column::Id)
@@ -429,7 +430,7 @@ pub async fn indicator_progress(
         .await?;
     let assignments = assignment::Entity::find()
         .filter(assignment::Column::PlanId.eq(plan_id))
-        .filter(assignment::Column::Status.ne(Status::Draft.as_str()))
+        .filter(assignment::Column::Status.ne(Status::Draft))
         .all(conn)
         .await?;
     let names: HashMap<i64, String> = unit::Entity::find()
@@ -479,7 +480,7 @@ pub async fn indicator_progress(
                     UnitActual {
                         unit_id: a.unit_id,
                         unit_name: names.get(&a.unit_id).cloned().unwrap_or_default(),
-                        met: found.and_then(|(v, _)| meets(v, &target, &i.comparator)),
+                        met: found.and_then(|(v, _)| meets(v, &target, i.comparator)),
                         actual: found.map(|(v, _)| v.clone()),
                         reported_at: found.map(|(_, at)| *at),
                         target,
@@ -506,10 +507,10 @@ mod tests {
 
     #[test]
     fn targets_are_met_by_comparator() {
-        assert_eq!(meets("96", "95", ">="), Some(true));
-        assert_eq!(meets("94.5%", "95%", ">="), Some(false));
-        assert_eq!(meets("3", "5", "<="), Some(true));
-        assert_eq!(meets("很好", "95", ">="), None);
+        assert_eq!(meets("96", "95", Comparator::AtLeast), Some(true));
+        assert_eq!(meets("94.5%", "95%", Comparator::AtLeast), Some(false));
+        assert_eq!(meets("3", "5", Comparator::AtMost), Some(true));
+        assert_eq!(meets("很好", "95", Comparator::AtLeast), None);
     }
 
     #[test]

@@ -260,6 +260,22 @@ impl WorkingCalendar {
     ///
     /// Any [`CalendarError`]: an unreadable directory or file, a badly named
     /// file, bad TOML, a failed check, or a date listed in two files.
+    /// The calendar the service runs on: the files in `dir`; without the
+    /// directory every Monday to Friday counts (logged, and shown by the
+    /// readiness check), while a broken file is an error naming what to fix.
+    pub fn load_configured(dir: &Path) -> Result<Self, CalendarError> {
+        match Self::load_dir(dir) {
+            Err(CalendarError::Io { path, source }) if path == dir => {
+                tracing::warn!(
+                    dir = %path.display(), error = %source,
+                    "no working-day calendar: counting Monday to Friday only"
+                );
+                Ok(Self::default())
+            }
+            other => other,
+        }
+    }
+
     pub fn load_dir(dir: &Path) -> Result<Self, CalendarError> {
         let io_err = |path: &Path| {
             let path = path.to_path_buf();

@@ -31,8 +31,8 @@ pub enum DomainError {
     #[error("forbidden: {0}")]
     Forbidden(String),
     /// The state of the object does not allow this, or the caller's copy is stale.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict ({code:?}): {message}")]
+    Conflict { code: ConflictCode, message: String },
     /// Credentials missing, wrong, or the account cannot sign in.
     #[error("unauthenticated: {0}")]
     Unauthenticated(String),
@@ -44,7 +44,49 @@ pub enum DomainError {
     Internal(#[from] anyhow::Error),
 }
 
+/// Why a request conflicts with what is stored: a stable code a client can
+/// act on (`code` in the problem document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictCode {
+    /// Someone changed the object since the caller read it: reload, retry.
+    StaleVersion,
+    /// The object's state does not allow this step.
+    WrongState,
+    /// A name, number or username that must be unique is taken.
+    Duplicate,
+    /// A request that can be decided once was decided already.
+    AlreadyDecided,
+    /// The moment for this has passed (e.g. an extension after the deadline).
+    TooLate,
+    /// Nothing is left to do (e.g. a plan with no draft to issue).
+    NothingToDo,
+    /// The caller may not do this to themselves (e.g. deactivate their own account).
+    OwnAccount,
+}
+
+impl ConflictCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictCode::StaleVersion => "stale_version",
+            ConflictCode::WrongState => "wrong_state",
+            ConflictCode::Duplicate => "duplicate",
+            ConflictCode::AlreadyDecided => "already_decided",
+            ConflictCode::TooLate => "too_late",
+            ConflictCode::NothingToDo => "nothing_to_do",
+            ConflictCode::OwnAccount => "own_account",
+        }
+    }
+}
+
 impl DomainError {
+    pub fn conflict(code: ConflictCode, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
     }

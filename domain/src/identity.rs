@@ -6,13 +6,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use crate::DomainError;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::entities::user;
 use crate::password;
 use crate::policy::Actor;
-use crate::role::RoleSet;
+use crate::{DomainError, Env};
 
 /// How sign-in failures are throttled (`[auth]` in the configuration).
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -37,7 +36,7 @@ fn actor_of(u: &user::Model) -> Actor {
         user_id: u.id,
         username: u.username.clone(),
         unit_id: u.unit_id,
-        roles: RoleSet::from_stored(&u.roles),
+        roles: u.roles.clone(),
     }
 }
 
@@ -51,13 +50,8 @@ async fn verify_off_thread(password: String, hash: String) -> Result<bool, Domai
 
 /// Checks a username and password. The answer never tells whether the
 /// username exists: both cases cost one argon2 verification.
-pub async fn authenticate(
-    db: &Db,
-    clock: &dyn Clock,
-    policy: LockoutPolicy,
-    username: &str,
-    password: &str,
-) -> Result<Actor, DomainError> {
+pub async fn authenticate(env: &Env, username: &str, password: &str) -> Result<Actor, DomainError> {
+    let (db, clock, policy) = (&env.db, env.clock.as_ref(), env.rules.lockout);
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(username.trim()))
         .one(db.conn())

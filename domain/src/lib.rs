@@ -2,13 +2,14 @@
 //! govern it, and the use-case services the API and the jobs call.
 //!
 //! Nothing here knows about HTTP or SMTP. Pure parts (policy, password rules,
-//! deadline maths) take plain values; services take a [`db::Db`] and a
-//! [`clock::Clock`].
+//! deadline maths) take plain values; use cases take a [`Ctx`] (who acts,
+//! when, on what) and, to compose in one transaction, a [`Tx`].
 
 pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
+pub mod context;
 pub mod db;
 pub mod directory;
 pub mod entities;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod escalation;
 pub mod identity;
 pub mod importer;
+pub mod messages;
 pub mod notify;
 pub mod page;
 pub mod password;
@@ -29,4 +31,5 @@ pub mod testing;
 pub mod time;
 pub mod workflow;
 
-pub use error::{DomainError, FieldError};
+pub use context::{Ctx, Env, Rules, Tx};
+pub use error::{DomainError, DomainResult, FieldError};

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ConnectionTrait, FromQueryResult, JsonValue};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JsonValue, QueryFilter, QuerySelect};
 
 use crate::DomainError;
 use crate::db::Db;
@@ -28,48 +28,39 @@ pub struct PlanFacts {
     pub policy: PlanPolicy,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Row {
-    id: i64,
-    doc_no: String,
-    timezone: String,
-    reminder_offsets: Option<JsonValue>,
-    escalation_policy: Option<JsonValue>,
-}
-
 /// Every plan's zone, number and overrides (plans are few; one query).
 pub async fn all_plans<C: ConnectionTrait>(
     conn: &C,
 ) -> Result<HashMap<i64, PlanFacts>, sea_orm::DbErr> {
-    let q = Query::select()
+    type Row = (i64, String, String, Option<JsonValue>, Option<JsonValue>);
+    let rows: Vec<Row> = plan::Entity::find()
+        .select_only()
         .columns([
             plan::Column::Id,
             plan::Column::DocNo,
             plan::Column::Timezone,
+            plan::Column::ReminderOffsets,
+            plan::Column::EscalationPolicy,
         ])
-        .column(Alias::new("reminder_offsets"))
-        .column(Alias::new("escalation_policy"))
-        .from(plan::Entity)
-        .to_owned();
-    let rows = Row::find_by_statement(conn.get_database_backend().build(&q))
+        .into_tuple()
         .all(conn)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let offsets = r.reminder_offsets.and_then(|v| {
+        .map(|(id, doc_no, timezone, offsets, escalation)| {
+            let offsets = offsets.and_then(|v| {
                 serde_json::from_value::<Vec<u32>>(v)
-                    .map_err(|e| tracing::warn!(plan = r.id, error = %e, "ignoring stored reminder_offsets"))
+                    .map_err(|e| tracing::warn!(plan = id, error = %e, "ignoring stored reminder_offsets"))
                     .ok()
             });
             (
-                r.id,
+                id,
                 PlanFacts {
-                    doc_no: r.doc_no,
-                    timezone: r.timezone,
+                    doc_no,
+                    timezone,
                     policy: PlanPolicy {
                         reminder_offsets: offsets,
-                        escalation: r.escalation_policy,
+                        escalation,
                     },
                 },
             )
@@ -96,18 +87,17 @@ pub async fn set_plan_policy(
         .reminder_offsets
         .as_ref()
         .map(|o| serde_json::json!(o));
-    let q = Query::update()
-        .table(plan::Entity)
-        .value(Alias::new("reminder_offsets"), Expr::value(offsets))
-        .value(
-            Alias::new("escalation_policy"),
+    let txn = db.begin().await?;
+    let res = plan::Entity::update_many()
+        .col_expr(plan::Column::ReminderOffsets, Expr::value(offsets))
+        .col_expr(
+            plan::Column::EscalationPolicy,
             Expr::value(policy.escalation.clone()),
         )
-        .and_where(Expr::col(plan::Column::Id).eq(plan_id))
-        .to_owned();
-    let txn = db.begin().await?;
-    let res = txn.execute(txn.get_database_backend().build(&q)).await?;
-    if res.rows_affected() == 0 {
+        .filter(plan::Column::Id.eq(plan_id))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
         return Err(DomainError::NotFound("plan"));
     }
     txn.commit().await?;

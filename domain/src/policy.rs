@@ -14,7 +14,25 @@ pub struct Actor {
     pub roles: RoleSet,
 }
 
+/// The id [`Actor::system`] goes by; no account has it.
+const SYSTEM_USER_ID: i64 = 0;
+
 impl Actor {
+    /// The service itself acting (the command line, the first start, the
+    /// demo loader): it manages the directory and is recorded as "system".
+    pub fn system() -> Actor {
+        Actor {
+            user_id: SYSTEM_USER_ID,
+            username: "system".into(),
+            unit_id: None,
+            roles: RoleSet::new([Role::Admin]),
+        }
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.user_id == SYSTEM_USER_ID
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(role)
     }
@@ -105,6 +123,7 @@ pub fn party_for(
     use crate::workflow::Party;
     match action.party() {
         Party::Office if actor.has(Role::Office) => Party::Office,
+        Party::Inspector if actor.has(Role::Inspector) => Party::Inspector,
         Party::Unit
             if actor.unit_id == Some(assignment_unit_id)
                 && actor.roles.iter().any(Role::is_unit_bound) =>
@@ -209,8 +228,14 @@ mod tests {
         assert_eq!(party_for(&office, 1, Action::Acknowledge), Party::Observer);
         let inspector = actor(&[Role::Inspector]);
         for a in crate::workflow::Action::ALL {
-            assert_eq!(party_for(&inspector, 1, a), Party::Observer);
+            let expected = if a == Action::Escalate {
+                Party::Inspector
+            } else {
+                Party::Observer
+            };
+            assert_eq!(party_for(&inspector, 1, a), expected, "{a:?}");
         }
+        assert_eq!(party_for(&office, 1, Action::Escalate), Party::Observer);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Manages units and users.
     Admin,
@@ -125,6 +126,62 @@ impl RoleSet {
 
     pub fn names(&self) -> Vec<String> {
         self.0.iter().map(|r| r.as_str().to_owned()).collect()
+    }
+}
+
+/// Stored as the comma-separated names (`"office,inspector"`), read back
+/// through [`RoleSet::from_stored`].
+impl From<RoleSet> for sea_orm::Value {
+    fn from(r: RoleSet) -> Self {
+        sea_orm::Value::String(Some(Box::new(r.to_stored())))
+    }
+}
+
+impl sea_orm::TryGetable for RoleSet {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        res: &sea_orm::QueryResult,
+        index: I,
+    ) -> Result<Self, sea_orm::TryGetError> {
+        String::try_get_by(res, index).map(|s| RoleSet::from_stored(&s))
+    }
+}
+
+impl sea_orm::sea_query::ValueType for RoleSet {
+    fn try_from(v: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+        match v {
+            sea_orm::Value::String(Some(s)) => Ok(RoleSet::from_stored(&s)),
+            _ => Err(sea_orm::sea_query::ValueTypeErr),
+        }
+    }
+
+    fn type_name() -> String {
+        "RoleSet".to_owned()
+    }
+
+    fn array_type() -> sea_orm::sea_query::ArrayType {
+        sea_orm::sea_query::ArrayType::String
+    }
+
+    fn column_type() -> sea_orm::sea_query::ColumnType {
+        sea_orm::sea_query::ColumnType::String(sea_orm::sea_query::StringLen::N(100))
+    }
+}
+
+impl sea_orm::sea_query::Nullable for RoleSet {
+    fn null() -> sea_orm::Value {
+        sea_orm::Value::String(None)
+    }
+}
+
+impl RoleSet {
+    /// Rows whose stored set (in `col`) holds `role`.
+    pub fn holds<C: sea_orm::ColumnTrait>(col: C, role: Role) -> sea_orm::Condition {
+        let r = role.as_str();
+        sea_orm::Condition::any()
+            .add(col.eq(r))
+            .add(col.like(format!("{r},%")))
+            .add(col.like(format!("%,{r}")))
+            .add(col.like(format!("%,{r},%")))
     }
 }
 

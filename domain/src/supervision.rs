@@ -5,9 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, Condition};
 use serde::Serialize;
 
-use crate::DomainError;
 use crate::calendar::WorkingCalendar;
-use crate::db::Db;
 use crate::entities::assignment;
 use crate::page::{Page, PageRequest};
 use crate::policy::Actor;
@@ -15,6 +13,7 @@ use crate::role::Role;
 use crate::time::{local_date, zone_of};
 use crate::workflow::Status;
 use crate::workflow::listing::{self, AssignmentFilter, AssignmentRow, Sort, SortKey};
+use crate::{Ctx, DomainError};
 
 /// Working days a unit has to acknowledge an issued item.
 pub const ACK_WITHIN_WORKING_DAYS: u32 = 2;
@@ -25,6 +24,7 @@ pub const DUE_SOON_DAYS: i64 = 3;
 /// grey for drafts and cancelled items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Light {
     Green,
     Yellow,
@@ -57,15 +57,12 @@ pub fn acknowledged_late(
     let deadline = ack_deadline(issued, zone_of(&row.plan_timezone), calendar);
     match row.acknowledged_at {
         Some(at) => at > deadline,
-        None => row.status == Status::Issued.as_str() && now > deadline,
+        None => row.status == Status::Issued && now > deadline,
     }
 }
 
 pub fn light(row: &AssignmentRow, now: DateTime<Utc>, calendar: &WorkingCalendar) -> Light {
-    let Some(status) = Status::parse(&row.status) else {
-        return Light::Grey;
-    };
-    match status {
+    match row.status {
         Status::Draft | Status::Cancelled => Light::Grey,
         Status::Completed => Light::Green,
         _ if now >= row.due_at => Light::Red,
@@ -115,13 +112,12 @@ pub struct BoardFilter {
 
 /// Overdue items, and open items already escalated, most overdue first.
 pub async fn overdue_board(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     f: &BoardFilter,
     page: PageRequest,
-    now: DateTime<Utc>,
 ) -> Result<Page<AssignmentRow>, DomainError> {
-    ensure_inspection_view(actor)?;
+    ensure_inspection_view(ctx.actor)?;
+    let now = ctx.now;
     let mut filter = AssignmentFilter {
         unit_id: f.unit_id,
         plan_id: f.plan_id,
@@ -139,20 +135,18 @@ pub async fn overdue_board(
         let today = local_date(now, zone_of(crate::time::DEFAULT_TIMEZONE));
         filter.due_to = Some(today - Duration::days(days));
     }
-    listing::list(db, actor, &filter, page, now).await
+    listing::list(ctx, &filter, page).await
 }
 
 /// Items at risk: due within `within_days` and not near done (under 80 %), or
 /// issued and not acknowledged in time.
 pub async fn at_risk(
-    db: &Db,
-    actor: &Actor,
-    calendar: &WorkingCalendar,
+    ctx: &Ctx<'_>,
     within_days: i64,
     page: PageRequest,
-    now: DateTime<Utc>,
 ) -> Result<Page<AssignmentRow>, DomainError> {
-    ensure_inspection_view(actor)?;
+    ensure_inspection_view(ctx.actor)?;
+    let (calendar, now) = (ctx.calendar(), ctx.now);
     // The acknowledgement deadline is at most a couple of weeks after issue
     // (holidays included); narrow by SQL, decide exactly below.
     let horizon = now + Duration::days(within_days.clamp(0, 365));
@@ -170,16 +164,16 @@ pub async fn at_risk(
         )
         .add(
             Condition::all()
-                .add(assignment::Column::Status.eq(Status::Issued.as_str()))
+                .add(assignment::Column::Status.eq(Status::Issued))
                 .add(assignment::Column::IssuedAt.lte(now - Duration::days(2))),
         );
-    let rows = listing::list_where(db, actor, extra, now).await?;
+    let rows = listing::list_where(ctx, extra).await?;
     let mut risky: Vec<AssignmentRow> = rows
         .into_iter()
         .filter(|r| {
             let due_soon =
                 r.due_at > now && r.due_at <= horizon && r.percent.is_none_or(|p| p < 80);
-            due_soon || (r.status == Status::Issued.as_str() && acknowledged_late(r, now, calendar))
+            due_soon || (r.status == Status::Issued && acknowledged_late(r, now, calendar))
         })
         .collect();
     risky.sort_by_key(|r| (r.due_at, r.id));
@@ -189,12 +183,7 @@ pub async fn at_risk(
         .skip(page.offset() as usize)
         .take(page.per_page as usize)
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Page::of(items, total, page))
 }
 
 /// Calendar feeds: a secret address per user, stored only as a hash.
@@ -205,32 +194,32 @@ pub mod feeds {
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
     use sha2::{Digest, Sha256};
 
-    use crate::DomainError;
     use crate::db::Db;
     use crate::entities::calendar_feed;
-    use crate::policy::Actor;
+    use crate::{Ctx, DomainError};
 
     fn digest(token: &str) -> String {
         format!("{:x}", Sha256::digest(token.as_bytes()))
     }
 
     /// Makes a new feed token for the actor, revoking their earlier ones.
-    pub async fn create(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<String, DomainError> {
+    pub async fn create(ctx: &Ctx<'_>) -> Result<String, DomainError> {
         let bytes: [u8; 24] = rand::rng().random();
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let txn = db.begin().await?;
-        revoke_in(&txn, actor.user_id, now).await?;
-        calendar_feed::ActiveModel {
-            user_id: Set(actor.user_id),
-            token_sha256: Set(digest(&token)),
-            created_at: Set(now),
-            revoked_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(token)
+        ctx.write(async |tx| {
+            revoke_in(tx.conn(), tx.actor.user_id, tx.now).await?;
+            calendar_feed::ActiveModel {
+                user_id: Set(tx.actor.user_id),
+                token_sha256: Set(digest(&token)),
+                created_at: Set(tx.now),
+                revoked_at: Set(None),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+            Ok(token)
+        })
+        .await
     }
 
     async fn revoke_in(
@@ -247,11 +236,9 @@ pub mod feeds {
             .rows_affected)
     }
 
-    pub async fn revoke(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<u64, DomainError> {
-        let txn = db.begin().await?;
-        let n = revoke_in(&txn, actor.user_id, now).await?;
-        txn.commit().await?;
-        Ok(n)
+    pub async fn revoke(ctx: &Ctx<'_>) -> Result<u64, DomainError> {
+        ctx.write(async |tx| revoke_in(tx.conn(), tx.actor.user_id, tx.now).await)
+            .await
     }
 
     /// The user a live token belongs to.
@@ -274,19 +261,10 @@ pub mod feeds {
 /// recorded like the automatic steps and told per the ladder. Answers the
 /// new level.
 pub async fn escalate_by_hand(
-    db: &Db,
-    clock: &dyn crate::clock::Clock,
-    actor: &Actor,
-    ladder: &crate::escalation::LadderSettings,
+    ctx: &crate::Ctx<'_>,
     id: i64,
     note: &str,
 ) -> Result<i32, DomainError> {
-    use sea_orm::EntityTrait;
-    if !actor.has(Role::Inspector) {
-        return Err(DomainError::Forbidden(
-            "只有督查人员可以升级督办 (only inspectors escalate by hand)".into(),
-        ));
-    }
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
         return Err(DomainError::invalid(
@@ -294,53 +272,55 @@ pub async fn escalate_by_hand(
             "请填写督办说明（1–2000 字） (a note of 1–2000 characters)",
         ));
     }
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let a = assignment::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("assignment"))?;
-    crate::policy::ensure_visible(actor, a.unit_id, a.status == Status::Draft.as_str())?;
-    if !Status::parse(&a.status).is_some_and(Status::is_open) {
-        return Err(DomainError::Conflict(
-            "只能升级未办结的事项 (only open items can be escalated)".into(),
-        ));
-    }
+    ctx.write(async |tx| escalate_by_hand_in(tx, id, note).await)
+        .await
+}
+
+pub async fn escalate_by_hand_in(
+    tx: &crate::Tx<'_>,
+    id: i64,
+    note: &str,
+) -> Result<i32, DomainError> {
+    let loaded = crate::workflow::step::load(tx, id, crate::workflow::Action::Escalate, None)
+        .await
+        .map_err(|e| match e {
+            DomainError::Forbidden(_) => DomainError::Forbidden(
+                "只有督查人员可以升级督办 (only inspectors escalate by hand)".into(),
+            ),
+            other => other,
+        })?;
+    let a = &loaded.row;
     let level = a.escalation_level + 1;
     if level > 3 {
-        return Err(DomainError::Conflict(
-            "已是最高督办等级（通报） (already at the top level)".into(),
+        return Err(DomainError::conflict(
+            crate::error::ConflictCode::WrongState,
+            "已是最高督办等级（通报） (already at the top level)",
         ));
     }
+    let ladder = &tx.rules().ladder;
     let roles = match level {
         1 => &ladder.level1_notify,
         2 => &ladder.level2_notify,
         _ => &ladder.level3_notify,
     };
-    let mut recipients = Vec::new();
-    for role in roles {
-        let people = if role.is_unit_bound() {
-            crate::notify::unit_people(&txn, a.unit_id, &[*role]).await?
-        } else {
-            crate::notify::people_with(&txn, &[*role]).await?
-        };
-        recipients.extend(people.into_iter().map(|p| p.id));
-    }
-    recipients.sort_unstable();
-    recipients.dedup();
-    if !crate::escalation::record_escalation(
-        &txn,
-        Some(actor),
-        &a,
-        level,
-        now,
-        &recipients,
+    let book = crate::notify::Addressbook::for_units(tx.conn(), &[a.unit_id]).await?;
+    let raised = crate::escalation::record_escalation(
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        crate::escalation::Escalation {
+            assignment_id: a.id,
+            from_level: a.escalation_level,
+            to_level: level,
+            steps: vec![(level, book.audience(roles, a.unit_id))],
+            due_on: a.due_on,
+            overdue: None,
+        },
         Some(note),
     )
-    .await?
-    {
-        return Err(crate::workflow::assignments::stale_conflict());
+    .await?;
+    if !raised {
+        return Err(crate::workflow::stale());
     }
-    txn.commit().await?;
     Ok(level)
 }

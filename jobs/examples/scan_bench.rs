@@ -22,22 +22,23 @@ use duban_domain::clock::ManualClock;
 use duban_domain::db::{DatabaseSettings, Db, Store};
 use duban_domain::entities::{assignment, plan, task, unit, user};
 use duban_domain::time::{end_of_day, local_date, zone_of};
+use duban_domain::workflow::Status;
 use duban_jobs::{JobContext, JobsSettings, MailSettings, Outcome, Transport};
 use duban_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 const UNITS: usize = 30;
-const STATUSES: [&str; 10] = [
-    "issued",
-    "issued",
-    "acknowledged",
-    "acknowledged",
-    "in_progress",
-    "in_progress",
-    "in_progress",
-    "pending_review",
-    "completed",
-    "completed",
+const STATUSES: [Status; 10] = [
+    Status::Issued,
+    Status::Issued,
+    Status::Acknowledged,
+    Status::Acknowledged,
+    Status::InProgress,
+    Status::InProgress,
+    Status::InProgress,
+    Status::PendingReview,
+    Status::Completed,
+    Status::Completed,
 ];
 
 #[tokio::main]
@@ -109,7 +110,8 @@ async fn bench(store: &str, url: &str, n: usize) {
         transport: Transport::Log,
         ..MailSettings::default()
     };
-    let ctx = JobContext::new(db.clone(), Arc::new(clock), jobs, mail, "http://bench").unwrap();
+    let ctx =
+        JobContext::standalone(db.clone(), Arc::new(clock), jobs, mail, "http://bench").unwrap();
     for (run, at) in [
         ("first (backlog)", now),
         ("re-run", now),
@@ -158,7 +160,7 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
         display_name: Set(name.clone()),
         email: Set(Some(format!("{name}@bench.example"))),
         unit_id: Set(Some(unit)),
-        roles: Set(roles.into()),
+        roles: Set(duban_domain::role::RoleSet::from_stored(roles)),
         active: Set(true),
         password_hash: Set("x".into()),
         failed_logins: Set(0),
@@ -208,7 +210,9 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
         issued_on: Set(today - Duration::days(90)),
         year: Set(2026),
         timezone: Set("Asia/Shanghai".into()),
-        status: Set("issued".into()),
+        status: Set(duban_domain::entities::plan::PlanStatus::Issued),
+        reminder_offsets: Set(None),
+        escalation_policy: Set(None),
         created_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -259,9 +263,9 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
                     break;
                 }
                 let status = STATUSES[(t * UNITS + k) % STATUSES.len()];
-                let open = !matches!(status, "completed");
+                let open = status != Status::Completed;
                 let days_left = (due_on - today).num_days();
-                if open && status != "pending_review" && days_left <= 8 {
+                if open && status != Status::PendingReview && days_left <= 8 {
                     due_count += 1;
                 }
                 made += 1;
@@ -269,8 +273,8 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
                     task_id: Set(first_id + (t - chunk_start) as i64),
                     plan_id: Set(plan_id),
                     unit_id: Set(*u),
-                    role: Set("lead".into()),
-                    status: Set(status.into()),
+                    role: Set(duban_domain::entities::assignment::AssignmentRole::Lead),
+                    status: Set(status),
                     due_on: Set(due_on),
                     due_at: Set(end_of_day(due_on, tz)),
                     issued_at: Set(Some(issued)),

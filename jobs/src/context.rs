@@ -4,22 +4,24 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Datelike;
-use duban_domain::calendar::{CalendarError, WorkingCalendar};
+use duban_domain::Env;
+use duban_domain::calendar::WorkingCalendar;
 use duban_domain::clock::{SharedClock, SystemClock};
 use duban_domain::db::Db;
 use duban_domain::escalation::Ladder;
+use duban_domain::messages::Catalogue;
 use lettre::message::Mailbox;
 
 use crate::mail_settings::MailSettings;
 use crate::mailer::Mailer;
 use crate::settings::JobsSettings;
-use crate::templates::Templates;
 
 #[derive(Debug)]
 pub struct JobContext {
+    /// The store, the business clock (due dates, reminders, next attempts;
+    /// tests move it) and the working-day calendar, shared with the API.
+    pub(crate) env: Env,
     pub(crate) db: Db,
-    /// Business time: due dates, reminders, next attempts. Tests move it.
-    pub(crate) clock: SharedClock,
     /// Process time, for leases and claims: whether another process is
     /// still alive is a question of the wall clock even when a job runs
     /// "as if" at another time (`run-once --at`).
@@ -27,45 +29,28 @@ pub struct JobContext {
     pub(crate) jobs: JobsSettings,
     pub(crate) mail: MailSettings,
     pub(crate) from: Mailbox,
-    pub(crate) public_url: String,
-    pub(crate) calendar: WorkingCalendar,
     pub(crate) ladder: Ladder,
-    pub(crate) templates: Templates,
+    pub(crate) catalogue: Arc<Catalogue>,
     pub(crate) mailer: Mailer,
     /// This process, as written into claims and job runs.
     pub(crate) worker: String,
 }
 
 impl JobContext {
-    /// Checks the settings, loads the calendar and the templates. A missing
-    /// calendar year is logged (see [`JobContext::calendar_gaps`]); a broken
-    /// calendar file, template or setting is an error naming what to fix.
+    /// Checks the settings. A missing calendar year is logged (see
+    /// [`JobContext::calendar_gaps`]); a broken setting is an error naming
+    /// what to fix.
     pub fn new(
-        db: Db,
-        clock: SharedClock,
+        env: Env,
         jobs: JobsSettings,
         mail: MailSettings,
-        public_url: impl Into<String>,
+        catalogue: Arc<Catalogue>,
     ) -> anyhow::Result<Self> {
         let mut problems = jobs.validate().err().unwrap_or_default();
         problems.extend(mail.validate().err().unwrap_or_default());
         if !problems.is_empty() {
             anyhow::bail!("invalid configuration:\n  - {}", problems.join("\n  - "));
         }
-        let calendar = match WorkingCalendar::load_dir(&jobs.calendar_dir) {
-            Ok(c) => c,
-            Err(CalendarError::Io { path, source }) if path == jobs.calendar_dir => {
-                tracing::warn!(
-                    dir = %path.display(), error = %source,
-                    "no working-day calendar: counting Monday to Friday only"
-                );
-                WorkingCalendar::default()
-            }
-            Err(e) => {
-                return Err(e).context("loading the working-day calendar (jobs.calendar_dir)");
-            }
-        };
-        let templates = Templates::load(&jobs.templates_dir)?;
         let ladder = jobs
             .escalation
             .ladder()
@@ -82,16 +67,14 @@ impl JobContext {
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
         let ctx = Self {
-            db,
-            clock,
+            db: env.db.clone(),
+            env,
             lease_clock: Arc::new(SystemClock),
             jobs,
             mail,
             from,
-            public_url: public_url.into().trim_end_matches('/').to_owned(),
-            calendar,
             ladder,
-            templates,
+            catalogue,
             mailer,
             worker,
         };
@@ -105,6 +88,27 @@ impl JobContext {
         Ok(ctx)
     }
 
+    /// A context of its own over `db`: the calendar and the message
+    /// templates read from the directories `jobs` names (a worker without
+    /// an API beside it, tests, benchmarks).
+    pub fn standalone(
+        db: Db,
+        clock: SharedClock,
+        jobs: JobsSettings,
+        mail: MailSettings,
+        public_url: &str,
+    ) -> anyhow::Result<Self> {
+        let calendar = WorkingCalendar::load_configured(&jobs.calendar_dir)
+            .context("loading the working-day calendar (jobs.calendar_dir)")?;
+        let catalogue = Catalogue::load(&jobs.templates_dir, public_url)?;
+        let rules = duban_domain::Rules {
+            ladder: jobs.escalation.clone(),
+            ..Default::default()
+        };
+        let env = Env::new(db, clock, Arc::new(calendar), rules);
+        Self::new(env, jobs, mail, Arc::new(catalogue))
+    }
+
     /// Replaces the clock leases and claims are judged by (tests).
     pub fn with_lease_clock(mut self, clock: SharedClock) -> Self {
         self.lease_clock = clock;
@@ -115,7 +119,7 @@ impl JobContext {
     /// December on the next (whose schedule the State Council publishes in
     /// November). For the readiness endpoint and the admins' notice.
     pub fn calendar_gaps(&self) -> Vec<i32> {
-        self.calendar_gaps_at(self.clock.now())
+        self.calendar_gaps_at(self.env.now())
     }
 
     pub(crate) fn calendar_gaps_at(&self, at: chrono::DateTime<chrono::Utc>) -> Vec<i32> {
@@ -125,7 +129,7 @@ impl JobContext {
         } else {
             today.year()
         };
-        self.calendar.missing_years(today.year(), last)
+        self.env.calendar.missing_years(today.year(), last)
     }
 
     pub fn db(&self) -> &Db {
@@ -133,15 +137,14 @@ impl JobContext {
     }
 
     pub fn calendar(&self) -> &WorkingCalendar {
-        &self.calendar
+        &self.env.calendar
+    }
+
+    pub fn env(&self) -> &Env {
+        &self.env
     }
 
     pub fn jobs_settings(&self) -> &JobsSettings {
         &self.jobs
-    }
-
-    /// A link to an assignment for mail.
-    pub(crate) fn link(&self, assignment_id: i64) -> String {
-        format!("{}/api/v1/assignments/{assignment_id}", self.public_url)
     }
 }

@@ -13,23 +13,21 @@ mod mail_settings;
 mod mailer;
 mod outbox;
 mod outcome;
-mod people;
 mod runs;
 mod scans;
 pub mod scheduler;
 mod settings;
-mod templates;
 
 use chrono::{DateTime, Utc};
+use duban_domain::entities::job_run::RunStatus;
 
 pub use context::JobContext;
 pub use job::Job;
-pub use mail_settings::{MailSettings, Secret, SmtpSettings, Tls, Transport};
+pub use mail_settings::{MailSettings, SmtpSettings, Tls, Transport};
 pub use outbox::{NotificationAttempt, attempts_of, failed_notifications, retry_failed};
 pub use outcome::Outcome;
 pub use scheduler::{SchedulerHandle, run_forever, spawn_scheduler};
 pub use settings::{JobsSettings, Schedules};
-pub use templates::{MailKind, Rendered, Templates};
 
 use runs::Trigger;
 
@@ -99,8 +97,8 @@ pub(crate) async fn run_step(
     };
     if let Some(id) = run_id {
         let (status, detail) = match &result {
-            Ok(o) => ("done", o.to_string()),
-            Err(e) => ("failed", format!("{e:#}")),
+            Ok(o) => (RunStatus::Done, o.to_string()),
+            Err(e) => (RunStatus::Failed, format!("{e:#}")),
         };
         runs::finish(ctx, id, status, detail).await?;
     }

@@ -1,10 +1,10 @@
 //! `[mail]` in the configuration: how the outbox is delivered. The SMTP
 //! password is never printed.
 
-use std::fmt;
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
+use secrecy::SecretString;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -29,27 +29,7 @@ pub enum Tls {
 }
 
 /// A value that must never be printed.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmtpSettings {
     pub host: String,
@@ -57,7 +37,8 @@ pub struct SmtpSettings {
     pub tls: Tls,
     /// Empty: no authentication.
     pub username: String,
-    pub password: Secret,
+    /// Never printed (Debug shows it redacted).
+    pub password: SecretString,
     /// Bounds each whole send (connect, dialogue, data), not only the connect.
     pub timeout_secs: u64,
 }
@@ -69,13 +50,13 @@ impl Default for SmtpSettings {
             port: 25,
             tls: Tls::Starttls,
             username: String::new(),
-            password: Secret::default(),
+            password: SecretString::default(),
             timeout_secs: 30,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailSettings {
     pub transport: Transport,
@@ -181,10 +162,10 @@ mod tests {
     #[test]
     fn the_password_is_never_printed() {
         let mut m = MailSettings::default();
-        m.smtp.password = Secret::new("hunter2");
+        m.smtp.password = SecretString::from("hunter2");
         let shown = format!("{m:?}");
         assert!(
-            !shown.contains("hunter2") && shown.contains("***"),
+            !shown.contains("hunter2") && shown.contains("REDACTED"),
             "{shown}"
         );
     }

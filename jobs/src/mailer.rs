@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
 
 use crate::mail_settings::{MailSettings, Tls, Transport};
 
@@ -38,7 +39,7 @@ impl Mailer {
                 if !s.username.is_empty() {
                     builder = builder.credentials(Credentials::new(
                         s.username.clone(),
-                        s.password.expose().to_owned(),
+                        s.password.expose_secret().to_owned(),
                     ));
                 }
                 Mailer::Smtp(builder.build())

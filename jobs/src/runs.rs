@@ -11,33 +11,7 @@ use sea_orm::{Condition, QueryFilter, Set};
 use crate::context::JobContext;
 use crate::job::Job;
 
-pub(crate) mod job_run {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "job_runs")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub job: String,
-        /// The schedule's fire time (or `--at` for a manual run).
-        pub slot: DateTimeUtc,
-        /// "running", "done" or "failed".
-        pub status: String,
-        pub worker: String,
-        pub attempt: i32,
-        pub started_at: DateTimeUtc,
-        pub lease_until: DateTimeUtc,
-        pub finished_at: Option<DateTimeUtc>,
-        #[sea_orm(column_type = "Text", nullable)]
-        pub detail: Option<String>,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
+use duban_domain::entities::job_run::{self, RunStatus};
 
 /// Who asked for the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +36,7 @@ pub(crate) async fn take(
     let inserted = job_run::Entity::insert(job_run::ActiveModel {
         job: Set(job.as_str().to_owned()),
         slot: Set(slot),
-        status: Set("running".into()),
+        status: Set(RunStatus::Running),
         worker: Set(ctx.worker.clone()),
         attempt: Set(1),
         started_at: Set(wall),
@@ -89,15 +63,15 @@ pub(crate) async fn take(
         let mut takeable = Condition::any()
             .add(
                 Condition::all()
-                    .add(job_run::Column::Status.eq("running"))
+                    .add(job_run::Column::Status.eq(RunStatus::Running))
                     .add(job_run::Column::LeaseUntil.lt(wall)),
             )
-            .add(job_run::Column::Status.eq("failed"));
+            .add(job_run::Column::Status.eq(RunStatus::Failed));
         if trigger == Trigger::Manual {
-            takeable = takeable.add(job_run::Column::Status.eq("done"));
+            takeable = takeable.add(job_run::Column::Status.eq(RunStatus::Done));
         }
         let res = job_run::Entity::update_many()
-            .col_expr(job_run::Column::Status, Expr::value("running"))
+            .col_expr(job_run::Column::Status, Expr::value(RunStatus::Running))
             .col_expr(job_run::Column::Worker, Expr::value(ctx.worker.clone()))
             .col_expr(
                 job_run::Column::Attempt,
@@ -129,11 +103,11 @@ pub(crate) async fn take(
     Ok(id)
 }
 
-/// Marks the run finished ("done" or "failed") with a line of detail.
+/// Marks the run finished (done or failed) with a line of detail.
 pub(crate) async fn finish(
     ctx: &JobContext,
     run_id: i64,
-    status: &str,
+    status: RunStatus,
     detail: String,
 ) -> Result<(), DbErr> {
     let txn = ctx.db.begin().await?;

@@ -69,7 +69,7 @@ async fn job_loop(
 ) {
     let tz = ctx.jobs.zone();
     loop {
-        let now = ctx.clock.now();
+        let now = ctx.env.now();
         let Some(next) = schedule.after(&now.with_timezone(&tz)).next() else {
             tracing::warn!(%job, "the schedule fires no more");
             return;
@@ -84,7 +84,7 @@ async fn job_loop(
             return;
         }
         let at = if job == Job::Dispatch {
-            ctx.clock.now()
+            ctx.env.now()
         } else {
             slot
         };

@@ -3,10 +3,12 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261121_000001_foundation;
 mod m20261121_000002_workflow;
 mod m20261121_000003_jobs;
 mod m20261121_000004_inspection;
+mod m20261201_000005_catalogue;
 
 pub struct Migrator;
 
@@ -18,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_workflow::Migration),
             Box::new(m20261121_000003_jobs::Migration),
             Box::new(m20261121_000004_inspection::Migration),
+            Box::new(m20261201_000005_catalogue::Migration),
         ]
     }
 }

@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::columns::big_pk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -195,9 +197,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-/// A 64-bit auto-increment key (plain INTEGER on SQLite, as it requires).
-fn big_pk<T: IntoIden>(name: T) -> ColumnDef {
-    big_integer(name).auto_increment().primary_key().take()
 }

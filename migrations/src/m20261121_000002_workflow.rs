@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::columns::{big_pk, fk, index};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -186,47 +188,6 @@ enum Notifications {
     ReadAt,
     SentAt,
     CreatedAt,
-}
-
-fn big_pk<T: IntoIden>(name: T) -> ColumnDef {
-    big_integer(name).auto_increment().primary_key().take()
-}
-
-fn fk<F: IntoIden + 'static, T: IntoIden + 'static, C: IntoIden + 'static>(
-    name: &str,
-    from_table: F,
-    from_col: C,
-    to_table: T,
-    cascade: bool,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from_table, from_col)
-        .to(to_table, Alias::new("id"))
-        .on_delete(if cascade {
-            ForeignKeyAction::Cascade
-        } else {
-            ForeignKeyAction::Restrict
-        })
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: &str,
-    cols: &[&str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(Alias::new(table));
-    for c in cols {
-        idx.col(Alias::new(*c));
-    }
-    if unique {
-        idx.unique();
-    }
-    manager.create_index(idx.to_owned()).await
 }
 
 #[sea_orm_migration::async_trait::async_trait]

@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::columns::{add_columns, big_pk, drop_columns};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -75,10 +77,6 @@ enum Assignments {
 #[derive(DeriveIden)]
 enum Users {
     Table,
-}
-
-fn big_pk<T: IntoIden>(name: T) -> ColumnDef {
-    big_integer(name).auto_increment().primary_key().take()
 }
 
 #[sea_orm_migration::async_trait::async_trait]
@@ -194,32 +192,24 @@ impl MigrationTrait for Migration {
             .await?;
 
         // SQLite adds one column per ALTER TABLE.
-        for col in [
-            string_len_null(Notifications::ClaimedBy, 100),
-            timestamp_with_time_zone_null(Notifications::ClaimedUntil),
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Notifications::Table)
-                        .add_column(col)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        for col in [
-            json_null(Plans::ReminderOffsets),
-            json_null(Plans::EscalationPolicy),
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Plans::Table)
-                        .add_column(col)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        add_columns(
+            manager,
+            Notifications::Table,
+            vec![
+                string_len_null(Notifications::ClaimedBy, 100),
+                timestamp_with_time_zone_null(Notifications::ClaimedUntil),
+            ],
+        )
+        .await?;
+        add_columns(
+            manager,
+            Plans::Table,
+            vec![
+                json_null(Plans::ReminderOffsets),
+                json_null(Plans::EscalationPolicy),
+            ],
+        )
+        .await?;
         // Issued items not yet acknowledged, by issue time: the acknowledgement
         // reminder scan reads only these.
         manager
@@ -241,26 +231,18 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for col in [Plans::ReminderOffsets, Plans::EscalationPolicy] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Plans::Table)
-                        .drop_column(col)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        for col in [Notifications::ClaimedBy, Notifications::ClaimedUntil] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Notifications::Table)
-                        .drop_column(col)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        drop_columns(
+            manager,
+            Plans::Table,
+            vec![Plans::ReminderOffsets, Plans::EscalationPolicy],
+        )
+        .await?;
+        drop_columns(
+            manager,
+            Notifications::Table,
+            vec![Notifications::ClaimedBy, Notifications::ClaimedUntil],
+        )
+        .await?;
         for t in ["notification_attempts", "escalation_events", "job_runs"] {
             manager
                 .drop_table(Table::drop().table(Alias::new(t)).to_owned())

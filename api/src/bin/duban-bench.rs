@@ -10,15 +10,19 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use clap::Parser;
-use duban_api::auth::TokenKeys;
 use duban_api::settings::Settings;
-use duban_api::startup::open_database;
-use duban_domain::clock::{Clock, SystemClock};
+use duban_api::startup::environment;
+use duban_api::tokens::TokenKeys;
+use duban_domain::clock::SystemClock;
 use duban_domain::directory::units::{self};
 use duban_domain::directory::{NewUnit, NewUser, users};
+use duban_domain::entities::assignment::AssignmentRole;
+use duban_domain::entities::plan::PlanStatus;
 use duban_domain::entities::unit::UnitKind;
 use duban_domain::entities::{assignment, plan, task};
+use duban_domain::policy::Actor;
 use duban_domain::time::{end_of_day, zone_of};
+use duban_domain::workflow::Status;
 use sea_orm::{EntityTrait, Set};
 
 #[derive(Parser)]
@@ -41,17 +45,17 @@ enum Cmd {
     },
 }
 
-const STATUSES: [&str; 10] = [
-    "issued",
-    "issued",
-    "acknowledged",
-    "acknowledged",
-    "in_progress",
-    "in_progress",
-    "in_progress",
-    "pending_review",
-    "completed",
-    "completed",
+const STATUSES: [Status; 10] = [
+    Status::Issued,
+    Status::Issued,
+    Status::Acknowledged,
+    Status::Acknowledged,
+    Status::InProgress,
+    Status::InProgress,
+    Status::InProgress,
+    Status::PendingReview,
+    Status::Completed,
+    Status::Completed,
 ];
 
 #[tokio::main]
@@ -62,24 +66,22 @@ async fn main() -> anyhow::Result<()> {
         out,
     } = Args::parse().cmd;
     let settings = Settings::load()?;
-    let db = open_database(&settings).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let now = clock.now();
+    let (env, _) = environment(&settings, Arc::new(SystemClock)).await?;
+    let db = env.db.clone();
+    let system = Actor::system();
+    let sys = env.ctx(&system);
+    let now = sys.now;
     let started = std::time::Instant::now();
 
-    let office_unit = units::create_unchecked(
-        &db,
-        clock.as_ref(),
-        None,
+    let office_unit = units::create(
+        &sys,
         NewUnit::parse("基准办公室", UnitKind::Office, None, &[], None)?,
     )
     .await?;
     let mut unit_ids = Vec::with_capacity(u);
     for i in 0..u {
-        let m = units::create_unchecked(
-            &db,
-            clock.as_ref(),
-            None,
+        let m = units::create(
+            &sys,
             NewUnit::parse(
                 &format!("基准单位{i:02}"),
                 UnitKind::Department,
@@ -95,27 +97,21 @@ async fn main() -> anyhow::Result<()> {
     let mk = |name: String, role: &str, unit: Option<i64>| {
         NewUser::parse(&name, None, None, unit, &[role.to_owned()], password)
     };
-    let office = users::create_unchecked(
-        &db,
-        clock.as_ref(),
-        None,
+    let office = users::create(
+        &sys,
         mk("bench_office".into(), "office", Some(office_unit.id))?,
     )
     .await?;
-    let inspector = users::create_unchecked(
-        &db,
-        clock.as_ref(),
-        None,
+    let inspector = users::create(
+        &sys,
         mk("bench_inspector".into(), "inspector", Some(office_unit.id))?,
     )
     .await?;
     let mut staff = Vec::with_capacity(u);
     for (i, unit) in unit_ids.iter().enumerate() {
         staff.push(
-            users::create_unchecked(
-                &db,
-                clock.as_ref(),
-                None,
+            users::create(
+                &sys,
                 mk(format!("bench_staff_{i:02}"), "unit_staff", Some(*unit))?,
             )
             .await?,
@@ -131,7 +127,9 @@ async fn main() -> anyhow::Result<()> {
         issued_on: Set(today - Duration::days(90)),
         year: Set(2026),
         timezone: Set(tz_name.into()),
-        status: Set("issued".into()),
+        status: Set(PlanStatus::Issued),
+        reminder_offsets: Set(None),
+        escalation_policy: Set(None),
         created_by: Set(Some(office.id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -187,17 +185,16 @@ async fn main() -> anyhow::Result<()> {
             plan_id: Set(plan),
             unit_id: Set(unit),
             role: Set(if k.is_multiple_of(u) {
-                "lead"
+                AssignmentRole::Lead
             } else {
-                "assist"
-            }
-            .into()),
-            status: Set(status.into()),
+                AssignmentRole::Assist
+            }),
+            status: Set(status),
             due_on: Set(due),
             due_at: Set(end_of_day(due, tz)),
             issued_at: Set(Some(now - Duration::days(90))),
-            acknowledged_at: Set((status != "issued").then_some(now - Duration::days(80))),
-            completed_at: Set((status == "completed").then_some(now - Duration::days(1))),
+            acknowledged_at: Set((status != Status::Issued).then_some(now - Duration::days(80))),
+            completed_at: Set((status == Status::Completed).then_some(now - Duration::days(1))),
             last_report_at: Set(None),
             percent: Set(None),
             escalation_level: Set(0),
@@ -266,13 +263,16 @@ async fn main() -> anyhow::Result<()> {
     )?;
     std::fs::write(
         out.join("issued.lua"),
-        format!("items = {{\n{}\n}}\n", index(&|a| a.status == "issued")),
+        format!(
+            "items = {{\n{}\n}}\n",
+            index(&|a| a.status == Status::Issued)
+        ),
     )?;
     std::fs::write(
         out.join("working.lua"),
         format!(
             "items = {{\n{}\n}}\n",
-            index(&|a| a.status == "acknowledged" || a.status == "in_progress")
+            index(&|a| a.status == Status::Acknowledged || a.status == Status::InProgress)
         ),
     )?;
     let summary = serde_json::json!({

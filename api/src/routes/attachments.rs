@@ -6,10 +6,10 @@ use duban_domain::workflow::attachments::{self, Upload};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::assignments::AttachmentResponse;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::extract::read_body;
+use crate::responses::assignments::AttachmentResponse;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -20,7 +20,7 @@ pub struct UploadQuery {
 
 /// Attach a file to a report: the raw bytes as the body, its type in Content-Type
 /// (PDF, PNG, JPEG, Word, Excel, ZIP, plain text), its name in `?filename=`.
-#[utoipa::path(post, path = "/api/v1/reports/{id}/attachments", tag = "assignments", security(("bearer" = [])), params(UploadQuery),
+#[utoipa::path(tag = "assignments", security(("bearer" = [])), params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
         (status = 201, body = AttachmentResponse),
@@ -57,9 +57,7 @@ pub async fn upload(
         .to_owned();
     let bytes = read_body(payload, limit).await?;
     let m = attachments::store(
-        &state.db,
-        state.clock.as_ref(),
-        &actor,
+        &state.ctx(&actor),
         &state.settings.storage.attachments_dir,
         limit,
         id.into_inner(),
@@ -74,7 +72,7 @@ pub async fn upload(
 }
 
 /// Download an attachment (whoever may see its assignment).
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "assignments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "assignments", security(("bearer" = [])), responses(
     (status = 200, description = "The file", content_type = "application/octet-stream"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -85,8 +83,7 @@ pub async fn download(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let (m, path) = attachments::find(
-        &state.db,
-        &actor,
+        &state.ctx(&actor),
         &state.settings.storage.attachments_dir,
         id.into_inner(),
     )

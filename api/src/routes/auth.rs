@@ -26,7 +26,7 @@ pub struct TokenResponse {
 /// Sign in with a username and password; answers a bearer token.
 ///
 /// Repeated failures lock the account for a while (429 with Retry-After).
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "Wrong username or password", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "Locked after repeated failures", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -37,15 +37,8 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let actor = identity::authenticate(
-        &state.db,
-        state.clock.as_ref(),
-        state.settings.auth.lockout(),
-        &body.username,
-        &body.password,
-    )
-    .await?;
-    let issued = state.tokens.issue(actor.user_id, state.clock.now())?;
+    let actor = identity::authenticate(&state.env, &body.username, &body.password).await?;
+    let issued = state.tokens.issue(actor.user_id, state.env.now())?;
     tracing::info!(user_id = actor.user_id, "signed in");
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: issued.token,

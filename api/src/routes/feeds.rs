@@ -19,32 +19,32 @@ pub struct FeedResponse {
 }
 
 /// A secret, revocable iCalendar (.ics) address of the caller's unit's open deadlines.
-#[utoipa::path(post, path = "/api/v1/me/calendar-feed", tag = "inspection", security(("bearer" = [])), responses((status = 201, body = FeedResponse)))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), responses((status = 201, body = FeedResponse)))]
 #[post("/me/calendar-feed")]
 pub async fn create(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let token = feeds::create(&state.db, &actor, state.clock.now()).await?;
+    let token = feeds::create(&state.ctx(&actor)).await?;
     let info = req.connection_info();
     let url = format!("{}://{}/feeds/{token}.ics", info.scheme(), info.host());
     Ok(HttpResponse::Created().json(FeedResponse { url }))
 }
 
 /// Revoke the caller's calendar feed addresses.
-#[utoipa::path(delete, path = "/api/v1/me/calendar-feed", tag = "inspection", security(("bearer" = [])), responses((status = 204)))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), responses((status = 204)))]
 #[delete("/me/calendar-feed")]
 pub async fn revoke(state: web::Data<AppState>, Caller(actor): Caller) -> ApiResult<HttpResponse> {
-    feeds::revoke(&state.db, &actor, state.clock.now()).await?;
+    feeds::revoke(&state.ctx(&actor)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The feed itself, read without a header by calendar apps (outside /api/v1).
 #[get("/feeds/{token}.ics")]
 pub async fn ics(state: web::Data<AppState>, token: web::Path<String>) -> ApiResult<HttpResponse> {
-    let user_id = feeds::user_of(&state.db, &token).await?;
-    let actor = identity::load_actor(&state.db, user_id)
+    let user_id = feeds::user_of(&state.env.db, &token).await?;
+    let actor = identity::load_actor(&state.env.db, user_id)
         .await
         .map_err(|_| {
             ApiError::new(
@@ -52,24 +52,23 @@ pub async fn ics(state: web::Data<AppState>, token: web::Path<String>) -> ApiRes
                 "订阅地址已失效 (this feed address no longer works)",
             )
         })?;
-    let now = state.clock.now();
+    let ctx = state.ctx(&actor);
+    let now = ctx.now;
     let filter = AssignmentFilter {
         statuses: Status::OPEN.to_vec(),
         unit_id: actor.unit_id,
         ..Default::default()
     };
     let rows = listing::list(
-        &state.db,
-        &actor,
+        &ctx,
         &filter,
         duban_domain::page::PageRequest::new(Some(1), Some(200))?,
-        now,
     )
     .await?;
     let mut cal = Calendar::new();
     cal.name("督办事项 Duban deadlines");
     for r in rows.items {
-        let label = Status::parse(&r.status).map(|s| s.label()).unwrap_or("");
+        let label = r.status.label();
         let event = Event::new()
             .uid(&format!("assignment-{}@duban", r.id))
             .summary(&format!("【督办】{} {}", r.task_number, r.task_title))

@@ -7,35 +7,34 @@ use crate::error::{ApiError, ErrorKind};
 use crate::state::AppState;
 
 /// 200 while the process serves requests.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process is up")))]
+#[utoipa::path(tag = "health", responses((status = 200, description = "The process is up")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
 /// 200 when the database answers; 503 otherwise.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+#[utoipa::path(tag = "health", responses(
     (status = 200, description = "Ready to serve"),
     (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    match state.db.ping().await {
+    match state.env.db.ping().await {
         Ok(()) => {
             // A year the holiday calendar lacks is counted Monday to Friday:
             // ready, but say so (add config/calendar/YYYY.toml).
             use chrono::Datelike;
-            let today =
-                duban_domain::time::local_date(state.clock.now(), state.settings.jobs.zone());
+            let today = duban_domain::time::local_date(state.env.now(), state.settings.jobs.zone());
             let last = if today.month() == 12 {
                 today.year() + 1
             } else {
                 today.year()
             };
-            let gaps = state.calendar.missing_years(today.year(), last);
+            let gaps = state.env.calendar.missing_years(today.year(), last);
             Ok(HttpResponse::Ok().json(json!({
                 "status": "ready",
-                "database": format!("{:?}", state.db.store()).to_lowercase(),
+                "database": format!("{:?}", state.env.db.store()).to_lowercase(),
                 "calendar_missing_years": gaps,
             })))
         }

@@ -33,7 +33,7 @@ pub fn decode(bytes: &[u8]) -> String {
 
 /// Import a published notice (text/plain): a draft plan with draft
 /// assignments, or with `dry_run=true` only the parsed plan (office).
-#[utoipa::path(post, path = "/api/v1/plans/import", tag = "plans", security(("bearer" = [])), params(ImportQuery),
+#[utoipa::path(tag = "plans", security(("bearer" = [])), params(ImportQuery),
     request_body(content = String, content_type = "text/plain", description = "The notice as text"),
     responses(
         (status = 200, description = "Dry run: the parsed plan, unit matches and warnings", body = Object),
@@ -53,9 +53,7 @@ pub async fn import_plan(
     let text = decode(&read_body(payload, MAX_NOTICE_BYTES).await?);
     let dry_run = query.dry_run.unwrap_or(false);
     let report = import::import_notice(
-        &state.db,
-        state.clock.as_ref(),
-        &actor,
+        &state.ctx(&actor),
         &text,
         dry_run,
         query.create_units.unwrap_or(false),

@@ -2,36 +2,23 @@ use actix_web::{HttpResponse, get, web};
 use duban_domain::entities::unit;
 use duban_domain::identity;
 use sea_orm::EntityTrait;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::responses::directory::MeResponse;
 use crate::state::AppState;
 
-#[derive(Serialize, ToSchema)]
-pub struct MeResponse {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub email: Option<String>,
-    pub unit_id: Option<i64>,
-    pub unit_name: Option<String>,
-    #[schema(example = json!(["unit_staff"]))]
-    pub roles: Vec<String>,
-}
-
 /// The signed-in user: who they are, their unit and roles as of now.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 200, body = MeResponse),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, Caller(actor): Caller) -> ApiResult<HttpResponse> {
-    let user = identity::me(&state.db, &actor).await?;
+    let user = identity::me(&state.env.db, &actor).await?;
     let unit_name = match user.unit_id {
         Some(id) => unit::Entity::find_by_id(id)
-            .one(state.db.conn())
+            .one(state.env.db.conn())
             .await?
             .map(|u| u.name),
         None => None,
@@ -43,6 +30,6 @@ pub async fn me(state: web::Data<AppState>, Caller(actor): Caller) -> ApiResult<
         email: user.email,
         unit_id: user.unit_id,
         unit_name,
-        roles: actor.roles.names(),
+        roles: actor.roles.iter().collect(),
     }))
 }

@@ -15,14 +15,16 @@ pub mod supervision;
 pub mod units;
 pub mod users;
 
-use actix_web::web;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
 use duban_domain::page::PageRequest;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Every route of the API, each registered here once: the route and its
+/// OpenAPI path come from the handler's own attributes.
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(auth::login)
         .service(me::me)
         .service(units::create)
@@ -46,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(assignments::review)
         .service(assignments::cancel)
         .service(assignments::request_extension)
+        .service(assignments::list_extensions)
         .service(assignments::decide_extension)
         .service(assignments::add_comment)
         .service(assignments::history)

@@ -35,19 +35,11 @@ async fn units(
     actor: &duban_domain::policy::Actor,
     q: &StatsQuery,
 ) -> ApiResult<Vec<UnitStats>> {
-    Ok(assessment::unit_stats(
-        &state.db,
-        actor,
-        &state.calendar,
-        &state.settings.assessment,
-        &q.scope(),
-        state.clock.now(),
-    )
-    .await?)
+    Ok(assessment::unit_stats(&state.ctx(actor), &q.scope()).await?)
 }
 
 /// 考核: per unit over a plan or a date range, scored and ranked. Unit staff see their own unit.
-#[utoipa::path(get, path = "/api/v1/stats/units", tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, description = "{items: [{rank, unit_id, unit_name, assigned, completed, completed_on_time, completed_late, overdue, returned_count, acknowledged_late, average_days_to_complete, highest_escalation_level, level3_count, score}]}", body = Object)))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, description = "{items: [{rank, unit_id, unit_name, assigned, completed, completed_on_time, completed_late, overdue, returned_count, acknowledged_late, average_days_to_complete, highest_escalation_level, level3_count, score}]}", body = Object)))]
 #[get("/stats/units")]
 pub async fn unit_stats(
     state: web::Data<AppState>,
@@ -92,7 +84,7 @@ fn unit_columns() -> Vec<Column<UnitStats>> {
 }
 
 /// The unit table as CSV (UTF-8 with BOM, Chinese headers).
-#[utoipa::path(get, path = "/api/v1/stats/units.csv", tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, content_type = "text/csv")))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, content_type = "text/csv")))]
 #[get("/stats/units.csv")]
 pub async fn unit_stats_csv(
     state: web::Data<AppState>,
@@ -104,7 +96,7 @@ pub async fn unit_stats_csv(
 }
 
 /// The unit table as an Excel workbook.
-#[utoipa::path(get, path = "/api/v1/stats/units.xlsx", tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 #[get("/stats/units.xlsx")]
 pub async fn unit_stats_xlsx(
     state: web::Data<AppState>,
@@ -116,22 +108,14 @@ pub async fn unit_stats_xlsx(
 }
 
 /// Per plan (office, inspectors, leaders).
-#[utoipa::path(get, path = "/api/v1/stats/plans", tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, body = Object), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses((status = 200, body = Object), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/stats/plans")]
 pub async fn plan_stats(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let items: Vec<PlanStats> = assessment::plan_stats(
-        &state.db,
-        &actor,
-        &state.calendar,
-        &state.settings.assessment,
-        &query.scope(),
-        state.clock.now(),
-    )
-    .await?;
+    let items: Vec<PlanStats> = assessment::plan_stats(&state.ctx(&actor), &query.scope()).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
@@ -141,27 +125,19 @@ pub struct PlanOnly {
 }
 
 /// Per task of a plan: who is behind on what (office, inspectors, leaders).
-#[utoipa::path(get, path = "/api/v1/stats/tasks", tag = "inspection", security(("bearer" = [])), params(PlanOnly), responses((status = 200, body = Object), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(PlanOnly), responses((status = 200, body = Object), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/stats/tasks")]
 pub async fn task_stats(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     query: web::Query<PlanOnly>,
 ) -> ApiResult<HttpResponse> {
-    let items: Vec<TaskStats> = assessment::task_stats(
-        &state.db,
-        &actor,
-        &state.calendar,
-        &state.settings.assessment,
-        query.plan_id,
-        state.clock.now(),
-    )
-    .await?;
+    let items: Vec<TaskStats> = assessment::task_stats(&state.ctx(&actor), query.plan_id).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
 /// Indicator progress of a plan: target against the latest reported actual per unit.
-#[utoipa::path(get, path = "/api/v1/stats/indicators", tag = "inspection", security(("bearer" = [])), params(PlanOnly), responses((status = 200, body = Object), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(PlanOnly), responses((status = 200, body = Object), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/stats/indicators")]
 pub async fn indicator_stats(
     state: web::Data<AppState>,
@@ -169,7 +145,7 @@ pub async fn indicator_stats(
     query: web::Query<PlanOnly>,
 ) -> ApiResult<HttpResponse> {
     let items: Vec<IndicatorProgress> =
-        assessment::indicator_progress(&state.db, &actor, query.plan_id).await?;
+        assessment::indicator_progress(&state.ctx(&actor), query.plan_id).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
@@ -184,21 +160,17 @@ pub struct BreakdownRow {
 }
 
 /// 指标分解表: indicator x unit, target and actual, as an Excel workbook.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/indicators.xlsx", tag = "inspection", security(("bearer" = [])), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/plans/{id}/indicators.xlsx")]
 pub async fn indicator_breakdown_xlsx(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let items = assessment::indicator_progress(&state.db, &actor, id.into_inner()).await?;
+    let items = assessment::indicator_progress(&state.ctx(&actor), id.into_inner()).await?;
     let mut rows = Vec::new();
     for i in items {
-        let kind = match i.kind.as_deref() {
-            Some("binding") => "约束性",
-            Some("expected") => "预期性",
-            _ => "",
-        };
+        let kind = i.kind.map_or("", |k| k.label());
         let measure = i.measure.clone().unwrap_or_default();
         if i.units.is_empty() {
             rows.push(BreakdownRow {

@@ -1,14 +1,15 @@
 use actix_web::{HttpResponse, get, post, web};
 use duban_domain::page::PageRequest;
 use duban_domain::supervision::{self, BoardFilter};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::Paging;
-use super::assignments::{AssignmentPage, AssignmentResponse, row_response};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::export::{self, Column};
+use crate::responses::Paged;
+use crate::responses::assignments::{AssignmentResponse, Escalated};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -33,8 +34,8 @@ impl BoardQuery {
 }
 
 /// The overdue board: most overdue first, with days_overdue and working_days_overdue (office, inspectors, leaders).
-#[utoipa::path(get, path = "/api/v1/supervision/overdue", tag = "inspection", security(("bearer" = [])), params(BoardQuery, Paging), responses(
-    (status = 200, body = AssignmentPage),
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(BoardQuery, Paging), responses(
+    (status = 200, body = Paged<AssignmentResponse>),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/supervision/overdue")]
@@ -44,17 +45,9 @@ pub async fn overdue(
     query: web::Query<BoardQuery>,
     paging: web::Query<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let now = state.clock.now();
     let page =
-        supervision::overdue_board(&state.db, &actor, &query.filter(), paging.request()?, now)
-            .await?;
-    let page = page.map(|r| row_response(r, now, &state.calendar));
-    Ok(HttpResponse::Ok().json(AssignmentPage {
-        items: page.items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+        supervision::overdue_board(&state.ctx(&actor), &query.filter(), paging.request()?).await?;
+    Ok(HttpResponse::Ok().json(Paged::from_page(page, |r| state.row(r))))
 }
 
 pub fn board_columns() -> Vec<Column<AssignmentResponse>> {
@@ -63,14 +56,8 @@ pub fn board_columns() -> Vec<Column<AssignmentResponse>> {
         Column::text("序号", |a: &AssignmentResponse| a.task_number.clone()),
         Column::text("任务", |a: &AssignmentResponse| a.task_title.clone()),
         Column::text("责任单位", |a: &AssignmentResponse| a.unit_name.clone()),
-        Column::text("角色", |a: &AssignmentResponse| {
-            if a.role == "lead" {
-                "牵头".into()
-            } else {
-                "配合".into()
-            }
-        }),
-        Column::text("状态", |a: &AssignmentResponse| a.status_label.clone()),
+        Column::text("角色", |a: &AssignmentResponse| a.role.label().to_owned()),
+        Column::text("状态", |a: &AssignmentResponse| a.status_label.to_owned()),
         Column::text("完成时限", |a: &AssignmentResponse| {
             a.due_on.to_string()
         }),
@@ -90,7 +77,7 @@ pub fn board_columns() -> Vec<Column<AssignmentResponse>> {
 }
 
 /// The overdue board as an Excel workbook (all pages).
-#[utoipa::path(get, path = "/api/v1/supervision/overdue.xlsx", tag = "inspection", security(("bearer" = [])), params(BoardQuery), responses(
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(BoardQuery), responses(
     (status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -100,24 +87,18 @@ pub async fn overdue_xlsx(
     Caller(actor): Caller,
     query: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
-    let now = state.clock.now();
+    let ctx = state.ctx(&actor);
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
         let p = supervision::overdue_board(
-            &state.db,
-            &actor,
+            &ctx,
             &query.filter(),
             PageRequest::new(Some(page), Some(200))?,
-            now,
         )
         .await?;
         let done = p.items.len() < 200;
-        rows.extend(
-            p.items
-                .into_iter()
-                .map(|r| row_response(r, now, &state.calendar)),
-        );
+        rows.extend(p.items.into_iter().map(|r| state.row(r)));
         if done || rows.len() >= 100_000 {
             break;
         }
@@ -133,8 +114,8 @@ pub struct RiskQuery {
 }
 
 /// Items at risk: due soon and not near done, or not acknowledged in time.
-#[utoipa::path(get, path = "/api/v1/supervision/at-risk", tag = "inspection", security(("bearer" = [])), params(RiskQuery, Paging), responses(
-    (status = 200, body = AssignmentPage),
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(RiskQuery, Paging), responses(
+    (status = 200, body = Paged<AssignmentResponse>),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/supervision/at-risk")]
@@ -144,23 +125,13 @@ pub async fn at_risk(
     query: web::Query<RiskQuery>,
     paging: web::Query<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let now = state.clock.now();
     let page = supervision::at_risk(
-        &state.db,
-        &actor,
-        &state.calendar,
+        &state.ctx(&actor),
         query.within_days.unwrap_or(7),
         paging.request()?,
-        now,
     )
     .await?;
-    let page = page.map(|r| row_response(r, now, &state.calendar));
-    Ok(HttpResponse::Ok().json(AssignmentPage {
-        items: page.items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Paged::from_page(page, |r| state.row(r))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -170,14 +141,8 @@ pub struct EscalateBody {
     pub note: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Escalated {
-    pub id: i64,
-    pub escalation_level: i32,
-}
-
 /// 挂牌督办: raise an open assignment one level by hand, told per the ladder (inspectors).
-#[utoipa::path(post, path = "/api/v1/assignments/{id}/escalate", tag = "inspection", security(("bearer" = [])), request_body = EscalateBody, responses(
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), request_body = EscalateBody, responses(
     (status = 200, body = Escalated),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -191,15 +156,7 @@ pub async fn escalate(
     body: web::Json<EscalateBody>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let level = supervision::escalate_by_hand(
-        &state.db,
-        state.clock.as_ref(),
-        &actor,
-        &state.settings.jobs.escalation,
-        id,
-        &body.note,
-    )
-    .await?;
+    let level = supervision::escalate_by_hand(&state.ctx(&actor), id, &body.note).await?;
     Ok(HttpResponse::Ok().json(Escalated {
         id,
         escalation_level: level,

@@ -85,7 +85,7 @@ fn sign(claims: &Value, secret: &str) -> String {
 }
 
 async fn bad_tokens_are_refused(app: &TestApp) {
-    let secret = app.settings.auth.jwt_secret.expose().to_owned();
+    let secret = secrecy::ExposeSecret::expose_secret(&app.settings.auth.jwt_secret).to_owned();
     let good = app.admin_token.clone();
     let claims = claims_of(&good);
     let (hdr, payload, sig) = {

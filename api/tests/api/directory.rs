@@ -260,12 +260,12 @@ async fn every_change_is_audited(app: &TestApp) {
         .unwrap();
     let last = events.last().unwrap();
     assert_eq!(
+        (last.entity, last.action, last.actor_name.as_str()),
         (
-            last.entity.as_str(),
-            last.action.as_str(),
-            last.actor_name.as_str()
-        ),
-        ("user", "update", "admin")
+            duban_domain::audit::AuditEntity::User,
+            duban_domain::audit::AuditAction::Update,
+            "admin"
+        )
     );
     assert_eq!(last.before.as_ref().unwrap()["display_name"], "police");
     assert_eq!(last.after.as_ref().unwrap()["display_name"], "民警");

@@ -41,10 +41,24 @@ async fn openapi_lists_the_routes_and_the_docs_page_renders(app: &TestApp) {
     }
     assert!(r.body["components"]["securitySchemes"]["bearer"].is_object());
     let docs = app.call(Method::GET, "/docs", None, None).await;
-    assert_eq!(docs.status, StatusCode::OK);
+    assert_eq!(
+        docs.status,
+        StatusCode::OK,
+        "/api/v1/docs leads to the page"
+    );
+    let page = String::from_utf8_lossy(&docs.bytes).to_string();
+    assert!(page.contains("swagger-ui"), "{page}");
     assert!(
-        String::from_utf8_lossy(&docs.bytes).contains("openapi"),
-        "docs page embeds the document"
+        !page.contains("http://") && !page.contains("https://"),
+        "the page loads nothing from elsewhere: {page}"
+    );
+    let init = app
+        .call(Method::GET, "/docs/swagger-initializer.js", None, None)
+        .await;
+    let init = String::from_utf8_lossy(&init.bytes).to_string();
+    assert!(
+        init.contains("/api/v1/openapi.json") && init.contains("\"validatorUrl\": \"none\""),
+        "served from the binary, pointing at this document, no outside validator: {init}"
     );
 }
 storage_test!(openapi_lists_the_routes_and_the_docs_page_renders);

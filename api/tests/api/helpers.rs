@@ -107,7 +107,7 @@ impl TestApp {
             .expect("build the app");
         let (_, admin_password) = app.first_admin.clone().expect("first start creates admin");
         let base = format!("http://127.0.0.1:{}", app.port());
-        let db = app.state.db.clone();
+        let db = app.state.env.db.clone();
         tokio::spawn(app.run_until_stopped());
         let mut test = TestApp {
             store,

@@ -210,9 +210,12 @@ async fn demo_on(store: Store) {
         return;
     };
     let settings = test_settings(&database.url, &[]);
-    let db = duban_api::startup::open_database(&settings).await.unwrap();
     let clock = duban_domain::clock::ManualClock::new(crate::helpers::t0());
-    let (logins, again) = duban_api::demo::load(&db, &clock).await.unwrap();
+    let (env, _) = duban_api::startup::environment(&settings, std::sync::Arc::new(clock))
+        .await
+        .unwrap();
+    let db = env.db.clone();
+    let (logins, again) = duban_api::demo::load(&env).await.unwrap();
     assert!(!again);
     assert_eq!(logins.len(), 9);
     let roles: std::collections::BTreeSet<&str> = logins.iter().map(|l| l.role).collect();
@@ -257,21 +260,15 @@ async fn demo_on(store: Store) {
     );
     assert_eq!(comment::Entity::find().count(db.conn()).await.unwrap(), 1);
     // A second run keeps the data and gives new passwords that work.
-    let (again_logins, again) = duban_api::demo::load(&db, &clock).await.unwrap();
+    let (again_logins, again) = duban_api::demo::load(&env).await.unwrap();
     assert!(again);
     let office = again_logins
         .iter()
         .find(|l| l.username == "office")
         .unwrap();
-    duban_domain::identity::authenticate(
-        &db,
-        &clock,
-        Default::default(),
-        "office",
-        &office.password,
-    )
-    .await
-    .unwrap();
+    duban_domain::identity::authenticate(&env, "office", &office.password)
+        .await
+        .unwrap();
     assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 22);
 }
 

@@ -123,7 +123,7 @@ async fn board_escalation_assessment_exports_and_feed(app: &TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n["kind"] == "comment")
+            .any(|n| n["kind"] == "remark")
     );
     let r = app
         .post(

@@ -9,13 +9,12 @@ use sea_orm::{
 use serde_json::json;
 
 use super::validate::{Errors, optional_email, required_text};
-use crate::audit::{self, Change};
-use crate::clock::Clock;
-use crate::db::Db;
+use crate::audit::{self, AuditAction, AuditEntity, Change};
+use crate::context::{Ctx, Tx};
 use crate::entities::unit::{self, UnitKind};
 use crate::page::{Page, PageRequest};
-use crate::policy::{Actor, DirectoryAction, ensure_directory};
-use crate::{DomainError, FieldError};
+use crate::policy::{DirectoryAction, ensure_directory};
+use crate::{DomainError, DomainResult, FieldError};
 
 const NAME_MAX: usize = 100;
 const MAX_ALIASES: usize = 20;
@@ -109,10 +108,10 @@ async fn ensure_names_free<C: ConnectionTrait>(
         let taken = std::iter::once(u.name.clone()).chain(u.alias_list());
         for t in taken {
             if names.contains(&t.as_str()) {
-                return Err(DomainError::Conflict(format!(
-                    "名称“{t}”已被单位“{}”(id {}) 使用",
-                    u.name, u.id
-                )));
+                return Err(DomainError::conflict(
+                    crate::error::ConflictCode::Duplicate,
+                    format!("名称“{t}”已被单位“{}”(id {}) 使用", u.name, u.id),
+                ));
             }
         }
     }
@@ -154,78 +153,62 @@ async fn ensure_parent<C: ConnectionTrait>(
 
 fn unique_violation(e: sea_orm::DbErr) -> DomainError {
     match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            DomainError::Conflict("单位名称已存在 (a unit with this name exists)".into())
-        }
+        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::conflict(
+            crate::error::ConflictCode::Duplicate,
+            "单位名称已存在 (a unit with this name exists)",
+        ),
         _ => e.into(),
     }
 }
 
-pub async fn create(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    new: NewUnit,
-) -> Result<unit::Model, DomainError> {
-    ensure_directory(actor, DirectoryAction::ManageUnits)?;
-    create_unchecked(db, clock, Some(actor), new).await
+pub async fn create(ctx: &Ctx<'_>, new: NewUnit) -> DomainResult<unit::Model> {
+    ctx.write(async |tx| create_in(tx, new).await).await
 }
 
-/// Creates a unit for the system itself (demo data, `--create-units`), after
-/// the caller has decided that it may.
-pub async fn create_unchecked(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: Option<&Actor>,
-    new: NewUnit,
-) -> Result<unit::Model, DomainError> {
-    let now = clock.now();
-    let txn = db.begin().await?;
+pub async fn create_in(tx: &Tx<'_>, new: NewUnit) -> DomainResult<unit::Model> {
+    ensure_directory(tx.actor, DirectoryAction::ManageUnits)?;
+    insert(tx, new).await
+}
+
+/// Writes a checked unit; the caller has decided that its actor may (the
+/// importer's `--create-units` acts for the office).
+pub(crate) async fn insert(tx: &Tx<'_>, new: NewUnit) -> DomainResult<unit::Model> {
+    let txn = tx.conn();
     let mut names: Vec<&str> = vec![new.name.as_str()];
     names.extend(new.aliases.iter().map(String::as_str));
-    ensure_names_free(&txn, &names, None).await?;
-    ensure_parent(&txn, new.parent_id, None).await?;
+    ensure_names_free(txn, &names, None).await?;
+    ensure_parent(txn, new.parent_id, None).await?;
     let model = unit::ActiveModel {
         name: Set(new.name),
         kind: Set(new.kind),
         parent_id: Set(new.parent_id),
         aliases: Set(json!(new.aliases)),
         email: Set(new.email),
-        created_at: Set(now),
-        updated_at: Set(now),
+        created_at: Set(tx.now),
+        updated_at: Set(tx.now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(unique_violation)?;
     audit::record(
-        &txn,
-        actor,
-        now,
-        Change {
-            entity: "unit",
-            entity_id: model.id,
-            action: "create",
-            before: None,
-            after: Some(snapshot(&model)),
-        },
+        txn,
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Unit, model.id, AuditAction::Create).after(snapshot(&model)),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
-pub async fn update(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    id: i64,
-    patch: UnitPatch,
-) -> Result<unit::Model, DomainError> {
-    ensure_directory(actor, DirectoryAction::ManageUnits)?;
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let Some(current) = unit::Entity::find_by_id(id).one(&txn).await? else {
+pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UnitPatch) -> DomainResult<unit::Model> {
+    ctx.write(async |tx| update_in(tx, id, patch).await).await
+}
+
+pub async fn update_in(tx: &Tx<'_>, id: i64, patch: UnitPatch) -> DomainResult<unit::Model> {
+    ensure_directory(tx.actor, DirectoryAction::ManageUnits)?;
+    let txn = tx.conn();
+    let Some(current) = unit::Entity::find_by_id(id).one(txn).await? else {
         return Err(DomainError::NotFound("unit"));
     };
     let mut errors = Errors::default();
@@ -250,8 +233,8 @@ pub async fn update(
     let parent_id = patch.parent_id.unwrap_or(current.parent_id);
     let mut names: Vec<&str> = vec![name.as_str()];
     names.extend(aliases.iter().map(String::as_str));
-    ensure_names_free(&txn, &names, Some(id)).await?;
-    ensure_parent(&txn, parent_id, Some(id)).await?;
+    ensure_names_free(txn, &names, Some(id)).await?;
+    ensure_parent(txn, parent_id, Some(id)).await?;
     let before = snapshot(&current);
     let mut am: unit::ActiveModel = current.into();
     am.name = Set(name);
@@ -259,40 +242,35 @@ pub async fn update(
     am.parent_id = Set(parent_id);
     am.aliases = Set(json!(aliases));
     am.email = Set(email);
-    am.updated_at = Set(now);
-    let model = am.update(&txn).await.map_err(unique_violation)?;
+    am.updated_at = Set(tx.now);
+    let model = am.update(txn).await.map_err(unique_violation)?;
     audit::record(
-        &txn,
-        Some(actor),
-        now,
-        Change {
-            entity: "unit",
-            entity_id: id,
-            action: "update",
-            before: Some(before),
-            after: Some(snapshot(&model)),
-        },
+        txn,
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Unit, id, AuditAction::Update)
+            .before(before)
+            .after(snapshot(&model)),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
-pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<unit::Model, DomainError> {
-    ensure_directory(actor, DirectoryAction::ReadUnits)?;
+pub async fn get(ctx: &Ctx<'_>, id: i64) -> DomainResult<unit::Model> {
+    ensure_directory(ctx.actor, DirectoryAction::ReadUnits)?;
     unit::Entity::find_by_id(id)
-        .one(db.conn())
+        .one(ctx.db().conn())
         .await?
         .ok_or(DomainError::NotFound("unit"))
 }
 
 pub async fn list(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     filter: &UnitFilter,
     page: PageRequest,
-) -> Result<Page<unit::Model>, DomainError> {
-    ensure_directory(actor, DirectoryAction::ReadUnits)?;
+) -> DomainResult<Page<unit::Model>> {
+    ensure_directory(ctx.actor, DirectoryAction::ReadUnits)?;
+    let db = ctx.db();
     let mut cond = Condition::all();
     if let Some(kind) = filter.kind {
         cond = cond.add(unit::Column::Kind.eq(kind));
@@ -324,12 +302,7 @@ pub async fn list(
         .limit(page.per_page)
         .all(db.conn())
         .await?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Page::of(items, total, page))
 }
 
 /// All units, for matching names in notices and for the demo.

@@ -9,15 +9,14 @@ use serde_json::json;
 
 use super::units::{escape_like, like};
 use super::validate::{Errors, optional_email, required_text};
-use crate::audit::{self, Change};
-use crate::clock::Clock;
-use crate::db::Db;
+use crate::audit::{self, AuditAction, AuditEntity, Change};
+use crate::context::{Ctx, Tx};
 use crate::entities::{unit, user};
 use crate::page::{Page, PageRequest};
 use crate::password;
 use crate::policy::{Actor, DirectoryAction, ensure_directory};
 use crate::role::{Role, RoleSet};
-use crate::{DomainError, FieldError};
+use crate::{DomainError, DomainResult, Env, FieldError};
 
 /// A user as a client asks to create one, checked. The password is kept
 /// only until it is hashed.
@@ -132,7 +131,7 @@ pub struct UserPatch {
 fn snapshot(m: &user::Model) -> serde_json::Value {
     json!({
         "username": m.username, "display_name": m.display_name, "email": m.email,
-        "unit_id": m.unit_id, "roles": m.roles, "active": m.active,
+        "unit_id": m.unit_id, "roles": m.roles.names(), "active": m.active,
     })
 }
 
@@ -155,74 +154,53 @@ async fn hash_off_thread(password: String) -> Result<String, DomainError> {
         .map_err(DomainError::Internal)
 }
 
-pub async fn create(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    new: NewUser,
-) -> Result<user::Model, DomainError> {
-    ensure_directory(actor, DirectoryAction::ManageUsers)?;
-    create_unchecked(db, clock, Some(actor), new).await
+pub async fn create(ctx: &Ctx<'_>, new: NewUser) -> DomainResult<user::Model> {
+    ensure_directory(ctx.actor, DirectoryAction::ManageUsers)?;
+    // Hashing is slow: done before the transaction takes the write lock.
+    let hash = hash_off_thread(new.password.clone()).await?;
+    ctx.write(async |tx| create_in(tx, new, hash).await).await
 }
 
-/// Creates an account for the system itself (CLI, first start, demo).
-pub async fn create_unchecked(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: Option<&Actor>,
-    new: NewUser,
-) -> Result<user::Model, DomainError> {
-    let hash = hash_off_thread(new.password.clone()).await?;
-    let now = clock.now();
-    let txn = db.begin().await?;
-    ensure_unit(&txn, new.unit_id).await?;
+/// Writes an account whose password `hash` the caller computed.
+pub async fn create_in(tx: &Tx<'_>, new: NewUser, hash: String) -> DomainResult<user::Model> {
+    ensure_directory(tx.actor, DirectoryAction::ManageUsers)?;
+    let txn = tx.conn();
+    ensure_unit(txn, new.unit_id).await?;
     let model = user::ActiveModel {
         username: Set(new.username),
         display_name: Set(new.display_name),
         email: Set(new.email),
         unit_id: Set(new.unit_id),
-        roles: Set(new.roles.to_stored()),
+        roles: Set(new.roles),
         active: Set(true),
         password_hash: Set(hash),
         failed_logins: Set(0),
         locked_until: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
+        created_at: Set(tx.now),
+        updated_at: Set(tx.now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            DomainError::Conflict("用户名已存在 (username taken)".into())
-        }
+        Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::conflict(
+            crate::error::ConflictCode::Duplicate,
+            "用户名已存在 (username taken)",
+        ),
         _ => e.into(),
     })?;
     audit::record(
-        &txn,
-        actor,
-        now,
-        Change {
-            entity: "user",
-            entity_id: model.id,
-            action: "create",
-            before: None,
-            after: Some(snapshot(&model)),
-        },
+        txn,
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::User, model.id, AuditAction::Create).after(snapshot(&model)),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
-pub async fn update(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    id: i64,
-    patch: UserPatch,
-) -> Result<user::Model, DomainError> {
-    ensure_directory(actor, DirectoryAction::ManageUsers)?;
+pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<user::Model> {
+    ensure_directory(ctx.actor, DirectoryAction::ManageUsers)?;
     let mut errors = Errors::default();
     let display_name = patch
         .display_name
@@ -240,70 +218,66 @@ pub async fn update(
         errors.take(password::check_new(p));
     }
     errors.finish()?;
-    if patch.active == Some(false) && id == actor.user_id {
-        return Err(DomainError::Conflict(
-            "不能停用自己的账户 (you cannot deactivate yourself)".into(),
+    if patch.active == Some(false) && id == ctx.actor.user_id {
+        return Err(DomainError::conflict(
+            crate::error::ConflictCode::OwnAccount,
+            "不能停用自己的账户 (you cannot deactivate yourself)",
         ));
     }
     let hash = match patch.password.clone() {
         Some(p) => Some(hash_off_thread(p).await?),
         None => None,
     };
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let Some(current) = user::Entity::find_by_id(id).one(&txn).await? else {
-        return Err(DomainError::NotFound("user"));
-    };
-    let unit_id = patch.unit_id.unwrap_or(current.unit_id);
-    let roles = roles.unwrap_or_else(|| RoleSet::from_stored(&current.roles));
-    check_unit_binding(&roles, unit_id).map_err(|e| DomainError::Invalid(vec![e]))?;
-    ensure_unit(&txn, unit_id).await?;
-    let before = snapshot(&current);
-    let mut am: user::ActiveModel = current.into();
-    if let Some(d) = display_name {
-        am.display_name = Set(d);
-    }
-    if let Some(e) = email {
-        am.email = Set(e);
-    }
-    am.unit_id = Set(unit_id);
-    am.roles = Set(roles.to_stored());
-    if let Some(a) = patch.active {
-        am.active = Set(a);
-    }
-    if let Some(h) = hash {
-        am.password_hash = Set(h);
-        am.failed_logins = Set(0);
-        am.locked_until = Set(None);
-    }
-    am.updated_at = Set(now);
-    let model = am.update(&txn).await?;
-    let action = if patch.password.is_some() {
-        "update+password"
-    } else {
-        "update"
-    };
-    audit::record(
-        &txn,
-        Some(actor),
-        now,
-        Change {
-            entity: "user",
-            entity_id: id,
-            action,
-            before: Some(before),
-            after: Some(snapshot(&model)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
+    ctx.write(async |tx| {
+        let txn = tx.conn();
+        let Some(current) = user::Entity::find_by_id(id).one(txn).await? else {
+            return Err(DomainError::NotFound("user"));
+        };
+        let unit_id = patch.unit_id.unwrap_or(current.unit_id);
+        let roles = roles.unwrap_or_else(|| current.roles.clone());
+        check_unit_binding(&roles, unit_id).map_err(|e| DomainError::Invalid(vec![e]))?;
+        ensure_unit(txn, unit_id).await?;
+        let before = snapshot(&current);
+        let mut am: user::ActiveModel = current.into();
+        if let Some(d) = display_name {
+            am.display_name = Set(d);
+        }
+        if let Some(e) = email {
+            am.email = Set(e);
+        }
+        am.unit_id = Set(unit_id);
+        am.roles = Set(roles);
+        if let Some(a) = patch.active {
+            am.active = Set(a);
+        }
+        let action = if let Some(h) = hash {
+            am.password_hash = Set(h);
+            am.failed_logins = Set(0);
+            am.locked_until = Set(None);
+            AuditAction::SetPassword
+        } else {
+            AuditAction::Update
+        };
+        am.updated_at = Set(tx.now);
+        let model = am.update(txn).await?;
+        audit::record(
+            txn,
+            Some(tx.actor),
+            tx.now,
+            Change::new(AuditEntity::User, id, action)
+                .before(before)
+                .after(snapshot(&model)),
+        )
+        .await?;
+        Ok(model)
+    })
+    .await
 }
 
-pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<user::Model, DomainError> {
-    ensure_directory(actor, DirectoryAction::ReadUsers)?;
+pub async fn get(ctx: &Ctx<'_>, id: i64) -> DomainResult<user::Model> {
+    ensure_directory(ctx.actor, DirectoryAction::ReadUsers)?;
     user::Entity::find_by_id(id)
-        .one(db.conn())
+        .one(ctx.db().conn())
         .await?
         .ok_or(DomainError::NotFound("user"))
 }
@@ -317,12 +291,12 @@ pub struct UserFilter {
 }
 
 pub async fn list(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     filter: &UserFilter,
     page: PageRequest,
-) -> Result<Page<user::Model>, DomainError> {
-    ensure_directory(actor, DirectoryAction::ReadUsers)?;
+) -> DomainResult<Page<user::Model>> {
+    ensure_directory(ctx.actor, DirectoryAction::ReadUsers)?;
+    let db = ctx.db();
     let mut cond = Condition::all();
     if let Some(u) = filter.unit_id {
         cond = cond.add(user::Column::UnitId.eq(u));
@@ -331,9 +305,7 @@ pub async fn list(
         cond = cond.add(user::Column::Active.eq(a));
     }
     if let Some(role) = filter.role {
-        // Stored as "a,b,c": wrap both sides in commas to match whole names.
-        let concat = Expr::cust("(',' || roles || ',')");
-        cond = cond.add(concat.like(like(&format!("%,{},%", role.as_str()))));
+        cond = cond.add(RoleSet::holds(user::Column::Roles, role));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", escape_like(q));
@@ -351,21 +323,13 @@ pub async fn list(
         .limit(page.per_page)
         .all(db.conn())
         .await?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Page::of(items, total, page))
 }
 
 /// On the first start with no users at all, creates `admin` with a random
 /// password and returns it, to be shown once.
-pub async fn ensure_first_admin(
-    db: &Db,
-    clock: &dyn Clock,
-) -> Result<Option<(String, String)>, DomainError> {
-    if user::Entity::find().count(db.conn()).await? > 0 {
+pub async fn ensure_first_admin(env: &Env) -> DomainResult<Option<(String, String)>> {
+    if user::Entity::find().count(env.db.conn()).await? > 0 {
         return Ok(None);
     }
     let password = password::generate();
@@ -377,10 +341,11 @@ pub async fn ensure_first_admin(
         &["admin".to_owned()],
         &password,
     )?;
-    match create_unchecked(db, clock, None, new).await {
+    let system = Actor::system();
+    match create(&env.ctx(&system), new).await {
         Ok(_) => Ok(Some(("admin".to_owned(), password))),
         // Another replica won the race: it printed its own password.
-        Err(DomainError::Conflict(_)) => Ok(None),
+        Err(DomainError::Conflict { .. }) => Ok(None),
         Err(e) => Err(e),
     }
 }

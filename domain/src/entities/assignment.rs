@@ -1,4 +1,34 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use crate::workflow::Status;
+
+/// How a unit stands on a task.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AssignmentRole {
+    /// 牵头: answers for the task.
+    Lead,
+    /// 配合: contributes to it.
+    Assist,
+}
+
+impl AssignmentRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            AssignmentRole::Lead => "牵头",
+            AssignmentRole::Assist => "配合",
+        }
+    }
+}
 
 /// One task given to one unit: the item everything else hangs on.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,10 +39,8 @@ pub struct Model {
     pub task_id: i64,
     pub plan_id: i64,
     pub unit_id: i64,
-    /// "lead" (牵头) or "assist" (配合).
-    pub role: String,
-    /// See [`crate::workflow::Status`].
-    pub status: String,
+    pub role: AssignmentRole,
+    pub status: Status,
     /// The local due date in the plan's zone; may differ per unit.
     pub due_on: Date,
     /// When `due_on` ends in the plan's zone (UTC): overdue is `now >= due_at`.

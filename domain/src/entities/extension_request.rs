@@ -1,4 +1,31 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ExtensionStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ExtensionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ExtensionStatus::Pending => "待审批",
+            ExtensionStatus::Approved => "已同意",
+            ExtensionStatus::Rejected => "未同意",
+        }
+    }
+}
 
 /// A unit's request to move its due date, decided by the office.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +38,7 @@ pub struct Model {
     pub requested_due_on: Date,
     #[sea_orm(column_type = "Text")]
     pub reason: String,
-    /// "pending", "approved" or "rejected".
-    pub status: String,
+    pub status: ExtensionStatus,
     pub requested_by: i64,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,
@@ -21,6 +47,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::assignment::Entity",
+        from = "Column::AssignmentId",
+        to = "super::assignment::Column::Id"
+    )]
+    Assignment,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,4 +1,66 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How an actual value meets the target.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(4))")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Comparator {
+    #[sea_orm(string_value = ">=")]
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[sea_orm(string_value = "<=")]
+    #[serde(rename = "<=")]
+    AtMost,
+    #[sea_orm(string_value = "=")]
+    #[serde(rename = "=")]
+    Equal,
+    #[sea_orm(string_value = ">")]
+    #[serde(rename = ">")]
+    Above,
+    #[sea_orm(string_value = "<")]
+    #[serde(rename = "<")]
+    Below,
+}
+
+impl Comparator {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::AtMost => "≤",
+            Comparator::Equal => "=",
+            Comparator::Above => ">",
+            Comparator::Below => "<",
+        }
+    }
+}
+
+/// 约束性 (binding) or 预期性 (expected), as five-year plans mark targets.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum IndicatorKind {
+    Binding,
+    Expected,
+}
+
+impl IndicatorKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            IndicatorKind::Binding => "约束性",
+            IndicatorKind::Expected => "预期性",
+        }
+    }
+}
 
 /// A measurable target of a task (or of the plan as a whole).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -14,10 +76,8 @@ pub struct Model {
     pub target_value: Option<f64>,
     /// Unit of measure ("%", "平方米").
     pub measure: Option<String>,
-    /// ">=", "<=" or "=".
-    pub comparator: String,
-    /// "binding" (约束性) or "expected" (预期性).
-    pub kind: Option<String>,
+    pub comparator: Comparator,
+    pub kind: Option<IndicatorKind>,
     /// Per-unit targets: {"unit_id": "target"}.
     pub breakdown: Option<Json>,
 }

@@ -1,4 +1,21 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A plan is a draft until first issued.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PlanStatus {
+    Draft,
+    Issued,
+}
 
 /// A notice (督办文件): doc number, title, issuer, issue date, year.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,8 +30,12 @@ pub struct Model {
     pub year: i32,
     /// IANA zone the plan's due dates are read in.
     pub timezone: String,
-    /// "draft" until first issued, then "issued".
-    pub status: String,
+    pub status: PlanStatus,
+    /// Days before the due date to remind at, overriding `jobs.reminders`
+    /// (see [`crate::plan_policy`]).
+    pub reminder_offsets: Option<Json>,
+    /// The escalation ladder's overrides for this plan.
+    pub escalation_policy: Option<Json>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

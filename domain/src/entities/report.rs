@@ -1,4 +1,32 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a unit reports.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ReportKind {
+    /// 进展反馈.
+    Progress,
+    /// 申请办结: asks the office to close the item.
+    Completion,
+}
+
+impl ReportKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportKind::Progress => "进展反馈",
+            ReportKind::Completion => "申请办结",
+        }
+    }
+}
 
 /// A progress report or a completion request from the unit.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +35,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub assignment_id: i64,
-    /// "progress" or "completion".
-    pub kind: String,
+    pub kind: ReportKind,
     #[sea_orm(column_type = "Text")]
     pub text: String,
     pub percent: Option<i32>,

@@ -10,8 +10,9 @@ pub struct Model {
     pub display_name: String,
     pub email: Option<String>,
     pub unit_id: Option<i64>,
-    /// Comma-separated role names, see [`crate::role::RoleSet`].
-    pub roles: String,
+    /// Stored as comma-separated role names.
+    #[sea_orm(column_type = "String(StringLen::N(100))")]
+    pub roles: crate::role::RoleSet,
     pub active: bool,
     pub password_hash: String,
     /// Failed sign-ins since the last success; reset when a lock is taken.

@@ -8,16 +8,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Set};
 use serde_json::json;
 
 use super::event;
-use super::ladder::level_name;
-use crate::DomainError;
-use crate::entities::{assignment, audit_event};
-use crate::notify::{self, Notice};
+use crate::audit::{self, AuditAction, Change};
+use crate::entities::assignment;
+use crate::messages::Message;
+use crate::notify::{self, Address, Notice};
 use crate::policy::Actor;
 
 /// Rows per statement: well under SQLite's 32,766 bound parameters.
@@ -30,10 +28,8 @@ pub struct Escalation {
     /// The level as read before the step.
     pub from_level: i32,
     pub to_level: i32,
-    /// Each level reached in this step and the users it tells, lowest first.
-    pub steps: Vec<(i32, Vec<i64>)>,
-    /// The item as people read it: "通政办发〔2013〕35号 (一)承接政务便民服务".
-    pub what: String,
+    /// Each level reached in this step and whom it tells, lowest first.
+    pub steps: Vec<(i32, Vec<Address>)>,
     pub due_on: NaiveDate,
     /// Calendar and working days overdue, when known.
     pub overdue: Option<(i64, i64)>,
@@ -42,36 +38,26 @@ pub struct Escalation {
 impl Escalation {
     fn notices(&self, note: Option<&str>) -> Vec<Notice> {
         let level = self.to_level;
-        let name = level_name(level);
-        let mut users: Vec<i64> = self
+        let mut to: Vec<Address> = self
             .steps
             .iter()
-            .flat_map(|(_, u)| u.iter().copied())
+            .flat_map(|(_, a)| a.iter().copied())
             .collect();
-        users.sort_unstable();
-        users.dedup();
-        let late = self.overdue.map_or_else(String::new, |(days, working)| {
-            format!("，已逾期 {days} 天（{working} 个工作日）")
-        });
-        let subject = format!("【{name}】{}", self.what);
-        let mut body = format!(
-            "{}\n完成时限：{}{late}。\n督办等级升至 {level} 级（{name}）。",
-            self.what, self.due_on
-        );
-        if let Some(n) = note {
-            body.push_str(&format!("\n说明：{n}"));
-        }
-        users
-            .into_iter()
-            .map(|u| Notice {
-                dedupe_key: format!("escalate:{}:{level}:{u}", self.assignment_id),
-                kind: "escalation",
-                recipient_user_id: u,
-                assignment_id: Some(self.assignment_id),
-                subject: subject.clone(),
-                body: body.clone(),
-            })
-            .collect()
+        to.sort_unstable();
+        to.dedup();
+        let message = Message::Escalation {
+            level,
+            due_on: self.due_on,
+            days_overdue: self.overdue.map(|(d, _)| d),
+            working_days_overdue: self.overdue.map(|(_, w)| w),
+            note: note.map(str::to_owned),
+        };
+        Notice::to_each(
+            &format!("escalate:{}:{level}", self.assignment_id),
+            Some(self.assignment_id),
+            &message,
+            to,
+        )
     }
 }
 
@@ -156,7 +142,9 @@ async fn write_history<C: ConnectionTrait>(
                     manual: Set(actor.is_some()),
                     actor_user_id: Set(actor.map(|a| a.user_id)),
                     note: Set(note.map(str::to_owned)),
-                    recipients: Set(json!(users)),
+                    recipients: Set(json!(
+                        users.iter().map(Address::key_suffix).collect::<Vec<_>>()
+                    )),
                     ..Default::default()
                 })
         })
@@ -175,66 +163,38 @@ async fn write_history<C: ConnectionTrait>(
             Err(e) => return Err(e),
         }
     }
-    let actor_name = actor.map_or_else(|| "system".to_owned(), |a| a.username.clone());
-    let audits: Vec<audit_event::ActiveModel> = done
+    let audits: Vec<Change> = done
         .iter()
-        .map(|e| audit_event::ActiveModel {
-            at: Set(at),
-            actor_user_id: Set(actor.map(|a| a.user_id)),
-            actor_name: Set(actor_name.clone()),
-            entity: Set("assignment".to_owned()),
-            entity_id: Set(e.assignment_id),
-            action: Set("escalate".to_owned()),
-            before: Set(Some(json!({"escalation_level": e.from_level}))),
-            after: Set(Some(json!({
-                "escalation_level": e.to_level,
-                "levels": e.steps.iter().map(|(l, _)| l).collect::<Vec<_>>(),
-                "manual": actor.is_some(),
-                "note": note,
-            }))),
-            ..Default::default()
+        .map(|e| {
+            Change::assignment(e.assignment_id, AuditAction::Escalate)
+                .before(json!({"escalation_level": e.from_level}))
+                .after(json!({
+                    "escalation_level": e.to_level,
+                    "levels": e.steps.iter().map(|(l, _)| l).collect::<Vec<_>>(),
+                    "manual": actor.is_some(),
+                    "note": note,
+                }))
         })
         .collect();
-    for chunk in audits.chunks(CHUNK) {
-        audit_event::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
+    audit::record_all(conn, actor, at, audits).await?;
     let notices: Vec<Notice> = done.iter().flat_map(|e| e.notices(note)).collect();
-    let mut new = 0;
-    for chunk in notices.chunks(CHUNK) {
-        new += notify::enqueue(conn, at, chunk.to_vec()).await?;
-    }
-    Ok(new)
+    notify::enqueue(conn, at, notices).await
 }
 
-/// Raises one assignment to `new_level` by hand (or for any caller with its
-/// own recipients), telling `recipients`. Answers false, changing nothing,
-/// when the assignment is already at or above that level: levels are never
+/// Records one step by hand (挂牌督办). Answers false, changing nothing,
+/// when the assignment is already at or above the target: levels are never
 /// lowered.
-pub async fn record_escalation(
-    txn: &DatabaseTransaction,
+pub async fn record_escalation<C: ConnectionTrait>(
+    conn: &C,
     actor: Option<&Actor>,
-    assignment: &assignment::Model,
-    new_level: i32,
     at: DateTime<Utc>,
-    recipients: &[i64],
+    item: Escalation,
     note: Option<&str>,
-) -> Result<bool, DomainError> {
-    if new_level <= assignment.escalation_level {
+) -> Result<bool, sea_orm::DbErr> {
+    if item.to_level <= item.from_level {
         return Ok(false);
     }
-    let what = crate::workflow::assignments::describe(txn, assignment).await?;
-    let item = Escalation {
-        assignment_id: assignment.id,
-        from_level: assignment.escalation_level,
-        to_level: new_level,
-        steps: vec![(new_level, recipients.to_vec())],
-        what,
-        due_on: assignment.due_on,
-        overdue: None,
-    };
-    Ok(record_escalations(txn, actor, at, &[item], note)
+    Ok(record_escalations(conn, actor, at, &[item], note)
         .await?
         .raised
         == 1)

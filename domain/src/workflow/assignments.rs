@@ -1,235 +1,57 @@
 //! What happens to one assignment: acknowledge, report, review, cancel,
-//! comment, and its history. Each step runs in one transaction that also
-//! writes its audit event and the notifications it causes.
+//! remark, and its history. Each action is a [`step`](super::step) in one
+//! transaction that also writes its audit event and the notices it causes;
+//! each has a core taking the caller's transaction (`*_in`) and a wrapper
+//! that opens one.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use super::listing::{self, AssignmentRow, Derived};
-use super::{Action, Party, Status, transition};
-use crate::audit::{self, Change};
-use crate::clock::Clock;
-use crate::db::Db;
+use super::listing::{AssignmentRow, Derived};
+use super::step::{self, Audience, Effect};
+use super::{Action, Status};
+use crate::audit::{self, AuditAction, AuditEntity, Change};
+use crate::context::{Ctx, Tx};
+use crate::entities::audit_event;
+use crate::entities::report::ReportKind;
+use crate::entities::review::Decision;
 use crate::entities::{
-    assignment, attachment, audit_event, comment, extension_request, indicator, plan, report,
-    review, task, user,
+    attachment, comment, extension_request, indicator, plan, report, review, task, user,
 };
-use crate::notify::{self, Notice};
-use crate::policy::{Actor, ensure_may_comment, ensure_visible, party_for};
-use crate::role::Role;
-use crate::{DomainError, FieldError};
-
-pub(crate) fn snapshot(a: &assignment::Model) -> Value {
-    json!({
-        "status": a.status, "due_on": a.due_on, "escalation_level": a.escalation_level,
-        "percent": a.percent, "version": a.version,
-    })
-}
-
-/// The conflict a concurrent change causes, for other modules.
-pub fn stale_conflict() -> DomainError {
-    stale()
-}
-
-pub(crate) fn stale() -> DomainError {
-    DomainError::Conflict(
-        "事项已被他人修改，请刷新后重试 (the assignment changed since you read it; reload and retry)".into(),
-    )
-}
-
-/// Loads an assignment inside `txn` for `action`, checking that the actor may
-/// see it, that their copy is current, and that the step is allowed.
-pub(crate) async fn load_for(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    id: i64,
-    action: Action,
-    expected_version: Option<i32>,
-) -> Result<(assignment::Model, Status, Party, Status), DomainError> {
-    let a = assignment::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or(DomainError::NotFound("assignment"))?;
-    let from = Status::parse(&a.status).ok_or_else(|| {
-        DomainError::Internal(anyhow::anyhow!("unknown stored status {}", a.status))
-    })?;
-    ensure_visible(actor, a.unit_id, from == Status::Draft)?;
-    let party = party_for(actor, a.unit_id, action);
-    let to = transition(from, action, party)?;
-    if expected_version.is_some_and(|v| v != a.version) {
-        return Err(stale());
-    }
-    Ok((a, from, party, to))
-}
-
-/// Applies `changes` to the row only if nobody changed it since it was read.
-async fn guarded_update(
-    txn: &DatabaseTransaction,
-    a: &assignment::Model,
-    now: DateTime<Utc>,
-    changes: Vec<(assignment::Column, sea_orm::sea_query::SimpleExpr)>,
-) -> Result<(), DomainError> {
-    let mut q = assignment::Entity::update_many()
-        .col_expr(assignment::Column::Version, Expr::value(a.version + 1))
-        .col_expr(assignment::Column::UpdatedAt, Expr::value(now));
-    for (c, v) in changes {
-        q = q.col_expr(c, v);
-    }
-    let res = q
-        .filter(assignment::Column::Id.eq(a.id))
-        .filter(assignment::Column::Version.eq(a.version))
-        .exec(txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(stale());
-    }
-    Ok(())
-}
-
-async fn after_of(txn: &DatabaseTransaction, id: i64) -> Result<assignment::Model, DomainError> {
-    assignment::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or(DomainError::NotFound("assignment"))
-}
-
-async fn record(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    id: i64,
-    action: &str,
-    before: Value,
-    after: Value,
-) -> Result<(), DomainError> {
-    audit::record(
-        txn,
-        Some(actor),
-        now,
-        Change {
-            entity: "assignment",
-            entity_id: id,
-            action,
-            before: Some(before),
-            after: Some(after),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// Title line for messages: "通政办发〔2013〕35号 (一)承接政务便民服务".
-pub(crate) async fn describe<C: ConnectionTrait>(
-    conn: &C,
-    a: &assignment::Model,
-) -> Result<String, DomainError> {
-    let t = task::Entity::find_by_id(a.task_id).one(conn).await?;
-    let p = plan::Entity::find_by_id(a.plan_id).one(conn).await?;
-    Ok(format!(
-        "{} {}{}",
-        p.map(|p| p.doc_no).unwrap_or_default(),
-        t.as_ref().map(|t| t.number.as_str()).unwrap_or_default(),
-        t.as_ref().map(|t| t.title.as_str()).unwrap_or_default()
-    ))
-}
-
-/// Who a change tells.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Audience {
-    /// The assignment's unit: its staff and head.
-    Unit,
-    /// The supervising office.
-    Office,
-}
-
-/// What a change tells people: its dedupe key prefix, kind and text.
-pub(crate) struct Message<'a> {
-    pub key: &'a str,
-    pub kind: &'static str,
-    pub subject: String,
-    pub body: String,
-}
-
-/// One notification about `a` for each person of the audience, keyed
-/// `{key}:{user}`, written in the change's transaction.
-pub(crate) async fn tell(
-    txn: &DatabaseTransaction,
-    now: DateTime<Utc>,
-    a: &assignment::Model,
-    to: Audience,
-    message: Message<'_>,
-) -> Result<(), DomainError> {
-    let people = match to {
-        Audience::Unit => {
-            notify::unit_people(txn, a.unit_id, &[Role::UnitStaff, Role::UnitHead]).await?
-        }
-        Audience::Office => notify::people_with(txn, &[Role::Office]).await?,
-    };
-    let notices = people
-        .iter()
-        .map(|p| Notice {
-            dedupe_key: format!("{}:{}", message.key, p.id),
-            kind: message.kind,
-            recipient_user_id: p.id,
-            assignment_id: Some(a.id),
-            subject: message.subject.clone(),
-            body: message.body.clone(),
-        })
-        .collect();
-    notify::enqueue(txn, now, notices).await?;
-    Ok(())
-}
+use crate::messages::Message;
+use crate::policy::{Actor, ensure_may_comment};
+use crate::{DomainError, DomainResult, FieldError};
 
 /// 签收: the unit confirms it received the assignment.
 pub async fn acknowledge(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     id: i64,
-    expected_version: Option<i32>,
-) -> Result<(), DomainError> {
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let (a, _, _, to) = load_for(&txn, actor, id, Action::Acknowledge, expected_version).await?;
-    guarded_update(
-        &txn,
-        &a,
-        now,
-        vec![
-            (assignment::Column::Status, Expr::value(to.as_str())),
-            (assignment::Column::AcknowledgedAt, Expr::value(Some(now))),
-        ],
-    )
-    .await?;
-    let after = after_of(&txn, id).await?;
-    record(
-        &txn,
-        actor,
-        now,
-        id,
-        "acknowledge",
-        snapshot(&a),
-        snapshot(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    version: Option<i32>,
+) -> DomainResult<AssignmentRow> {
+    ctx.write(async |tx| acknowledge_in(tx, id, version).await)
+        .await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportKind {
-    Progress,
-    Completion,
+pub async fn acknowledge_in(
+    tx: &Tx<'_>,
+    id: i64,
+    version: Option<i32>,
+) -> DomainResult<AssignmentRow> {
+    let loaded = step::load(tx, id, Action::Acknowledge, version).await?;
+    step::apply(
+        tx,
+        loaded,
+        Effect::new(AuditAction::Acknowledge).set(step::Set::AcknowledgedAt),
+    )
+    .await
 }
 
 /// An indicator's actual value as reported.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorValue {
     pub indicator_id: i64,
     pub value: String,
@@ -244,7 +66,7 @@ pub struct NewReport {
 }
 
 impl NewReport {
-    fn check(&self) -> Result<(), DomainError> {
+    fn check(&self) -> DomainResult<()> {
         let mut errors = Vec::new();
         let len = self.text.trim().chars().count();
         if len == 0 {
@@ -282,28 +104,42 @@ impl NewReport {
     }
 }
 
+/// A report as written, with the assignment after it.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub report: report::Model,
+    pub assignment: AssignmentRow,
+}
+
 /// 进展反馈 / 申请办结: a report from the unit. A completion report asks the
 /// office to close the item.
 pub async fn report(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     id: i64,
     new: NewReport,
-    expected_version: Option<i32>,
-) -> Result<report::Model, DomainError> {
+    version: Option<i32>,
+) -> DomainResult<Reported> {
+    new.check()?;
+    ctx.write(async |tx| report_in(tx, id, new, version).await)
+        .await
+}
+
+pub async fn report_in(
+    tx: &Tx<'_>,
+    id: i64,
+    new: NewReport,
+    version: Option<i32>,
+) -> DomainResult<Reported> {
     new.check()?;
     let action = match new.kind {
         ReportKind::Progress => Action::ReportProgress,
         ReportKind::Completion => Action::RequestCompletion,
     };
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let (a, _, _, to) = load_for(&txn, actor, id, action, expected_version).await?;
+    let loaded = step::load(tx, id, action, version).await?;
     if !new.indicator_values.is_empty() {
         let ids: Vec<i64> = indicator::Entity::find()
-            .filter(indicator::Column::TaskId.eq(a.task_id))
-            .all(&txn)
+            .filter(indicator::Column::TaskId.eq(loaded.row.task_id))
+            .all(tx.conn())
             .await?
             .into_iter()
             .map(|i| i.id)
@@ -324,223 +160,188 @@ pub async fn report(
     }
     let percent = match new.kind {
         ReportKind::Completion => Some(new.percent.unwrap_or(100)),
-        ReportKind::Progress => new.percent.or(a.percent),
-    };
-    guarded_update(
-        &txn,
-        &a,
-        now,
-        vec![
-            (assignment::Column::Status, Expr::value(to.as_str())),
-            (assignment::Column::LastReportAt, Expr::value(Some(now))),
-            (assignment::Column::Percent, Expr::value(percent)),
-        ],
-    )
-    .await?;
-    let kind = match new.kind {
-        ReportKind::Progress => "progress",
-        ReportKind::Completion => "completion",
+        ReportKind::Progress => new.percent.or(loaded.row.percent),
     };
     let rep = report::ActiveModel {
         assignment_id: Set(id),
-        kind: Set(kind.to_owned()),
+        kind: Set(new.kind),
         text: Set(new.text.trim().to_owned()),
         percent: Set(new.percent),
         indicator_values: Set(
             (!new.indicator_values.is_empty()).then(|| json!(new.indicator_values))
         ),
-        author_id: Set(actor.user_id),
-        created_at: Set(now),
+        author_id: Set(tx.actor.user_id),
+        created_at: Set(tx.now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(tx.conn())
     .await?;
-    let after = after_of(&txn, id).await?;
-    let action_name = if new.kind == ReportKind::Progress {
-        "report_progress"
-    } else {
-        "request_completion"
+    let audit = match new.kind {
+        ReportKind::Progress => AuditAction::ReportProgress,
+        ReportKind::Completion => AuditAction::RequestCompletion,
     };
-    let mut after_json = snapshot(&after);
-    after_json["report_id"] = json!(rep.id);
-    record(&txn, actor, now, id, action_name, snapshot(&a), after_json).await?;
+    let mut effect = Effect::new(audit)
+        .set(step::Set::LastReportAt)
+        .set(step::Set::Percent(percent))
+        .note("report_id", rep.id);
     if new.kind == ReportKind::Completion {
-        let what = describe(&txn, &a).await?;
-        tell(
-            &txn,
-            now,
-            &a,
+        effect = effect.tell(
+            format!("completion_requested:{id}:{}", rep.id),
             Audience::Office,
-            Message {
-                key: &format!("completion_requested:{id}:{}", rep.id),
-                kind: "completion_requested",
-                subject: format!("【督办】申请办结待审核：{what}"),
-                body: format!("{what}\n承办单位申请办结，请审核。\n办理情况：{}", rep.text),
+            Message::CompletionRequested {
+                text: rep.text.clone(),
             },
-        )
-        .await?;
+        );
     }
-    txn.commit().await?;
-    Ok(rep)
+    let assignment = step::apply(tx, loaded, effect).await?;
+    Ok(Reported {
+        report: rep,
+        assignment,
+    })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Approve,
-    Return,
+fn checked_comment(comment: Option<String>, max: usize) -> DomainResult<Option<String>> {
+    let c = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if c.as_ref().is_some_and(|c| c.chars().count() > max) {
+        return Err(DomainError::invalid(
+            "comment",
+            format!("最多 {max} 个字符"),
+        ));
+    }
+    Ok(c)
 }
 
 /// 审核: the office approves (办结) or returns (退回) a completion request.
+/// Answers the item as its page shows it.
 pub async fn review(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     id: i64,
     decision: Decision,
     comment: Option<String>,
-    expected_version: Option<i32>,
-) -> Result<review::Model, DomainError> {
-    let comment = comment.map(|c| c.trim().to_owned()).unwrap_or_default();
-    if decision == Decision::Return && comment.is_empty() {
-        return Err(DomainError::invalid(
-            "comment",
-            "退回时须说明理由 (a return needs a comment)",
-        ));
-    }
-    if comment.chars().count() > 5000 {
-        return Err(DomainError::invalid("comment", "最多 5000 个字符"));
-    }
+    version: Option<i32>,
+) -> DomainResult<Detail> {
+    ctx.write(async |tx| {
+        let row = review_in(tx, id, decision, comment, version).await?;
+        detail_of(tx.conn(), row, tx.now).await
+    })
+    .await
+}
+
+pub async fn review_in(
+    tx: &Tx<'_>,
+    id: i64,
+    decision: Decision,
+    comment: Option<String>,
+    version: Option<i32>,
+) -> DomainResult<AssignmentRow> {
+    let comment = checked_comment(comment, 5000)?;
     let action = match decision {
         Decision::Approve => Action::Approve,
         Decision::Return => Action::Return,
     };
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let (a, _, _, to) = load_for(&txn, actor, id, action, expected_version).await?;
-    let mut changes = vec![(assignment::Column::Status, Expr::value(to.as_str()))];
-    if decision == Decision::Approve {
-        changes.push((assignment::Column::CompletedAt, Expr::value(Some(now))));
-    }
-    guarded_update(&txn, &a, now, changes).await?;
+    let returned_comment = match (decision, &comment) {
+        (Decision::Return, None) => {
+            return Err(DomainError::invalid(
+                "comment",
+                "退回时须说明理由 (a return needs a comment)",
+            ));
+        }
+        (_, c) => c.clone().unwrap_or_default(),
+    };
+    let loaded = step::load(tx, id, action, version).await?;
     let last_completion = report::Entity::find()
         .filter(report::Column::AssignmentId.eq(id))
-        .filter(report::Column::Kind.eq("completion"))
+        .filter(report::Column::Kind.eq(ReportKind::Completion))
         .order_by_desc(report::Column::Id)
-        .one(&txn)
+        .one(tx.conn())
         .await?;
     let rev = review::ActiveModel {
         assignment_id: Set(id),
         report_id: Set(last_completion.map(|r| r.id)),
-        decision: Set(if decision == Decision::Approve {
-            "approve"
-        } else {
-            "return"
-        }
-        .to_owned()),
-        comment: Set(comment.clone()),
-        reviewer_id: Set(actor.user_id),
-        created_at: Set(now),
+        decision: Set(decision),
+        comment: Set(returned_comment.clone()),
+        reviewer_id: Set(tx.actor.user_id),
+        created_at: Set(tx.now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(tx.conn())
     .await?;
-    let after = after_of(&txn, id).await?;
-    let mut after_json = snapshot(&after);
-    after_json["comment"] = json!(comment);
-    record(
-        &txn,
-        actor,
-        now,
-        id,
-        action.as_str(),
-        snapshot(&a),
-        after_json,
-    )
-    .await?;
-    let what = describe(&txn, &a).await?;
-    let (subject, body) = match decision {
+    let (effect, message) = match decision {
         Decision::Approve => (
-            format!("【督办】事项已办结：{what}"),
-            format!("{what}\n经审核，同意办结。{comment}"),
+            Effect::new(AuditAction::Approve).set(step::Set::CompletedAt),
+            Message::Approved { comment },
         ),
         Decision::Return => (
-            format!("【督办】事项被退回：{what}"),
-            format!("{what}\n经审核退回，请补充后重新申请办结。\n退回意见：{comment}"),
+            Effect::new(AuditAction::Return),
+            Message::Returned {
+                comment: returned_comment.clone(),
+            },
         ),
     };
-    tell(
-        &txn,
-        now,
-        &a,
-        Audience::Unit,
-        Message {
-            key: &format!("reviewed:{id}:{}", rev.id),
-            kind: "reviewed",
-            subject,
-            body,
-        },
+    step::apply(
+        tx,
+        loaded,
+        effect.note("comment", &returned_comment).tell(
+            format!("reviewed:{id}:{}", rev.id),
+            Audience::Unit,
+            message,
+        ),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(rev)
+    .await
 }
 
 /// 撤销: the office withdraws an open assignment.
 pub async fn cancel(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     id: i64,
     reason: Option<String>,
-    expected_version: Option<i32>,
-) -> Result<(), DomainError> {
-    let reason = reason.map(|r| r.trim().to_owned()).unwrap_or_default();
-    if reason.chars().count() > 2000 {
-        return Err(DomainError::invalid("reason", "最多 2000 个字符"));
-    }
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let (a, from, _, to) = load_for(&txn, actor, id, Action::Cancel, expected_version).await?;
-    guarded_update(
-        &txn,
-        &a,
-        now,
-        vec![(assignment::Column::Status, Expr::value(to.as_str()))],
-    )
-    .await?;
-    let after = after_of(&txn, id).await?;
-    let mut after_json = snapshot(&after);
-    after_json["reason"] = json!(reason);
-    record(&txn, actor, now, id, "cancel", snapshot(&a), after_json).await?;
-    if from != Status::Draft {
-        let what = describe(&txn, &a).await?;
-        tell(
-            &txn,
-            now,
-            &a,
-            Audience::Unit,
-            Message {
-                key: &format!("cancelled:{id}"),
-                kind: "cancelled",
-                subject: format!("【督办】事项已撤销：{what}"),
-                body: format!("{what}\n该事项已由督办办公室撤销，无需继续办理。{reason}"),
-            },
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
+    version: Option<i32>,
+) -> DomainResult<Detail> {
+    ctx.write(async |tx| {
+        let row = cancel_in(tx, id, reason, version).await?;
+        detail_of(tx.conn(), row, tx.now).await
+    })
+    .await
 }
 
-/// 督查意见: a remark by an inspector or the office, shown to the unit.
-pub async fn add_comment(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+pub async fn cancel_in(
+    tx: &Tx<'_>,
     id: i64,
-    text: &str,
-) -> Result<comment::Model, DomainError> {
-    ensure_may_comment(actor)?;
+    reason: Option<String>,
+    version: Option<i32>,
+) -> DomainResult<AssignmentRow> {
+    let reason = checked_comment(reason, 2000)
+        .map_err(|_| DomainError::invalid("reason", "最多 2000 个字符"))?;
+    let loaded = step::load(tx, id, Action::Cancel, version).await?;
+    let mut effect = Effect::new(AuditAction::Cancel).note("reason", &reason);
+    // A draft was never given to anyone: nobody to tell.
+    if loaded.from() != Status::Draft {
+        effect = effect.tell(
+            format!("cancelled:{id}"),
+            Audience::Unit,
+            Message::Cancelled { reason },
+        );
+    }
+    step::apply(tx, loaded, effect).await
+}
+
+/// A remark with its author's name.
+#[derive(Debug, Clone)]
+pub struct Remark {
+    pub comment: comment::Model,
+    pub author_name: String,
+}
+
+/// 督查意见: a remark by an inspector or the office, shown and told to the unit.
+pub async fn add_comment(ctx: &Ctx<'_>, id: i64, text: &str) -> DomainResult<Remark> {
+    ctx.write(async |tx| add_comment_in(tx, id, text).await)
+        .await
+}
+
+pub async fn add_comment_in(tx: &Tx<'_>, id: i64, text: &str) -> DomainResult<Remark> {
+    ensure_may_comment(tx.actor)?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 5000 {
         return Err(DomainError::invalid(
@@ -548,69 +349,108 @@ pub async fn add_comment(
             "意见须为 1–5000 个字符 (1–5000 characters)",
         ));
     }
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let a = assignment::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound("assignment"))?;
-    ensure_visible(actor, a.unit_id, a.status == Status::Draft.as_str())?;
+    let row = step::visible(tx, id).await?;
     let c = comment::ActiveModel {
         assignment_id: Set(id),
-        author_id: Set(actor.user_id),
+        author_id: Set(tx.actor.user_id),
         text: Set(text.to_owned()),
-        created_at: Set(now),
+        created_at: Set(tx.now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(tx.conn())
     .await?;
-    record(
-        &txn,
-        actor,
-        now,
-        id,
-        "comment",
-        json!({}),
-        json!({"comment_id": c.id, "text": text}),
+    audit::record(
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        Change::assignment(id, AuditAction::Comment)
+            .after(json!({"comment_id": c.id, "text": text})),
     )
     .await?;
-    if a.status != Status::Draft.as_str() {
-        let what = describe(&txn, &a).await?;
-        tell(
-            &txn,
-            now,
-            &a,
-            Audience::Unit,
-            Message {
-                key: &format!("comment:{}", c.id),
-                kind: "comment",
-                subject: format!("【督查意见】{what}"),
-                body: format!("{what}\n督查意见：{text}"),
-            },
+    let author_name = display_name(tx.conn(), tx.actor).await?;
+    if row.status != Status::Draft {
+        step::tell(
+            tx,
+            &row,
+            vec![step::Tell {
+                key: format!("comment:{}", c.id),
+                to: Audience::Unit,
+                message: Message::Remark {
+                    author: author_name.clone(),
+                    text: text.to_owned(),
+                },
+            }],
         )
         .await?;
     }
-    txn.commit().await?;
-    Ok(c)
+    Ok(Remark {
+        comment: c,
+        author_name,
+    })
 }
 
-/// The audit events of one assignment, oldest first.
-pub async fn history(
-    db: &Db,
+/// The name people know the actor by.
+pub(crate) async fn display_name<C: ConnectionTrait>(
+    conn: &C,
     actor: &Actor,
-    id: i64,
-) -> Result<Vec<audit_event::Model>, DomainError> {
-    let a = assignment::Entity::find_by_id(id)
-        .one(db.conn())
+) -> DomainResult<String> {
+    Ok(user::Entity::find_by_id(actor.user_id)
+        .one(conn)
+        .await?
+        .map_or_else(|| actor.username.clone(), |u| u.display_name))
+}
+
+/// One step of an assignment's history as people read it.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub event: audit_event::Model,
+    /// The actor's display name ("系统" for the system itself).
+    pub actor_name: String,
+    pub action_label: &'static str,
+}
+
+/// The audit events of one assignment, oldest first, with who made them.
+pub async fn history(ctx: &Ctx<'_>, id: i64) -> DomainResult<Vec<HistoryEntry>> {
+    let conn = ctx.db().conn();
+    let row = super::listing::row(conn, id)
         .await?
         .ok_or(DomainError::NotFound("assignment"))?;
-    ensure_visible(actor, a.unit_id, a.status == Status::Draft.as_str())?;
-    Ok(audit_event::Entity::find()
-        .filter(audit_event::Column::Entity.eq("assignment"))
+    crate::policy::ensure_visible(ctx.actor, row.unit_id, row.status == Status::Draft)?;
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Entity.eq(AuditEntity::Assignment))
         .filter(audit_event::Column::EntityId.eq(id))
         .order_by_asc(audit_event::Column::Id)
-        .all(db.conn())
-        .await?)
+        .all(conn)
+        .await?;
+    let names = names_of(conn, events.iter().filter_map(|e| e.actor_user_id)).await?;
+    Ok(events
+        .into_iter()
+        .map(|event| HistoryEntry {
+            actor_name: event
+                .actor_user_id
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_else(|| "系统".to_owned()),
+            action_label: event.action.label(),
+            event,
+        })
+        .collect())
+}
+
+/// Display names by user id.
+async fn names_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl Iterator<Item = i64>,
+) -> DomainResult<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
 }
 
 /// Everything about one assignment that its reader needs.
@@ -629,17 +469,22 @@ pub struct Detail {
     pub comments: Vec<(comment::Model, String)>,
 }
 
-pub async fn detail(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<Detail, DomainError> {
-    let row = listing::row(db, id)
+pub async fn detail(ctx: &Ctx<'_>, id: i64) -> DomainResult<Detail> {
+    let conn = ctx.db().conn();
+    let row = super::listing::row(conn, id)
         .await?
         .ok_or(DomainError::NotFound("assignment"))?;
-    ensure_visible(actor, row.unit_id, row.status == Status::Draft.as_str())?;
-    let conn = db.conn();
+    crate::policy::ensure_visible(ctx.actor, row.unit_id, row.status == Status::Draft)?;
+    detail_of(conn, row, ctx.now).await
+}
+
+/// The detail around a row the caller may see, on any connection.
+async fn detail_of<C: ConnectionTrait>(
+    conn: &C,
+    row: AssignmentRow,
+    now: DateTime<Utc>,
+) -> DomainResult<Detail> {
+    let id = row.id;
     let task = task::Entity::find_by_id(row.task_id).one(conn).await?;
     let plan = plan::Entity::find_by_id(row.plan_id).one(conn).await?;
     let indicators = indicator::Entity::find()
@@ -683,13 +528,7 @@ pub async fn detail(
         .order_by_asc(comment::Column::Id)
         .all(conn)
         .await?;
-    let authors: std::collections::HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(comments.iter().map(|c| c.author_id)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let authors = names_of(conn, comments.iter().map(|c| c.author_id)).await?;
     let comments = comments
         .into_iter()
         .map(|c| {

@@ -8,11 +8,11 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
 
 use super::Status;
-use crate::audit::{self, Change};
+use crate::audit::{self, AuditAction, Change};
 use crate::clock::Clock;
-use crate::db::Db;
+use crate::context::Ctx;
 use crate::entities::{assignment, attachment, report};
-use crate::policy::{Actor, ensure_visible};
+use crate::policy::ensure_visible;
 use crate::{DomainError, FieldError};
 
 /// The kinds of file a report may carry, each recognised by its first bytes.
@@ -94,14 +94,13 @@ pub struct Upload<'a> {
 }
 
 pub async fn store(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     dir: &Path,
     max_bytes: usize,
     report_id: i64,
     upload: Upload<'_>,
 ) -> Result<attachment::Model, DomainError> {
+    let (db, clock, actor) = (ctx.db(), ctx.clock(), ctx.actor);
     let rep = report::Entity::find_by_id(report_id)
         .one(db.conn())
         .await?
@@ -110,7 +109,7 @@ pub async fn store(
         .one(db.conn())
         .await?
         .ok_or(DomainError::NotFound("report"))?;
-    ensure_visible(actor, a.unit_id, a.status == Status::Draft.as_str()).map_err(|e| match e {
+    ensure_visible(actor, a.unit_id, a.status == Status::Draft).map_err(|e| match e {
         DomainError::NotFound(_) => DomainError::NotFound("report"),
         other => other,
     })?;
@@ -138,9 +137,10 @@ pub async fn store(
     let key = format!("{}/{}", &sha256[..2], uuid_like(&sha256, clock));
     let path = dir.join(&key);
     write_file(&path, upload.bytes).await?;
-    let now = clock.now();
-    let saved = async {
-        let txn = db.begin().await?;
+    let saved = ctx
+        .write(async |tx| {
+        let txn = tx.conn();
+        let now = tx.now;
         let m = attachment::ActiveModel {
             report_id: Set(report_id),
             assignment_id: Set(a.id),
@@ -153,24 +153,19 @@ pub async fn store(
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         audit::record(
-            &txn,
+            txn,
             Some(actor),
             now,
-            Change {
-                entity: "assignment",
-                entity_id: a.id,
-                action: "attach",
-                before: None,
-                after: Some(serde_json::json!({"attachment_id": m.id, "report_id": report_id, "filename": m.filename, "size": m.size})),
-            },
+            Change::assignment(a.id, AuditAction::Attach).after(serde_json::json!({
+                "attachment_id": m.id, "report_id": report_id, "filename": m.filename, "size": m.size
+            })),
         )
         .await?;
-        txn.commit().await?;
-        Ok::<_, DomainError>(m)
-    }
+        Ok(m)
+    })
     .await;
     if saved.is_err() {
         // Nothing refers to the file: do not leave it behind.
@@ -198,11 +193,11 @@ async fn write_file(path: &PathBuf, bytes: &[u8]) -> Result<(), DomainError> {
 
 /// An attachment and where its bytes are, if the actor may see it.
 pub async fn find(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     dir: &Path,
     id: i64,
 ) -> Result<(attachment::Model, PathBuf), DomainError> {
+    let (db, actor) = (ctx.db(), ctx.actor);
     let m = attachment::Entity::find_by_id(id)
         .one(db.conn())
         .await?
@@ -211,7 +206,7 @@ pub async fn find(
         .one(db.conn())
         .await?
         .ok_or(DomainError::NotFound("attachment"))?;
-    ensure_visible(actor, a.unit_id, a.status == Status::Draft.as_str()).map_err(|e| match e {
+    ensure_visible(actor, a.unit_id, a.status == Status::Draft).map_err(|e| match e {
         DomainError::NotFound(_) => DomainError::NotFound("attachment"),
         other => other,
     })?;

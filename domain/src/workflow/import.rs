@@ -5,22 +5,25 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use serde_json::json;
 
-use super::plans::{NewIndicator, TaskRow, add_section, check_report_cron, insert_task};
-use crate::DomainError;
-use crate::audit::{self, Change};
-use crate::clock::Clock;
-use crate::db::Db;
+use super::plans::{
+    NewIndicator, NewPlan, TaskRow, add_plan_indicators, add_section, check_report_cron,
+    create_plan_in, insert_task,
+};
+use crate::audit::{self, AuditAction, AuditEntity, Change};
+use crate::context::{Ctx, Tx};
 use crate::directory::NewUnit;
 use crate::directory::units;
+use crate::entities::assignment::AssignmentRole;
 use crate::entities::unit::{self, UnitKind};
 use crate::entities::{indicator, plan};
 use crate::importer::{Comparator, Indicator, IndicatorKind, ParsedNotice, UnitRole, parse_notice};
-use crate::policy::{Actor, ensure_plan_write};
+use crate::policy::ensure_plan_write;
 use crate::time::DEFAULT_TIMEZONE;
+use crate::{DomainError, DomainResult};
 
 /// What an import found and did.
 #[derive(Debug, Clone, Serialize)]
@@ -165,17 +168,14 @@ fn indicator_input(i: &Indicator) -> NewIndicator {
         name: i.name.chars().take(300).collect(),
         target: i.target.chars().take(100).collect(),
         measure: (!i.unit.is_empty()).then(|| i.unit.clone()),
-        comparator: Some(
-            match i.comparator {
-                Comparator::AtLeast => ">=",
-                Comparator::AtMost => "<=",
-                Comparator::Equal => "=",
-            }
-            .to_owned(),
-        ),
+        comparator: Some(match i.comparator {
+            Comparator::AtLeast => indicator::Comparator::AtLeast,
+            Comparator::AtMost => indicator::Comparator::AtMost,
+            Comparator::Equal => indicator::Comparator::Equal,
+        }),
         kind: i.kind.map(|k| match k {
-            IndicatorKind::Binding => "binding".to_owned(),
-            IndicatorKind::Expected => "expected".to_owned(),
+            IndicatorKind::Binding => indicator::IndicatorKind::Binding,
+            IndicatorKind::Expected => indicator::IndicatorKind::Expected,
         }),
         breakdown: None,
     }
@@ -185,43 +185,49 @@ fn indicator_input(i: &Indicator) -> NewIndicator {
 /// `create_units`, names the directory lacks are created first (same
 /// transaction). Parsing alone never fails.
 pub async fn import_notice(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     text: &str,
     dry_run: bool,
     create_units: bool,
-) -> Result<ImportReport, DomainError> {
-    ensure_plan_write(actor)?;
-    store_notice(db, clock, actor, parse_notice(text), dry_run, create_units).await
+) -> DomainResult<ImportReport> {
+    ensure_plan_write(ctx.actor)?;
+    store_notice(ctx, parse_notice(text), dry_run, create_units).await
 }
 
 /// Stores an already parsed notice (the demo shifts its dates first).
 pub async fn store_notice(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    mut notice: ParsedNotice,
+    ctx: &Ctx<'_>,
+    notice: ParsedNotice,
     dry_run: bool,
     create_units: bool,
-) -> Result<ImportReport, DomainError> {
-    ensure_plan_write(actor)?;
-    let directory = Directory::new(units::all(db.conn()).await?);
-    let (mut groups, mut unknown) = match_units(&mut notice, &directory);
-    let mut report = ImportReport {
-        notice: ParsedNotice::default(),
-        groups: BTreeMap::new(),
-        unknown_units: Vec::new(),
-        created_units: Vec::new(),
-        plan_id: None,
-        assignments: 0,
-    };
+) -> DomainResult<ImportReport> {
+    ensure_plan_write(ctx.actor)?;
     if dry_run {
-        report.notice = notice;
-        report.groups = groups;
-        report.unknown_units = unknown;
-        return Ok(report);
+        let mut notice = notice;
+        let directory = Directory::new(units::all(ctx.db().conn()).await?);
+        let (groups, unknown) = match_units(&mut notice, &directory);
+        return Ok(ImportReport {
+            notice,
+            groups,
+            unknown_units: unknown,
+            created_units: Vec::new(),
+            plan_id: None,
+            assignments: 0,
+        });
     }
+    ctx.write(async |tx| store_notice_in(tx, notice, create_units).await)
+        .await
+}
+
+/// The stored import, inside the caller's transaction: the units it lacks
+/// (with `create_units`), the plan, its sections and indicators, and each
+/// task with its draft assignments, through the same services the API uses.
+pub async fn store_notice_in(
+    tx: &Tx<'_>,
+    mut notice: ParsedNotice,
+    create_units: bool,
+) -> DomainResult<ImportReport> {
+    ensure_plan_write(tx.actor)?;
     // A stored plan must be worth checking: at least one task that names its
     // units or its deadline. Noise that merely looks numbered is refused.
     let readable = notice
@@ -234,8 +240,23 @@ pub async fn store_notice(
             "未能从文本中识别出带责任单位或完成时限的任务，请检查文件内容 (no task with units or a deadline could be read)",
         ));
     }
-    let now = clock.now();
-    let txn = db.begin().await?;
+    if let Some(doc_no) = notice.plan.doc_no.as_deref()
+        && let Some(existing) = plan::Entity::find()
+            .filter(plan::Column::DocNo.eq(doc_no))
+            .one(tx.conn())
+            .await?
+    {
+        return Err(DomainError::conflict(
+            crate::error::ConflictCode::Duplicate,
+            format!(
+                "文号“{doc_no}”已导入为督办文件《{}》(id {})，请勿重复导入 (a plan with this doc number exists)",
+                existing.title, existing.id
+            ),
+        ));
+    }
+    let mut directory = Directory::new(units::all(tx.conn()).await?);
+    let (mut groups, mut unknown) = match_units(&mut notice, &directory);
+    let mut created_units = Vec::new();
     if create_units {
         let to_create: Vec<String> = unknown
             .iter()
@@ -243,39 +264,15 @@ pub async fn store_notice(
             .cloned()
             .collect();
         for name in to_create {
+            // The office may add the units its own notice names.
             let new = NewUnit::parse(&name, guess_kind(&name), None, &[], None)?;
-            // Inside this transaction: the directory service opens its own.
-            let m = unit::ActiveModel {
-                name: Set(new.name.clone()),
-                kind: Set(new.kind),
-                parent_id: Set(None),
-                aliases: Set(json!([])),
-                email: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            let m = sea_orm::ActiveModelTrait::insert(m, &txn).await?;
-            audit::record(
-                &txn,
-                Some(actor),
-                now,
-                Change {
-                    entity: "unit",
-                    entity_id: m.id,
-                    action: "create",
-                    before: None,
-                    after: Some(json!({"name": m.name, "kind": m.kind, "via": "import"})),
-                },
-            )
-            .await?;
-            report.created_units.push(m.name.clone());
+            created_units.push(units::insert(tx, new).await?.name);
         }
-        let dir = Directory::new(unit::Entity::find().all(&txn).await?);
-        (groups, unknown) = match_units(&mut notice, &dir);
+        directory = Directory::new(units::all(tx.conn()).await?);
+        (groups, unknown) = match_units(&mut notice, &directory);
     }
     let header = &notice.plan;
-    let issued_on = header.issued_on.unwrap_or_else(|| now.date_naive());
+    let issued_on = header.issued_on.unwrap_or_else(|| tx.now.date_naive());
     let year = header.year.unwrap_or(issued_on.year());
     let mut warnings = notice.warnings.clone();
     if header.issued_on.is_none() {
@@ -283,68 +280,49 @@ pub async fn store_notice(
             "未找到成文日期，已按今天 {issued_on} 记录 (no issue date found)"
         ));
     }
-    let issuer_unit_id = header.issuer.as_deref().and_then(|i| directory.find(i));
-    let plan = sea_orm::ActiveModelTrait::insert(
-        plan::ActiveModel {
-            doc_no: Set(header
+    let plan = create_plan_in(
+        tx,
+        NewPlan {
+            doc_no: header
                 .doc_no
                 .clone()
                 .unwrap_or_else(|| "（无文号）".to_owned())
                 .chars()
                 .take(100)
-                .collect()),
-            title: Set(header
+                .collect(),
+            title: header
                 .title
                 .clone()
                 .unwrap_or_else(|| "（未识别标题）".to_owned())
                 .chars()
                 .take(300)
-                .collect()),
-            issuer_unit_id: Set(issuer_unit_id.or(actor.unit_id)),
-            issued_on: Set(issued_on),
-            year: Set(year),
-            timezone: Set(DEFAULT_TIMEZONE.to_owned()),
-            status: Set("draft".to_owned()),
-            created_by: Set(Some(actor.user_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+                .collect(),
+            issued_on,
+            year: Some(year).filter(|y| (2000..=2100).contains(y)),
+            timezone: Some(DEFAULT_TIMEZONE.to_owned()),
+            issuer_unit_id: header.issuer.as_deref().and_then(|i| directory.find(i)),
         },
-        &txn,
     )
     .await?;
     let mut section_ids = BTreeMap::new();
     for (i, s) in notice.sections.iter().enumerate() {
-        let m = add_section(&txn, plan.id, &s.number, &s.title, i as i32 + 1).await?;
+        let m = add_section(tx.conn(), plan.id, &s.number, &s.title, i as i32 + 1).await?;
         section_ids.insert(s.number.clone(), m.id);
     }
-    for i in &notice.indicators {
-        let n = indicator_input(i);
-        sea_orm::ActiveModelTrait::insert(
-            indicator::ActiveModel {
-                plan_id: Set(plan.id),
-                task_id: Set(None),
-                name: Set(n.name),
-                target_value: Set(i.target.trim_end_matches('%').parse::<f64>().ok()),
-                target: Set(n.target),
-                measure: Set(n.measure),
-                comparator: Set(n.comparator.unwrap_or_else(|| ">=".into())),
-                kind: Set(n.kind),
-                breakdown: Set(None),
-                ..Default::default()
-            },
-            &txn,
-        )
-        .await?;
-    }
-    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(issued_on);
+    add_plan_indicators(
+        tx,
+        &plan,
+        notice.indicators.iter().map(indicator_input).collect(),
+    )
+    .await?;
+    let year_end = NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or(issued_on);
+    let mut assignments = 0;
     for t in &notice.tasks {
-        let mut units: Vec<(i64, &'static str)> = Vec::new();
+        let mut units: Vec<(i64, AssignmentRole)> = Vec::new();
         for u in &t.units {
-            let role = if u.role == UnitRole::Lead {
-                "lead"
-            } else {
-                "assist"
+            let role = match u.role {
+                UnitRole::Lead => AssignmentRole::Lead,
+                UnitRole::Assist => AssignmentRole::Assist,
             };
             let ids = if u.group {
                 groups.get(&u.name).cloned().unwrap_or_default()
@@ -363,11 +341,6 @@ pub async fn store_notice(
                 t.number, t.title
             ));
         }
-        let due_on = t.due_on.unwrap_or(year_end);
-        let report_cron = t
-            .report_cron
-            .as_deref()
-            .and_then(|c| check_report_cron(c).ok());
         let mut requirements = t.requirements.clone();
         if !t.milestones.is_empty() {
             let steps: Vec<String> = t
@@ -378,44 +351,49 @@ pub async fn store_notice(
             requirements.push_str(&format!("\n阶段节点：{}", steps.join("；")));
         }
         let created = insert_task(
-            &txn,
-            actor,
-            now,
+            tx,
             &plan,
             TaskRow {
                 section_id: t.section.as_ref().and_then(|s| section_ids.get(s).copied()),
                 number: t.number.clone(),
                 title: t.title.chars().take(300).collect(),
                 requirements: requirements.chars().take(20_000).collect(),
-                due_on,
+                due_on: t.due_on.unwrap_or(year_end),
                 due_text: t
                     .due_text
                     .clone()
                     .or_else(|| t.due_is_default.then(|| "（默认年底）".to_owned())),
-                report_cron,
+                report_cron: t
+                    .report_cron
+                    .as_deref()
+                    .and_then(|c| check_report_cron(c).ok()),
                 units,
                 unit_due_on: BTreeMap::new(),
                 indicators: t.indicators.iter().take(100).map(indicator_input).collect(),
             },
         )
         .await?;
-        report.assignments += created.assignments.len();
+        assignments += created.assignments.len();
     }
-    audit::record(&txn, Some(actor), now, Change {
-        entity: "plan",
-        entity_id: plan.id,
-        action: "import",
-        before: None,
-        after: Some(json!({"doc_no": plan.doc_no, "tasks": notice.tasks.len(), "assignments": report.assignments, "unknown_units": unknown})),
-    })
+    audit::record(
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Plan, plan.id, AuditAction::Import).after(json!({
+            "doc_no": plan.doc_no, "tasks": notice.tasks.len(),
+            "assignments": assignments, "unknown_units": unknown,
+        })),
+    )
     .await?;
-    txn.commit().await?;
     notice.warnings = warnings;
-    report.notice = notice;
-    report.groups = groups;
-    report.unknown_units = unknown;
-    report.plan_id = Some(plan.id);
-    Ok(report)
+    Ok(ImportReport {
+        notice,
+        groups,
+        unknown_units: unknown,
+        created_units,
+        plan_id: Some(plan.id),
+        assignments,
+    })
 }
 
 #[cfg(test)]

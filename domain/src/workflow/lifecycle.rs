@@ -8,10 +8,21 @@
 //! any open state -> cancelled (office only)
 //! ```
 
+use sea_orm::entity::prelude::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where an assignment stands; stored as its snake_case name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     Draft,
     Issued,
@@ -98,10 +109,12 @@ pub enum Action {
     Cancel,
     RequestExtension,
     DecideExtension,
+    /// 挂牌督办: an inspector raises an open item by hand.
+    Escalate,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Issue,
         Action::Acknowledge,
         Action::ReportProgress,
@@ -111,6 +124,7 @@ impl Action {
         Action::Cancel,
         Action::RequestExtension,
         Action::DecideExtension,
+        Action::Escalate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +138,7 @@ impl Action {
             Action::Cancel => "cancel",
             Action::RequestExtension => "request_extension",
             Action::DecideExtension => "decide_extension",
+            Action::Escalate => "escalate",
         }
     }
 
@@ -138,6 +153,7 @@ impl Action {
             Action::Cancel => "撤销",
             Action::RequestExtension => "申请延期",
             Action::DecideExtension => "审批延期",
+            Action::Escalate => "挂牌督办",
         }
     }
 
@@ -153,6 +169,7 @@ impl Action {
             | Action::Return
             | Action::Cancel
             | Action::DecideExtension => Party::Office,
+            Action::Escalate => Party::Inspector,
         }
     }
 }
@@ -164,6 +181,8 @@ pub enum Party {
     Unit,
     /// The supervising office.
     Office,
+    /// Inspection staff (督查).
+    Inspector,
     /// Anyone else who may see it (inspectors, leaders).
     Observer,
 }
@@ -221,6 +240,8 @@ pub fn transition(from: Status, action: Action, party: Party) -> Result<Status, 
             Action::DecideExtension,
             Issued | Acknowledged | InProgress | PendingReview | Returned,
         ) => from,
+        // An item under supervision stays where it is; only open ones can be raised.
+        (Action::Escalate, Issued | Acknowledged | InProgress | PendingReview | Returned) => from,
         _ => return Err(TransitionError::NotInThisState { action, from }),
     };
     Ok(to)
@@ -230,7 +251,12 @@ pub fn transition(from: Status, action: Action, party: Party) -> Result<Status, 
 mod tests {
     use super::*;
 
-    const PARTIES: [Party; 3] = [Party::Unit, Party::Office, Party::Observer];
+    const PARTIES: [Party; 4] = [
+        Party::Unit,
+        Party::Office,
+        Party::Inspector,
+        Party::Observer,
+    ];
 
     /// The whole table, written out as a person would check it.
     fn expected(from: Status, action: Action) -> Option<Status> {
@@ -250,7 +276,7 @@ mod tests {
             (Issued | Acknowledged | InProgress | Returned, Action::RequestExtension) => from,
             (
                 Issued | Acknowledged | InProgress | PendingReview | Returned,
-                Action::DecideExtension,
+                Action::DecideExtension | Action::Escalate,
             ) => from,
             _ => return None,
         })
@@ -286,7 +312,7 @@ mod tests {
             }
         }
         assert_eq!(
-            allowed, 25,
+            allowed, 30,
             "the number of legal steps changed: update the table"
         );
     }

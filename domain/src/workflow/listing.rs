@@ -10,8 +10,9 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Status;
-use crate::db::Db;
+use crate::context::Ctx;
 use crate::directory::units::{escape_like, like};
+use crate::entities::assignment::AssignmentRole;
 use crate::entities::{assignment, plan, task, unit};
 use crate::page::{Page, PageRequest};
 use crate::policy::{Actor, Scope, assignment_scope};
@@ -67,7 +68,7 @@ pub struct AssignmentFilter {
     pub unit_id: Option<i64>,
     pub plan_id: Option<i64>,
     pub task_id: Option<i64>,
-    pub role: Option<String>,
+    pub role: Option<AssignmentRole>,
     pub overdue: Option<bool>,
     pub escalation_level: Option<i32>,
     pub min_escalation_level: Option<i32>,
@@ -88,8 +89,8 @@ pub struct AssignmentRow {
     pub task_id: i64,
     pub plan_id: i64,
     pub unit_id: i64,
-    pub role: String,
-    pub status: String,
+    pub role: AssignmentRole,
+    pub status: Status,
     pub due_on: NaiveDate,
     pub due_at: DateTime<Utc>,
     pub issued_at: Option<DateTime<Utc>>,
@@ -116,8 +117,7 @@ pub struct Derived {
 
 impl AssignmentRow {
     pub fn derived(&self, now: DateTime<Utc>) -> Derived {
-        let open = Status::parse(&self.status).is_some_and(Status::is_open);
-        let overdue = open && now >= self.due_at;
+        let overdue = self.status.is_open() && now >= self.due_at;
         let today = local_date(now, zone_of(&self.plan_timezone));
         Derived {
             overdue,
@@ -161,10 +161,6 @@ fn base_select() -> sea_orm::Select<assignment::Entity> {
         .join(JoinType::InnerJoin, assignment::Relation::Unit.def())
 }
 
-fn open_statuses() -> Vec<&'static str> {
-    Status::OPEN.iter().map(|s| s.as_str()).collect()
-}
-
 /// "Open" written out with literals exactly as the partial index
 /// `ix_assignments_open_due` is (migrations): a planner can only use a
 /// partial index when it can prove the query implies its WHERE clause, which
@@ -187,7 +183,7 @@ pub fn condition(
         Scope::Unit(u) => {
             c = c
                 .add(assignment::Column::UnitId.eq(u))
-                .add(assignment::Column::Status.ne(Status::Draft.as_str()));
+                .add(assignment::Column::Status.ne(Status::Draft));
         }
         Scope::Nothing => {
             return Err(DomainError::Forbidden(
@@ -195,8 +191,15 @@ pub fn condition(
             ));
         }
     }
+    let (filter, needs_join) = filter_condition(f, now);
+    Ok((c.add(filter), needs_join))
+}
+
+/// The WHERE clause of a filter alone, whoever asks.
+fn filter_condition(f: &AssignmentFilter, now: DateTime<Utc>) -> (Condition, bool) {
+    let mut c = Condition::all();
     if !f.statuses.is_empty() {
-        c = c.add(assignment::Column::Status.is_in(f.statuses.iter().map(|s| s.as_str())));
+        c = c.add(assignment::Column::Status.is_in(f.statuses.iter().copied()));
     }
     if let Some(u) = f.unit_id {
         c = c.add(assignment::Column::UnitId.eq(u));
@@ -207,8 +210,8 @@ pub fn condition(
     if let Some(t) = f.task_id {
         c = c.add(assignment::Column::TaskId.eq(t));
     }
-    if let Some(r) = &f.role {
-        c = c.add(assignment::Column::Role.eq(r.as_str()));
+    if let Some(r) = f.role {
+        c = c.add(assignment::Column::Role.eq(r));
     }
     match f.overdue {
         Some(true) => {
@@ -217,7 +220,7 @@ pub fn condition(
         Some(false) => {
             c = c.add(
                 Condition::any()
-                    .add(assignment::Column::Status.is_not_in(open_statuses()))
+                    .add(assignment::Column::Status.is_not_in(Status::OPEN))
                     .add(assignment::Column::DueAt.gt(now)),
             );
         }
@@ -254,18 +257,34 @@ pub fn condition(
                 .into_condition(),
         );
     }
-    Ok((c, needs_join))
+    (c, needs_join)
+}
+
+/// Every row meeting `f`, unscoped and unpaged, deadline first, on any
+/// connection: for a step over many items (issuing a plan), whose caller
+/// has checked that the actor may.
+pub(crate) async fn rows_where<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    f: &AssignmentFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<AssignmentRow>, DomainError> {
+    let (cond, _) = filter_condition(f, now);
+    Ok(base_select()
+        .filter(cond)
+        .order_by(assignment::Column::DueAt, Order::Asc)
+        .order_by(assignment::Column::Id, Order::Asc)
+        .into_model::<AssignmentRow>()
+        .all(conn)
+        .await?)
 }
 
 pub async fn list(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     f: &AssignmentFilter,
     page: PageRequest,
-    now: DateTime<Utc>,
 ) -> Result<Page<AssignmentRow>, DomainError> {
-    let (cond, needs_join) = condition(actor, f, now)?;
-    let conn = db.conn();
+    let (cond, needs_join) = condition(ctx.actor, f, ctx.now)?;
+    let conn = ctx.db().conn();
     // A plain COUNT(*) over the filter: sea-orm's paginator counts over a
     // subquery of every column, which makes SQLite read each row.
     let mut counter = assignment::Entity::find()
@@ -305,23 +324,17 @@ pub async fn list(
         .into_model::<AssignmentRow>()
         .all(conn)
         .await?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Page::of(items, total, page))
 }
 
 /// Every row the actor may see that meets `extra`, capped at `LIST_WHERE_CAP`
 /// rows, deadline first: for views whose rule is more than a filter.
 pub async fn list_where(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     extra: Condition,
-    now: DateTime<Utc>,
 ) -> Result<Vec<AssignmentRow>, DomainError> {
-    let (cond, _) = condition(actor, &AssignmentFilter::default(), now)?;
+    let (cond, _) = condition(ctx.actor, &AssignmentFilter::default(), ctx.now)?;
+    let db = ctx.db();
     Ok(base_select()
         .filter(cond.add(extra))
         .order_by(assignment::Column::DueAt, Order::Asc)
@@ -334,18 +347,34 @@ pub async fn list_where(
 
 pub const LIST_WHERE_CAP: u64 = 5000;
 
-/// One row by id, for the detail view (visibility is the caller's to check).
-pub async fn row(db: &Db, id: i64) -> Result<Option<AssignmentRow>, DomainError> {
+/// One row by id (visibility is the caller's to check), on any connection:
+/// a step reads it inside its transaction.
+pub async fn row<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<AssignmentRow>, DomainError> {
     Ok(base_select()
         .filter(assignment::Column::Id.eq(id))
         .into_model::<AssignmentRow>()
-        .one(db.conn())
+        .one(conn)
         .await?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_open_literal_is_the_open_states() {
+        let names: Vec<String> = Status::OPEN
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(
+            OPEN_SQL,
+            format!("\"assignments\".\"status\" IN ({})", names.join(", "))
+        );
+    }
 
     #[test]
     fn sort_keys() {

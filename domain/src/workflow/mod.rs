@@ -7,6 +7,9 @@ pub mod import;
 pub mod lifecycle;
 pub mod listing;
 pub mod plans;
+pub(crate) mod step;
+
+pub use step::stale;
 
 pub use lifecycle::{Action, Party, Status, TransitionError, transition};
 
@@ -16,7 +19,9 @@ impl From<TransitionError> for DomainError {
     fn from(e: TransitionError) -> Self {
         match e {
             TransitionError::NotYourAction { .. } => DomainError::Forbidden(e.message()),
-            TransitionError::NotInThisState { .. } => DomainError::Conflict(e.message()),
+            TransitionError::NotInThisState { .. } => {
+                DomainError::conflict(crate::error::ConflictCode::WrongState, e.message())
+            }
         }
     }
 }

@@ -8,17 +8,21 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::Status;
-use crate::audit::{self, Change};
-use crate::clock::Clock;
-use crate::db::Db;
+use super::listing::{self, AssignmentFilter};
+use super::step::{self, Audience, Effect, Loaded};
+use super::{Action, Status, transition};
+use crate::audit::{self, AuditAction, AuditEntity, Change};
+use crate::context::{Ctx, Tx};
+use crate::entities::assignment::AssignmentRole;
+use crate::entities::indicator::{Comparator, IndicatorKind};
+use crate::entities::plan::PlanStatus;
 use crate::entities::{assignment, indicator, plan, section, task, unit};
-use crate::notify::{self, Notice};
+use crate::messages::Message;
+use crate::notify::Addressbook;
 use crate::page::{Page, PageRequest};
-use crate::policy::{Actor, Scope, assignment_scope, ensure_plan_write};
-use crate::role::Role;
+use crate::policy::{Scope, assignment_scope, ensure_plan_write, party_for};
 use crate::time::{end_of_day, parse_timezone, zone_of};
-use crate::{DomainError, FieldError};
+use crate::{DomainError, DomainResult, FieldError};
 
 fn text(errors: &mut Vec<FieldError>, field: &str, v: &str, max: usize) -> String {
     let t = v.trim();
@@ -44,13 +48,12 @@ pub struct NewPlan {
     pub issuer_unit_id: Option<i64>,
 }
 
-pub async fn create_plan(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    new: NewPlan,
-) -> Result<plan::Model, DomainError> {
-    ensure_plan_write(actor)?;
+pub async fn create_plan(ctx: &Ctx<'_>, new: NewPlan) -> DomainResult<plan::Model> {
+    ctx.write(async |tx| create_plan_in(tx, new).await).await
+}
+
+pub async fn create_plan_in(tx: &Tx<'_>, new: NewPlan) -> DomainResult<plan::Model> {
+    ensure_plan_write(tx.actor)?;
     let mut errors = Vec::new();
     let doc_no = text(&mut errors, "doc_no", &new.doc_no, 100);
     let title = text(&mut errors, "title", &new.title, 300);
@@ -68,10 +71,9 @@ pub async fn create_plan(
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
-    let now = clock.now();
-    let txn = db.begin().await?;
+    let now = tx.now;
     if let Some(u) = new.issuer_unit_id
-        && unit::Entity::find_by_id(u).one(&txn).await?.is_none()
+        && unit::Entity::find_by_id(u).one(tx.conn()).await?.is_none()
     {
         return Err(DomainError::invalid(
             "issuer_unit_id",
@@ -81,45 +83,40 @@ pub async fn create_plan(
     let model = plan::ActiveModel {
         doc_no: Set(doc_no),
         title: Set(title),
-        issuer_unit_id: Set(new.issuer_unit_id.or(actor.unit_id)),
+        issuer_unit_id: Set(new.issuer_unit_id.or(tx.actor.unit_id)),
         issued_on: Set(new.issued_on),
         year: Set(year),
         timezone: Set(tz.to_owned()),
-        status: Set("draft".into()),
-        created_by: Set(Some(actor.user_id)),
+        status: Set(PlanStatus::Draft),
+        reminder_offsets: Set(None),
+        escalation_policy: Set(None),
+        created_by: Set(Some(tx.actor.user_id).filter(|_| !tx.actor.is_system())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(tx.conn())
     .await?;
     audit::record(
-        &txn,
-        Some(actor),
+        tx.conn(),
+        Some(tx.actor),
         now,
-        Change {
-            entity: "plan",
-            entity_id: model.id,
-            action: "create",
-            before: None,
-            after: Some(
-                json!({"doc_no": model.doc_no, "title": model.title, "issued_on": model.issued_on}),
-            ),
-        },
+        Change::new(AuditEntity::Plan, model.id, AuditAction::Create).after(
+            json!({"doc_no": model.doc_no, "title": model.title, "issued_on": model.issued_on}),
+        ),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 
 /// Plans the actor may see: all for the office, inspectors and leaders; for a
 /// unit, those it has issued items in.
 pub async fn list_plans(
-    db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     year: Option<i32>,
     page: PageRequest,
-) -> Result<Page<plan::Model>, DomainError> {
+) -> DomainResult<Page<plan::Model>> {
+    let (actor, db) = (ctx.actor, ctx.db());
     let mut cond = Condition::all();
     if let Some(y) = year {
         cond = cond.add(plan::Column::Year.eq(y));
@@ -133,7 +130,7 @@ pub async fn list_plans(
                         .column(assignment::Column::PlanId)
                         .from(assignment::Entity)
                         .and_where(assignment::Column::UnitId.eq(u))
-                        .and_where(assignment::Column::Status.ne(Status::Draft.as_str()))
+                        .and_where(assignment::Column::Status.ne(Status::Draft))
                         .to_owned(),
                 ),
             );
@@ -153,12 +150,7 @@ pub async fn list_plans(
         .limit(page.per_page)
         .all(db.conn())
         .await?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(Page::of(items, total, page))
 }
 
 /// A plan with its sections and tasks, as the actor may see it.
@@ -177,8 +169,8 @@ pub struct TaskDetail {
     pub assignments: Vec<assignment::Model>,
 }
 
-pub async fn get_plan(db: &Db, actor: &Actor, id: i64) -> Result<PlanDetail, DomainError> {
-    let conn = db.conn();
+pub async fn get_plan(ctx: &Ctx<'_>, id: i64) -> DomainResult<PlanDetail> {
+    let (actor, conn) = (ctx.actor, ctx.db().conn());
     let plan = plan::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -191,7 +183,7 @@ pub async fn get_plan(db: &Db, actor: &Actor, id: i64) -> Result<PlanDetail, Dom
     match assignment_scope(actor) {
         Scope::All => {}
         Scope::Unit(u) => {
-            assignments.retain(|a| a.unit_id == u && a.status != Status::Draft.as_str());
+            assignments.retain(|a| a.unit_id == u && a.status != Status::Draft);
             if assignments.is_empty() {
                 return Err(DomainError::NotFound("plan"));
             }
@@ -254,8 +246,8 @@ pub struct NewIndicator {
     pub name: String,
     pub target: String,
     pub measure: Option<String>,
-    pub comparator: Option<String>,
-    pub kind: Option<String>,
+    pub comparator: Option<Comparator>,
+    pub kind: Option<IndicatorKind>,
     /// unit id -> target
     pub breakdown: Option<std::collections::BTreeMap<i64, String>>,
 }
@@ -311,22 +303,6 @@ fn check_indicator(i: &NewIndicator, at: usize, errors: &mut Vec<FieldError>) {
     if i.target.trim().is_empty() || i.target.chars().count() > 100 {
         errors.push(FieldError::new(f("target"), "目标值不能为空，最多100字"));
     }
-    if let Some(c) = &i.comparator
-        && !matches!(c.as_str(), ">=" | "<=" | "=" | ">" | "<")
-    {
-        errors.push(FieldError::new(
-            f("comparator"),
-            "比较方式须为 >= <= = > < 之一",
-        ));
-    }
-    if let Some(k) = &i.kind
-        && !matches!(k.as_str(), "binding" | "expected")
-    {
-        errors.push(FieldError::new(
-            f("kind"),
-            "属性须为 binding(约束性) 或 expected(预期性)",
-        ));
-    }
 }
 
 /// The task with the assignments it created (one per unit, all drafts).
@@ -337,14 +313,13 @@ pub struct CreatedTask {
     pub indicators: Vec<indicator::Model>,
 }
 
-pub async fn add_task(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    plan_id: i64,
-    new: NewTask,
-) -> Result<CreatedTask, DomainError> {
-    ensure_plan_write(actor)?;
+pub async fn add_task(ctx: &Ctx<'_>, plan_id: i64, new: NewTask) -> DomainResult<CreatedTask> {
+    ctx.write(async |tx| add_task_in(tx, plan_id, new).await)
+        .await
+}
+
+pub async fn add_task_in(tx: &Tx<'_>, plan_id: i64, new: NewTask) -> DomainResult<CreatedTask> {
+    ensure_plan_write(tx.actor)?;
     let mut errors = Vec::new();
     let title = text(&mut errors, "title", &new.title, 300);
     let requirements = new
@@ -371,7 +346,7 @@ pub async fn add_task(
         },
         None => None,
     };
-    let mut units: Vec<(i64, &'static str)> = vec![(new.lead_unit_id, "lead")];
+    let mut units: Vec<(i64, AssignmentRole)> = vec![(new.lead_unit_id, AssignmentRole::Lead)];
     for &u in &new.assist_unit_ids {
         if units.iter().any(|(x, _)| *x == u) {
             errors.push(FieldError::new(
@@ -379,7 +354,7 @@ pub async fn add_task(
                 format!("单位 {u} 重复 (unit {u} listed twice)"),
             ));
         } else {
-            units.push((u, "assist"));
+            units.push((u, AssignmentRole::Assist));
         }
     }
     if units.len() > 200 {
@@ -394,15 +369,14 @@ pub async fn add_task(
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
-    let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = tx.conn();
     let plan = plan::Entity::find_by_id(plan_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(DomainError::NotFound("plan"))?;
     let found = unit::Entity::find()
         .filter(unit::Column::Id.is_in(units.iter().map(|(u, _)| *u)))
-        .all(&txn)
+        .all(txn)
         .await?;
     let missing: Vec<i64> = units
         .iter()
@@ -434,13 +408,11 @@ pub async fn add_task(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(s) => Some(find_or_create_section(&txn, plan_id, s).await?),
+        Some(s) => Some(find_or_create_section(txn, plan_id, s).await?),
         None => None,
     };
-    let created = insert_task(
-        &txn,
-        actor,
-        now,
+    insert_task(
+        tx,
         &plan,
         TaskRow {
             section_id,
@@ -455,9 +427,7 @@ pub async fn add_task(
             indicators: new.indicators,
         },
     )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    .await
 }
 
 /// A checked task ready to write: its units already resolved, with roles.
@@ -469,7 +439,7 @@ pub(crate) struct TaskRow {
     pub due_on: NaiveDate,
     pub due_text: Option<String>,
     pub report_cron: Option<String>,
-    pub units: Vec<(i64, &'static str)>,
+    pub units: Vec<(i64, AssignmentRole)>,
     pub unit_due_on: std::collections::BTreeMap<i64, NaiveDate>,
     pub indicators: Vec<NewIndicator>,
 }
@@ -477,12 +447,11 @@ pub(crate) struct TaskRow {
 /// Writes a task, its indicators and one draft assignment per unit, with
 /// their audit events, inside the caller's transaction.
 pub(crate) async fn insert_task(
-    txn: &sea_orm::DatabaseTransaction,
-    actor: &Actor,
-    now: chrono::DateTime<chrono::Utc>,
+    tx: &Tx<'_>,
     plan: &plan::Model,
     row: TaskRow,
-) -> Result<CreatedTask, DomainError> {
+) -> DomainResult<CreatedTask> {
+    let (txn, now) = (tx.conn(), tx.now);
     let plan_id = plan.id;
     let TaskRow {
         section_id,
@@ -510,41 +479,24 @@ pub(crate) async fn insert_task(
         due_text: Set(due_text.map(|t| t.chars().take(100).collect())),
         report_cron: Set(report_cron),
         position: Set(position + 1),
-        created_by: Set(Some(actor.user_id)),
+        created_by: Set(Some(tx.actor.user_id).filter(|_| !tx.actor.is_system())),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(txn)
     .await?;
-    let mut indicators = Vec::with_capacity(new_indicators.len());
-    for i in new_indicators {
-        indicators.push(
-            indicator::ActiveModel {
-                plan_id: Set(plan_id),
-                task_id: Set(Some(task.id)),
-                name: Set(i.name.trim().to_owned()),
-                target_value: Set(i.target.trim().trim_end_matches('%').parse::<f64>().ok()),
-                target: Set(i.target.trim().to_owned()),
-                measure: Set(i.measure),
-                comparator: Set(i.comparator.unwrap_or_else(|| ">=".into())),
-                kind: Set(i.kind),
-                breakdown: Set(i.breakdown.map(|b| json!(b))),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?,
-        );
-    }
+    let indicators = insert_indicators(txn, plan_id, Some(task.id), new_indicators).await?;
     let tz = zone_of(&plan.timezone);
     let mut assignments = Vec::with_capacity(units.len());
+    let mut created = Vec::with_capacity(units.len());
     for (unit_id, role) in units {
         let due_on = unit_due_on.get(&unit_id).copied().unwrap_or(due_on);
         let a = assignment::ActiveModel {
             task_id: Set(task.id),
             plan_id: Set(plan_id),
             unit_id: Set(unit_id),
-            role: Set(role.to_owned()),
-            status: Set(Status::Draft.as_str().to_owned()),
+            role: Set(role),
+            status: Set(Status::Draft),
             due_on: Set(due_on),
             due_at: Set(end_of_day(due_on, tz)),
             issued_at: Set(None),
@@ -560,26 +512,56 @@ pub(crate) async fn insert_task(
         }
         .insert(txn)
         .await?;
-        audit::record(
-            txn,
-            Some(actor),
-            now,
-            Change {
-                entity: "assignment",
-                entity_id: a.id,
-                action: "create",
-                before: None,
-                after: Some(json!({"status": a.status, "unit_id": a.unit_id, "role": a.role, "due_on": a.due_on})),
-            },
-        )
-        .await?;
+        created.push(Change::assignment(a.id, AuditAction::Create).after(
+            json!({"status": a.status, "unit_id": a.unit_id, "role": a.role, "due_on": a.due_on}),
+        ));
         assignments.push(a);
     }
+    audit::record_all(txn, Some(tx.actor), now, created).await?;
     Ok(CreatedTask {
         task,
         assignments,
         indicators,
     })
+}
+
+/// Writes indicators of a plan (`task_id` None: the plan's own, e.g. a
+/// 指标 table) or of one task.
+async fn insert_indicators<C: ConnectionTrait>(
+    conn: &C,
+    plan_id: i64,
+    task_id: Option<i64>,
+    new: Vec<NewIndicator>,
+) -> DomainResult<Vec<indicator::Model>> {
+    let mut out = Vec::with_capacity(new.len());
+    for i in new {
+        out.push(
+            indicator::ActiveModel {
+                plan_id: Set(plan_id),
+                task_id: Set(task_id),
+                name: Set(i.name.trim().to_owned()),
+                target_value: Set(i.target.trim().trim_end_matches('%').parse::<f64>().ok()),
+                target: Set(i.target.trim().to_owned()),
+                measure: Set(i.measure),
+                comparator: Set(i.comparator.unwrap_or(Comparator::AtLeast)),
+                kind: Set(i.kind),
+                breakdown: Set(i.breakdown.map(|b| json!(b))),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Adds the plan's own indicators (the importer's 指标 tables).
+pub(crate) async fn add_plan_indicators(
+    tx: &Tx<'_>,
+    plan: &plan::Model,
+    new: Vec<NewIndicator>,
+) -> DomainResult<Vec<indicator::Model>> {
+    insert_indicators(tx.conn(), plan.id, None, new).await
 }
 
 async fn find_or_create_section<C: ConnectionTrait>(
@@ -621,7 +603,7 @@ async fn find_or_create_section<C: ConnectionTrait>(
 }
 
 /// Adds a section as written in a notice, for the importer.
-pub async fn add_section<C: ConnectionTrait>(
+pub(crate) async fn add_section<C: ConnectionTrait>(
     conn: &C,
     plan_id: i64,
     number: &str,
@@ -639,119 +621,97 @@ pub async fn add_section<C: ConnectionTrait>(
     .await?)
 }
 
+/// What issuing a plan did: how many assignments went out, and the units
+/// nobody can be told about (no active user with an address, no unit
+/// address, no robot), in words for the office.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub issued: u64,
+    pub warnings: Vec<String>,
+}
+
 /// Issues every draft assignment of the plan (交办) and tells each unit.
-/// Answers how many were issued.
-pub async fn issue_plan(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    plan_id: i64,
-) -> Result<u64, DomainError> {
-    ensure_plan_write(actor)?;
-    let now = clock.now();
-    let txn = db.begin().await?;
+pub async fn issue_plan(ctx: &Ctx<'_>, plan_id: i64) -> DomainResult<Issued> {
+    ctx.write(async |tx| issue_plan_in(tx, plan_id).await).await
+}
+
+pub async fn issue_plan_in(tx: &Tx<'_>, plan_id: i64) -> DomainResult<Issued> {
+    ensure_plan_write(tx.actor)?;
     let plan = plan::Entity::find_by_id(plan_id)
-        .one(&txn)
+        .one(tx.conn())
         .await?
         .ok_or(DomainError::NotFound("plan"))?;
-    let drafts = assignment::Entity::find()
-        .filter(assignment::Column::PlanId.eq(plan_id))
-        .filter(assignment::Column::Status.eq(Status::Draft.as_str()))
-        .order_by_asc(assignment::Column::Id)
-        .all(&txn)
-        .await?;
+    let drafts = listing::rows_where(
+        tx.conn(),
+        &AssignmentFilter {
+            plan_id: Some(plan_id),
+            statuses: vec![Status::Draft],
+            ..Default::default()
+        },
+        tx.now,
+    )
+    .await?;
     if drafts.is_empty() {
-        return Err(DomainError::Conflict(
-            "没有待下发的草稿事项 (no draft assignments to issue)".into(),
+        return Err(DomainError::conflict(
+            crate::error::ConflictCode::NothingToDo,
+            "没有待下发的草稿事项 (no draft assignments to issue)",
         ));
     }
-    let tasks: std::collections::HashMap<i64, task::Model> = task::Entity::find()
-        .filter(task::Column::Id.is_in(drafts.iter().map(|a| a.task_id)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
-    let mut notices = Vec::new();
-    let mut people_cache: std::collections::HashMap<i64, Vec<crate::entities::user::Model>> =
-        Default::default();
-    for a in &drafts {
-        super::transition(Status::Draft, super::Action::Issue, super::Party::Office)?;
-        assignment::Entity::update_many()
-            .col_expr(
-                assignment::Column::Status,
-                Expr::value(Status::Issued.as_str()),
-            )
-            .col_expr(assignment::Column::IssuedAt, Expr::value(Some(now)))
-            .col_expr(
-                assignment::Column::Version,
-                Expr::col(assignment::Column::Version).add(1),
-            )
-            .col_expr(assignment::Column::UpdatedAt, Expr::value(now))
-            .filter(assignment::Column::Id.eq(a.id))
-            .exec(&txn)
-            .await?;
-        audit::record(
-            &txn,
-            Some(actor),
-            now,
-            Change {
-                entity: "assignment",
-                entity_id: a.id,
-                action: "issue",
-                before: Some(json!({"status": "draft"})),
-                after: Some(json!({"status": "issued", "due_on": a.due_on})),
-            },
-        )
-        .await?;
-        if let std::collections::hash_map::Entry::Vacant(slot) = people_cache.entry(a.unit_id) {
-            slot.insert(
-                notify::unit_people(&txn, a.unit_id, &[Role::UnitStaff, Role::UnitHead]).await?,
-            );
-        }
-        let title = tasks.get(&a.task_id).map_or("", |t| t.title.as_str());
-        let number = tasks.get(&a.task_id).map_or("", |t| t.number.as_str());
-        for p in people_cache.get(&a.unit_id).into_iter().flatten() {
-            notices.push(Notice {
-                dedupe_key: format!("assigned:{}:{}", a.id, p.id),
-                kind: "assigned",
-                recipient_user_id: p.id,
-                assignment_id: Some(a.id),
-                subject: format!("【督办】新交办事项：{title}"),
-                body: format!(
-                    "{}《{}》{number}{title}\n角色：{}\n完成时限：{}\n请及时签收并按时反馈办理进展。",
-                    plan.doc_no,
-                    plan.title,
-                    if a.role == "lead" { "牵头" } else { "配合" },
-                    a.due_on
-                ),
-            });
-        }
+    let mut steps = Vec::with_capacity(drafts.len());
+    for row in drafts {
+        let to = transition(
+            row.status,
+            Action::Issue,
+            party_for(tx.actor, row.unit_id, Action::Issue),
+        )?;
+        let message = Message::Assigned {
+            role: row.role,
+            due_on: row.due_on,
+        };
+        let effect = Effect::new(AuditAction::Issue)
+            .set(step::Set::IssuedAt)
+            .tell(format!("assigned:{}", row.id), Audience::Unit, message);
+        steps.push((Loaded { row, to }, effect));
     }
-    notify::enqueue(&txn, now, notices).await?;
-    if plan.status == "draft" {
+    let mut units: Vec<i64> = steps.iter().map(|(l, _)| l.row.unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let rows = step::apply_all(tx, steps).await?;
+    let book = Addressbook::for_units(tx.conn(), &units).await?;
+    let names: std::collections::HashMap<i64, String> = rows
+        .iter()
+        .map(|r| (r.unit_id, r.unit_name.clone()))
+        .collect();
+    let warnings = units
+        .iter()
+        .filter(|u| !book.reaches(**u))
+        .map(|u| {
+            format!(
+                "“{}”没有可接收通知的账号、单位邮箱或群机器人，无法通知到该单位 (nobody at this unit can be told)",
+                names.get(u).map_or("", String::as_str)
+            )
+        })
+        .collect();
+    if plan.status == PlanStatus::Draft {
         plan::Entity::update_many()
-            .col_expr(plan::Column::Status, Expr::value("issued"))
-            .col_expr(plan::Column::UpdatedAt, Expr::value(now))
+            .col_expr(plan::Column::Status, Expr::value(PlanStatus::Issued))
+            .col_expr(plan::Column::UpdatedAt, Expr::value(tx.now))
             .filter(plan::Column::Id.eq(plan_id))
-            .exec(&txn)
+            .exec(tx.conn())
             .await?;
     }
     audit::record(
-        &txn,
-        Some(actor),
-        now,
-        Change {
-            entity: "plan",
-            entity_id: plan_id,
-            action: "issue",
-            before: None,
-            after: Some(json!({"issued_assignments": drafts.len()})),
-        },
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Plan, plan_id, AuditAction::Issue)
+            .after(json!({"issued_assignments": rows.len()})),
     )
     .await?;
-    txn.commit().await?;
-    Ok(drafts.len() as u64)
+    Ok(Issued {
+        issued: rows.len() as u64,
+        warnings,
+    })
 }
 
 #[cfg(test)]

@@ -10,40 +10,53 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use duban_domain::db::Store;
-use duban_domain::entities::notification::{self, Column as N};
-use sea_orm::sea_query::{Alias, Expr, LockBehavior, LockType, Query};
+use duban_domain::entities::notification::{
+    self, Channel, Column as N, DeliveryStatus, NoticeKind,
+};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
 };
 
 use crate::context::JobContext;
 
-pub(crate) fn claimed_by() -> Alias {
-    Alias::new("claimed_by")
-}
-
-pub(crate) fn claimed_until() -> Alias {
-    Alias::new("claimed_until")
-}
-
 /// A claimed notification, as the dispatcher needs it.
 #[derive(Debug, Clone, FromQueryResult)]
 pub(crate) struct Claimed {
     pub id: i64,
-    pub dedupe_key: String,
-    pub kind: String,
-    pub recipient_user_id: i64,
+    pub kind: NoticeKind,
+    pub recipient_user_id: Option<i64>,
+    pub recipient_unit_id: Option<i64>,
     pub assignment_id: Option<i64>,
-    pub subject: String,
-    pub body: String,
+    pub payload: serde_json::Value,
     pub attempts: i32,
     pub message_id: Option<String>,
+}
+
+/// Who one message goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Recipient {
+    /// A person, at their address.
+    User(i64),
+    /// A unit, at its contact address.
+    Unit(i64),
+}
+
+impl Claimed {
+    fn recipient(&self) -> Recipient {
+        match (self.recipient_user_id, self.recipient_unit_id) {
+            (Some(u), _) => Recipient::User(u),
+            (None, Some(u)) => Recipient::Unit(u),
+            // Claims take e-mail rows only, which always have one of the two.
+            (None, None) => Recipient::Unit(0),
+        }
+    }
 }
 
 /// One message to send: a recipient's claimed notices under one Message-ID.
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope {
-    pub recipient: i64,
+    pub recipient: Recipient,
     pub message_id: String,
     pub rows: Vec<Claimed>,
 }
@@ -67,48 +80,59 @@ pub(crate) async fn claim(
 ) -> Result<(Vec<Envelope>, DateTime<Utc>), DbErr> {
     let wall = ctx.lease_clock.now();
     let until = wall + Duration::seconds(i64::try_from(ctx.mail.claim_secs).unwrap_or(300));
-    let due = Condition::any()
+    let due = Condition::all()
+        .add(Expr::col(N::Channel).eq(Channel::Email))
         .add(
-            Condition::all()
-                .add(Expr::col(N::Status).eq("pending"))
-                .add(Expr::col(N::NextAttemptAt).lte(at)),
-        )
-        .add(
-            Condition::all()
-                .add(Expr::col(N::Status).eq("sending"))
-                .add(Expr::col(claimed_until()).lt(wall)),
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(Expr::col(N::Status).eq(DeliveryStatus::Pending))
+                        .add(Expr::col(N::NextAttemptAt).lte(at)),
+                )
+                .add(
+                    Condition::all()
+                        .add(Expr::col(N::Status).eq(DeliveryStatus::Sending))
+                        .add(Expr::col(N::ClaimedUntil).lt(wall)),
+                ),
         );
-    let recipients = Query::select()
-        .distinct()
-        .column(N::RecipientUserId)
-        .from(notification::Entity)
-        .cond_where(due.clone())
-        .order_by(N::RecipientUserId, sea_orm::Order::Asc)
-        .limit(ctx.mail.batch_recipients)
-        .to_owned();
+    // Whole recipients at a time: the first people and units with rows due.
+    let first = |col: N| -> SelectStatement {
+        Query::select()
+            .distinct()
+            .column(col)
+            .from(notification::Entity)
+            .cond_where(due.clone())
+            .and_where(Expr::col(col).is_not_null())
+            .order_by(col, sea_orm::Order::Asc)
+            .limit(ctx.mail.batch_recipients)
+            .to_owned()
+    };
     let mut ids = Query::select()
         .column(N::Id)
         .from(notification::Entity)
-        .cond_where(due)
-        .and_where(Expr::col(N::RecipientUserId).in_subquery(recipients))
+        .cond_where(due.clone())
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(N::RecipientUserId).in_subquery(first(N::RecipientUserId)))
+                .add(Expr::col(N::RecipientUnitId).in_subquery(first(N::RecipientUnitId))),
+        )
         .to_owned();
     if ctx.db.store() == Store::Postgres {
         ids.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
     let update = Query::update()
         .table(notification::Entity)
-        .value(N::Status, "sending")
-        .value(claimed_by(), ctx.worker.clone())
-        .value(claimed_until(), until)
+        .value(N::Status, DeliveryStatus::Sending)
+        .value(N::ClaimedBy, ctx.worker.clone())
+        .value(N::ClaimedUntil, until)
         .and_where(Expr::col(N::Id).in_subquery(ids))
         .returning(Query::returning().columns([
             N::Id,
-            N::DedupeKey,
             N::Kind,
             N::RecipientUserId,
+            N::RecipientUnitId,
             N::AssignmentId,
-            N::Subject,
-            N::Body,
+            N::Payload,
             N::Attempts,
             N::MessageId,
         ]))
@@ -138,11 +162,11 @@ pub(crate) async fn claim(
 /// again), and one new one per recipient for notices never attempted.
 fn group(rows: Vec<Claimed>, mut new_id: impl FnMut() -> String) -> Vec<Envelope> {
     let mut retried: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
-    let mut fresh: BTreeMap<i64, Vec<Claimed>> = BTreeMap::new();
+    let mut fresh: BTreeMap<Recipient, Vec<Claimed>> = BTreeMap::new();
     for r in rows {
         match &r.message_id {
             Some(m) => retried.entry(m.clone()).or_default().push(r),
-            None => fresh.entry(r.recipient_user_id).or_default().push(r),
+            None => fresh.entry(r.recipient()).or_default().push(r),
         }
     }
     let mut out: Vec<Envelope> = retried
@@ -150,7 +174,7 @@ fn group(rows: Vec<Claimed>, mut new_id: impl FnMut() -> String) -> Vec<Envelope
         .map(|(message_id, mut rows)| {
             rows.sort_by_key(|r| r.id);
             Envelope {
-                recipient: rows.first().map_or(0, |r| r.recipient_user_id),
+                recipient: rows.first().map_or(Recipient::Unit(0), Claimed::recipient),
                 message_id,
                 rows,
             }
@@ -182,12 +206,11 @@ mod tests {
     fn row(id: i64, to: i64, mid: Option<&str>) -> Claimed {
         Claimed {
             id,
-            dedupe_key: format!("k{id}"),
-            kind: "reminder".into(),
-            recipient_user_id: to,
+            kind: NoticeKind::Reminder,
+            recipient_user_id: Some(to),
+            recipient_unit_id: None,
             assignment_id: Some(id),
-            subject: String::new(),
-            body: String::new(),
+            payload: serde_json::json!({}),
             attempts: i32::from(mid.is_some()),
             message_id: mid.map(str::to_owned),
         }
@@ -209,16 +232,16 @@ mod tests {
                 format!("<new{n}@x>")
             },
         );
-        let shape: Vec<(i64, &str, Vec<i64>)> = envelopes
+        let shape: Vec<(Recipient, &str, Vec<i64>)> = envelopes
             .iter()
             .map(|e| (e.recipient, e.message_id.as_str(), e.ids()))
             .collect();
         assert_eq!(
             shape,
             vec![
-                (7, "<old@x>", vec![4, 5]),
-                (7, "<new1@x>", vec![1, 3]),
-                (8, "<new2@x>", vec![2]),
+                (Recipient::User(7), "<old@x>", vec![4, 5]),
+                (Recipient::User(7), "<new1@x>", vec![1, 3]),
+                (Recipient::User(8), "<new2@x>", vec![2]),
             ]
         );
         assert_eq!(envelopes[0].attempts(), 1);

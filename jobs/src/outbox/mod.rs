@@ -3,16 +3,15 @@
 //! at once never send one notification twice: each row is claimed by one,
 //! and a claim that outlives its lease is no longer used for sending.
 
-mod attempt;
 mod claim;
 mod compose;
 mod record;
 
 use chrono::{DateTime, Utc};
 use duban_domain::db::Db;
-use duban_domain::entities::notification::{self, Column as N};
-use lettre::Address;
-use lettre::message::Mailbox;
+use duban_domain::entities::notification::{self, Column as N, DeliveryStatus};
+use duban_domain::entities::notification_attempt as attempt;
+use duban_domain::messages::{Stored, item_facts};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -38,8 +37,12 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         }
         out.scanned += envelopes.iter().map(|e| e.rows.len() as u64).sum::<u64>();
         let conn = ctx.db.conn();
-        let people = compose::recipients(conn, &envelopes).await?;
-        let facts = compose::item_facts(conn, &envelopes).await?;
+        let addresses = compose::Addresses::load(conn, &envelopes).await?;
+        let items: Vec<i64> = envelopes
+            .iter()
+            .flat_map(|e| e.rows.iter().filter_map(|r| r.assignment_id))
+            .collect();
+        let facts = item_facts(conn, items).await?;
         // A send must end before the claim does, or another run may take the
         // rows over while this one still talks to the server.
         let last_start = until - chrono::Duration::from_std(timeout)?;
@@ -54,18 +57,17 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
                 record::released(ctx, &env.ids()).await?;
                 continue;
             }
-            let to = people.get(&env.recipient).and_then(|u| {
-                let address = u.email.as_deref()?.trim().parse::<Address>().ok()?;
-                u.active
-                    .then(|| Mailbox::new(Some(u.display_name.clone()), address))
-            });
-            let Some(to) = to else {
+            let Some(to) = addresses.mailbox(env.recipient) else {
                 record::skipped(ctx, &env.ids(), attempt_no, "no valid email address", at).await?;
                 out.notifications_skipped += env.rows.len() as u64;
                 continue;
             };
             let (stale, live): (Vec<_>, Vec<_>) = env.rows.iter().partition(|r| {
-                compose::obsolete(r, r.assignment_id.and_then(|a| facts.get(&a))).is_some()
+                let item = r.assignment_id.and_then(|a| facts.get(&a));
+                match (Stored::from_json(&r.payload), item) {
+                    (Stored::Message(m), Some(f)) => m.obsolete(f).is_some(),
+                    _ => false,
+                }
             });
             if !stale.is_empty() {
                 let ids: Vec<i64> = stale.iter().map(|r| r.id).collect();
@@ -109,7 +111,7 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
 /// Notifications given up on, newest first, for the admins.
 pub async fn failed_notifications(db: &Db, limit: u64) -> Result<Vec<notification::Model>, DbErr> {
     notification::Entity::find()
-        .filter(N::Status.eq("failed"))
+        .filter(N::Status.eq(DeliveryStatus::Failed))
         .order_by_desc(N::Id)
         .limit(limit)
         .all(db.conn())
@@ -123,10 +125,10 @@ pub async fn retry_failed(db: &Db, now: DateTime<Utc>, ids: &[i64]) -> Result<u6
     let mut n = 0;
     for chunk in ids.chunks(1000) {
         n += notification::Entity::update_many()
-            .col_expr(N::Status, Expr::value("pending"))
+            .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
             .col_expr(N::NextAttemptAt, Expr::value(now))
             .filter(N::Id.is_in(chunk.iter().copied()))
-            .filter(N::Status.eq("failed"))
+            .filter(N::Status.eq(DeliveryStatus::Failed))
             .exec(&txn)
             .await?
             .rows_affected;

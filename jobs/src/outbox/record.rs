@@ -5,21 +5,20 @@
 //! taken over cannot overwrite the new owner's outcome.
 
 use chrono::{DateTime, Utc};
-use duban_domain::entities::notification::{self, Column as N};
+use duban_domain::entities::notification::{self, Column as N, DeliveryStatus};
+use duban_domain::entities::notification_attempt::{self as attempt, AttemptOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
 
-use super::attempt;
-use super::claim::{claimed_by, claimed_until};
 use crate::context::JobContext;
 
 fn mine(ctx: &JobContext, ids: &[i64]) -> sea_orm::UpdateMany<notification::Entity> {
     notification::Entity::update_many()
-        .col_expr(claimed_by(), Expr::value(Option::<String>::None))
-        .col_expr(claimed_until(), Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(N::ClaimedBy, Expr::value(Option::<String>::None))
+        .col_expr(N::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(N::Id.is_in(ids.iter().copied()))
-        .filter(N::Status.eq("sending"))
-        .filter(Expr::col(claimed_by()).eq(ctx.worker.clone()))
+        .filter(N::Status.eq(DeliveryStatus::Sending))
+        .filter(N::ClaimedBy.eq(ctx.worker.clone()))
 }
 
 async fn attempts(
@@ -27,7 +26,7 @@ async fn attempts(
     ids: &[i64],
     attempt_no: i32,
     at: DateTime<Utc>,
-    outcome: &str,
+    outcome: AttemptOutcome,
     message_id: Option<&str>,
     error: Option<&str>,
 ) -> Result<(), DbErr> {
@@ -35,7 +34,7 @@ async fn attempts(
         notification_id: Set(*id),
         attempt: Set(attempt_no),
         at: Set(at),
-        outcome: Set(outcome.to_owned()),
+        outcome: Set(outcome),
         message_id: Set(message_id.map(str::to_owned)),
         error: Set(error.map(str::to_owned)),
         ..Default::default()
@@ -55,13 +54,22 @@ pub(crate) async fn sent(
 ) -> Result<(), DbErr> {
     let txn = ctx.db.begin().await?;
     mine(ctx, ids)
-        .col_expr(N::Status, Expr::value("sent"))
+        .col_expr(N::Status, Expr::value(DeliveryStatus::Sent))
         .col_expr(N::Attempts, Expr::value(attempt_no))
         .col_expr(N::SentAt, Expr::value(Some(at)))
         .col_expr(N::LastError, Expr::value(Option::<String>::None))
         .exec(&txn)
         .await?;
-    attempts(&txn, ids, attempt_no, at, "sent", Some(message_id), None).await?;
+    attempts(
+        &txn,
+        ids,
+        attempt_no,
+        at,
+        AttemptOutcome::Sent,
+        Some(message_id),
+        None,
+    )
+    .await?;
     txn.commit().await
 }
 
@@ -80,7 +88,11 @@ pub(crate) async fn failed(
     mine(ctx, ids)
         .col_expr(
             N::Status,
-            Expr::value(if give_up { "failed" } else { "pending" }),
+            Expr::value(if give_up {
+                DeliveryStatus::Failed
+            } else {
+                DeliveryStatus::Pending
+            }),
         )
         .col_expr(N::Attempts, Expr::value(attempt_no))
         .col_expr(N::NextAttemptAt, Expr::value(next))
@@ -92,7 +104,7 @@ pub(crate) async fn failed(
         ids,
         attempt_no,
         at,
-        "failed",
+        AttemptOutcome::Failed,
         Some(message_id),
         Some(error),
     )
@@ -115,11 +127,20 @@ pub(crate) async fn skipped(
     }
     let txn = ctx.db.begin().await?;
     mine(ctx, ids)
-        .col_expr(N::Status, Expr::value("skipped"))
+        .col_expr(N::Status, Expr::value(DeliveryStatus::Skipped))
         .col_expr(N::LastError, Expr::value(Some(reason.to_owned())))
         .exec(&txn)
         .await?;
-    attempts(&txn, ids, attempt_no, at, "skipped", None, Some(reason)).await?;
+    attempts(
+        &txn,
+        ids,
+        attempt_no,
+        at,
+        AttemptOutcome::Skipped,
+        None,
+        Some(reason),
+    )
+    .await?;
     txn.commit().await
 }
 
@@ -128,7 +149,7 @@ pub(crate) async fn skipped(
 pub(crate) async fn released(ctx: &JobContext, ids: &[i64]) -> Result<(), DbErr> {
     let txn = ctx.db.begin().await?;
     mine(ctx, ids)
-        .col_expr(N::Status, Expr::value("pending"))
+        .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
         .exec(&txn)
         .await?;
     txn.commit().await

@@ -2,16 +2,16 @@
 //! days (per the calendar) reminds the unit's staff, once per issue.
 
 use chrono::{DateTime, Duration, Utc};
-use duban_domain::notify::Notice;
+use duban_domain::messages::Message;
+use duban_domain::notify::{Addressbook, Notice};
 use duban_domain::plan_policy::all_plans;
 use duban_domain::reminders::ack_overdue;
 use duban_domain::role::Role;
 use duban_domain::time::local_date;
 
-use super::{describe, task_titles, unacknowledged, write_notices, zone};
+use super::{unacknowledged, write_notices, zone};
 use crate::context::JobContext;
 use crate::outcome::Outcome;
-use crate::people::People;
 
 pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
     let mut out = Outcome::new("ack_reminders");
@@ -24,8 +24,7 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         return Ok(out);
     }
     let plans = all_plans(conn).await?;
-    let people = People::load(conn).await?;
-    let titles = task_titles(conn, &items).await?;
+    let book = Addressbook::load(conn).await?;
     let mut notices = Vec::new();
     for item in &items {
         let Some(issued_at) = item.issued_at else {
@@ -33,25 +32,15 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         };
         let tz = zone(&plans, item.plan_id);
         let issued_on = local_date(issued_at, tz);
-        if !ack_overdue(&ctx.calendar, issued_on, local_date(at, tz), after) {
+        if !ack_overdue(ctx.calendar(), issued_on, local_date(at, tz), after) {
             continue;
         }
-        let what = describe(&plans, &titles, item);
-        let subject = format!("【签收提醒】{what}");
-        let body = format!(
-            "{what}\n该事项已于 {issued_on} 下发，超过 {after} 个工作日仍未签收，请及时签收并组织办理。完成时限：{}。",
-            item.due_on
-        );
-        for user in people.of(Role::UnitStaff, item.unit_id) {
-            notices.push(Notice {
-                dedupe_key: format!("ack:{}:{}:{user}", item.id, issued_at.timestamp()),
-                kind: "ack_reminder",
-                recipient_user_id: *user,
-                assignment_id: Some(item.id),
-                subject: subject.clone(),
-                body: body.clone(),
-            });
-        }
+        notices.extend(Notice::to_each(
+            &format!("ack:{}:{}", item.id, issued_at.timestamp()),
+            Some(item.id),
+            &Message::AckReminder { issued_on },
+            book.audience(&[Role::UnitStaff], item.unit_id),
+        ));
     }
     out.notices = write_notices(ctx, at, notices).await?;
     Ok(out)

@@ -11,10 +11,11 @@ use duban_domain::plan_policy::{PlanFacts, all_plans};
 use duban_domain::time::{days_overdue, local_date};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::{OpenItem, describe, open_due_between, task_titles, zone};
+use duban_domain::notify::Addressbook;
+
+use super::{OpenItem, open_due_between, zone};
 use crate::context::JobContext;
 use crate::outcome::Outcome;
-use crate::people::People;
 
 /// Assignments recorded per transaction.
 const TXN_ITEMS: usize = 5000;
@@ -46,19 +47,17 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
     for item in &items {
         let ladder = ladders.get(&item.plan_id).unwrap_or(&ctx.ladder);
         let today = local_date(at, zone(&plans, item.plan_id));
-        let level = ladder.level_on(&ctx.calendar, item.due_on, today);
+        let level = ladder.level_on(ctx.calendar(), item.due_on, today);
         if level > item.escalation_level {
             let days = days_overdue(item.due_on, today);
-            let working = ctx.calendar.working_days_between(item.due_on, today);
+            let working = ctx.calendar().working_days_between(item.due_on, today);
             rising.push((item, ladder, level, days, working));
         }
     }
     if rising.is_empty() {
         return Ok(out);
     }
-    let people = People::load(conn).await?;
-    let rising_items: Vec<OpenItem> = rising.iter().map(|r| r.0.clone()).collect();
-    let titles = task_titles(conn, &rising_items).await?;
+    let book = Addressbook::load(conn).await?;
     let steps: Vec<Escalation> = rising
         .iter()
         .map(|(item, ladder, level, days, working)| Escalation {
@@ -67,9 +66,8 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
             to_level: *level,
             steps: ladder
                 .steps(item.escalation_level, *level)
-                .map(|rung| (rung.level, people.audience(&rung.notify, item.unit_id)))
+                .map(|rung| (rung.level, book.audience(&rung.notify, item.unit_id)))
                 .collect(),
-            what: describe(&plans, &titles, item),
             due_on: item.due_on,
             overdue: Some((*days, *working)),
         })

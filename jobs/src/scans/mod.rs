@@ -8,12 +8,13 @@ pub(crate) mod escalations;
 pub(crate) mod reminders;
 pub(crate) mod reports;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use duban_domain::entities::{assignment, task};
+use duban_domain::entities::assignment;
 use duban_domain::notify::{self, Notice};
 use duban_domain::plan_policy::PlanFacts;
+use duban_domain::workflow::Status;
 use duban_domain::workflow::listing::is_open;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -34,6 +35,7 @@ pub(crate) struct OpenItem {
     pub task_id: i64,
     pub plan_id: i64,
     pub unit_id: i64,
+    pub status: Status,
     pub due_on: NaiveDate,
     pub issued_at: Option<DateTime<Utc>>,
     pub last_report_at: Option<DateTime<Utc>>,
@@ -48,6 +50,7 @@ fn open_items() -> sea_orm::Select<assignment::Entity> {
             assignment::Column::TaskId,
             assignment::Column::PlanId,
             assignment::Column::UnitId,
+            assignment::Column::Status,
             assignment::Column::DueOn,
             assignment::Column::IssuedAt,
             assignment::Column::LastReportAt,
@@ -56,7 +59,7 @@ fn open_items() -> sea_orm::Select<assignment::Entity> {
         // Open, written as the partial index is, so the planner can use it.
         .filter(is_open())
         // Waiting for the office's review: the unit has done its part.
-        .filter(assignment::Column::Status.ne("pending_review"))
+        .filter(assignment::Column::Status.ne(Status::PendingReview))
 }
 
 /// Open items whose due date ends within `(from, to]`.
@@ -108,44 +111,6 @@ pub(crate) async fn unacknowledged<C: ConnectionTrait>(
         .into_model::<OpenItem>()
         .all(conn)
         .await
-}
-
-/// Task number and title by id, for the tasks of `items`.
-pub(crate) async fn task_titles<C: ConnectionTrait>(
-    conn: &C,
-    items: &[OpenItem],
-) -> Result<HashMap<i64, (String, String)>, DbErr> {
-    let ids: Vec<i64> = items
-        .iter()
-        .map(|i| i.task_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(WRITE_CHUNK) {
-        let rows: Vec<(i64, String, String)> = task::Entity::find()
-            .select_only()
-            .columns([task::Column::Id, task::Column::Number, task::Column::Title])
-            .filter(task::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        out.extend(rows.into_iter().map(|(id, n, t)| (id, (n, t))));
-    }
-    Ok(out)
-}
-
-/// "通政办发〔2013〕35号 (一)承接政务便民服务", as the workflow writes it.
-pub(crate) fn describe(
-    plans: &HashMap<i64, PlanFacts>,
-    titles: &HashMap<i64, (String, String)>,
-    item: &OpenItem,
-) -> String {
-    let doc_no = plans.get(&item.plan_id).map_or("", |p| p.doc_no.as_str());
-    let (number, title) = titles
-        .get(&item.task_id)
-        .map_or(("", ""), |(n, t)| (n.as_str(), t.as_str()));
-    format!("{doc_no} {number}{title}")
 }
 
 pub(crate) fn zone(plans: &HashMap<i64, PlanFacts>, plan_id: i64) -> chrono_tz::Tz {

@@ -6,16 +6,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use duban_domain::entities::task;
-use duban_domain::notify::Notice;
+use duban_domain::messages::Message;
+use duban_domain::notify::{Addressbook, Notice};
 use duban_domain::plan_policy::all_plans;
 use duban_domain::reminders::{parse_cron, report_period};
 use duban_domain::role::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{describe, open_of_tasks, task_titles, write_notices, zone};
+use super::{open_of_tasks, write_notices, zone};
 use crate::context::JobContext;
 use crate::outcome::Outcome;
-use crate::people::People;
 
 pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
     let mut out = Outcome::new("report_reminders");
@@ -56,8 +56,7 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
     let task_ids: Vec<i64> = due.keys().copied().collect();
     let items = open_of_tasks(conn, &task_ids).await?;
     out.scanned = items.len() as u64;
-    let people = People::load(conn).await?;
-    let titles = task_titles(conn, &items).await?;
+    let book = Addressbook::load(conn).await?;
     let mut notices = Vec::new();
     for item in &items {
         let Some(&(prev, next)) = due.get(&item.task_id) else {
@@ -76,27 +75,15 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         if reported {
             continue;
         }
-        let what = describe(&plans, &titles, item);
         let deadline = next.with_timezone(&zone(&plans, item.plan_id));
-        let subject = format!("【进展反馈提醒】{what}");
-        let body = format!(
-            "{what}\n本期进展请于 {} 前反馈（本期尚未收到进展反馈）。",
-            deadline.format("%Y-%m-%d %H:%M")
-        );
-        for user in people.of(Role::UnitStaff, item.unit_id) {
-            notices.push(Notice {
-                dedupe_key: format!(
-                    "report:{}:{}:{user}",
-                    item.id,
-                    deadline.format("%Y-%m-%dT%H:%M")
-                ),
-                kind: "report_reminder",
-                recipient_user_id: *user,
-                assignment_id: Some(item.id),
-                subject: subject.clone(),
-                body: body.clone(),
-            });
-        }
+        notices.extend(Notice::to_each(
+            &format!("report:{}:{}", item.id, deadline.format("%Y-%m-%dT%H:%M")),
+            Some(item.id),
+            &Message::ReportDue {
+                deadline: deadline.naive_local(),
+            },
+            book.audience(&[Role::UnitStaff], item.unit_id),
+        ));
     }
     out.notices = write_notices(ctx, at, notices).await?;
     Ok(out)

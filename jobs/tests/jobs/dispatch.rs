@@ -2,8 +2,10 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use duban_domain::clock::Clock;
-use duban_domain::entities::notification;
-use duban_domain::notify::{self, Notice};
+use duban_domain::entities::notification::{self, DeliveryStatus};
+use duban_domain::entities::notification_attempt::AttemptOutcome;
+use duban_domain::messages::Message;
+use duban_domain::notify::{self, Address, Notice};
 use duban_jobs::{attempts_of, failed_notifications, retry_failed, run_dispatch, run_reminders};
 use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -37,7 +39,7 @@ async fn an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id(env
     let rows = env.notifications_of(env.cast.staff_a).await;
     assert!(
         rows.iter()
-            .all(|r| r.status == "pending" && r.attempts == 1),
+            .all(|r| r.status == DeliveryStatus::Pending && r.attempts == 1),
         "{rows:?}"
     );
     assert_eq!(
@@ -74,11 +76,12 @@ async fn an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id(env
         .unwrap();
     assert_eq!(again.messages_sent, 0, "{again}");
     let tries = attempts_of(&env.db, rows[0].id).await.unwrap();
-    let outcomes: Vec<(i32, &str)> = tries
-        .iter()
-        .map(|t| (t.attempt, t.outcome.as_str()))
-        .collect();
-    assert_eq!(outcomes, vec![(1, "failed"), (2, "sent")]);
+    let outcomes: Vec<(i32, AttemptOutcome)> =
+        tries.iter().map(|t| (t.attempt, t.outcome)).collect();
+    assert_eq!(
+        outcomes,
+        vec![(1, AttemptOutcome::Failed), (2, AttemptOutcome::Sent)]
+    );
     assert!(tries[0].error.as_deref().is_some_and(|e| !e.is_empty()));
 }
 storage_test!(an_smtp_outage_then_recovery_delivers_once_with_the_same_message_id);
@@ -100,7 +103,7 @@ async fn a_hanging_server_is_cut_off_by_the_send_timeout(env: &TestEnv) {
     let rows = env.notifications_of(env.cast.staff_a).await;
     assert!(
         rows.iter()
-            .all(|r| r.status == "pending" && r.attempts == 1),
+            .all(|r| r.status == DeliveryStatus::Pending && r.attempts == 1),
         "{rows:?}"
     );
     let tries = attempts_of(&env.db, rows[0].id).await.unwrap();
@@ -139,7 +142,7 @@ async fn a_notice_fails_after_max_attempts_and_an_admin_can_retry_it(env: &TestE
     }
     assert_eq!(&waits[..2], &[60, 120], "exponential backoff");
     let row = &env.notifications_of(env.cast.staff_a).await[0];
-    assert_eq!((row.status.as_str(), row.attempts), ("failed", 3));
+    assert_eq!((row.status, row.attempts), (DeliveryStatus::Failed, 3));
     assert!(
         row.last_error.as_deref().is_some_and(|e| e.contains("451")),
         "{row:?}"
@@ -192,12 +195,13 @@ async fn two_dispatchers_at_once_never_send_a_notice_twice(env: &TestEnv) {
     for (i, u) in everyone.iter().enumerate() {
         for k in 0..3 {
             notices.push(Notice {
-                dedupe_key: format!("test:{i}:{k}"),
-                kind: "comment",
-                recipient_user_id: *u,
+                key: format!("test:{i}:{k}"),
+                to: Address::User(*u),
                 assignment_id: None,
-                subject: format!("通知-{i}-{k}"),
-                body: format!("内容-{i}-{k}"),
+                message: Message::Remark {
+                    author: format!("通知-{i}"),
+                    text: format!("内容-{i}-{k}"),
+                },
             });
         }
     }
@@ -246,7 +250,7 @@ async fn two_dispatchers_at_once_never_send_a_notice_twice(env: &TestEnv) {
     let rows = env.notifications().await;
     assert!(
         rows.iter()
-            .all(|r| r.status == "sent" || r.status == "skipped"),
+            .all(|r| r.status == DeliveryStatus::Sent || r.status == DeliveryStatus::Skipped),
         "{rows:?}"
     );
 }
@@ -291,12 +295,13 @@ async fn a_single_change_notice_uses_its_own_subject(env: &TestEnv) {
         &txn,
         env.now(),
         vec![Notice {
-            dedupe_key: "reviewed:1".into(),
-            kind: "reviewed",
-            recipient_user_id: env.cast.staff_b,
+            key: "calendar_gap:2031".into(),
+            to: Address::User(env.cast.staff_b),
             assignment_id: None,
-            subject: "【督办】办结申请已通过：测试事项".into(),
-            body: "测试事项\n审核意见：同意办结。".into(),
+            message: Message::CalendarGap {
+                year: 2031,
+                dir: "config/calendar".into(),
+            },
         }],
     )
     .await
@@ -305,9 +310,12 @@ async fn a_single_change_notice_uses_its_own_subject(env: &TestEnv) {
     run_dispatch(&env.ctx, env.now()).await.unwrap();
     let mail = env.sink.to("staffB@example.gov");
     assert_eq!(mail.len(), 1);
-    assert_eq!(mail[0].subject, "【督办】办结申请已通过：测试事项");
+    assert_eq!(
+        mail[0].subject,
+        "【系统提示】工作日历缺少 2031 年节假日安排"
+    );
     assert!(
-        mail[0].text.contains("审核意见：同意办结。"),
+        mail[0].text.contains("config/calendar/2031.toml"),
         "{}",
         mail[0].text
     );

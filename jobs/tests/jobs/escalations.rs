@@ -1,12 +1,27 @@
 use std::collections::BTreeMap;
 
+use duban_domain::entities::assignment;
 use duban_domain::entities::audit_event;
-use duban_domain::escalation::{event, record_escalation};
+use duban_domain::entities::notification::NoticeKind;
+use duban_domain::escalation::{Escalation, event, record_escalation};
+use duban_domain::notify::Address;
 use duban_jobs::{run_dispatch, run_escalations};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::helpers::{TestEnv, at, date};
 use crate::storage_test;
+
+/// An inspector's step to `level`, telling `inspector`.
+fn by_hand(row: &assignment::Model, level: i32, inspector: i64) -> Escalation {
+    Escalation {
+        assignment_id: row.id,
+        from_level: row.escalation_level,
+        to_level: level,
+        steps: vec![(level, vec![Address::User(inspector)])],
+        due_on: row.due_on,
+        overdue: None,
+    }
+}
 
 /// Level and the user ids each recorded level told.
 async fn history(env: &TestEnv, assignment: i64) -> BTreeMap<i32, Vec<i64>> {
@@ -18,7 +33,9 @@ async fn history(env: &TestEnv, assignment: i64) -> BTreeMap<i32, Vec<i64>> {
         .unwrap()
         .into_iter()
         .map(|e| {
-            let mut users: Vec<i64> = serde_json::from_value(e.recipients).unwrap();
+            // People are recorded by id; unit addresses and robots as unitN / robotN.
+            let told: Vec<String> = serde_json::from_value(e.recipients).unwrap();
+            let mut users: Vec<i64> = told.iter().filter_map(|t| t.parse().ok()).collect();
             users.sort_unstable();
             (e.level, users)
         })
@@ -82,7 +99,7 @@ async fn the_ladder_climbs_on_working_days_across_national_day(env: &TestEnv) {
         .notifications()
         .await
         .into_iter()
-        .filter(|n| n.kind == "escalation")
+        .filter(|n| n.kind == NoticeKind::Escalation)
         .map(|n| n.dedupe_key)
         .collect();
     assert!(
@@ -136,7 +153,7 @@ async fn a_late_scan_goes_straight_to_the_level_due_and_records_each_step(env: &
             .await
             .into_iter()
             .filter(|n| n.dedupe_key.starts_with(&format!("escalate:{a}:3:")))
-            .map(|n| n.recipient_user_id)
+            .filter_map(|n| n.recipient_user_id)
             .collect(),
     );
     assert_eq!(
@@ -194,10 +211,8 @@ async fn levels_are_never_lowered(env: &TestEnv) {
     let raised = record_escalation(
         &txn,
         None,
-        &row,
-        2,
         env.now(),
-        &[c.inspector],
+        by_hand(&row, 2, c.inspector),
         Some("督查发现进展缓慢"),
     )
     .await
@@ -211,7 +226,7 @@ async fn levels_are_never_lowered(env: &TestEnv) {
     assert_eq!(env.assignment_row(a).await.escalation_level, 2);
     let txn = env.db.begin().await.unwrap();
     let row = env.assignment_row(a).await;
-    let lower = record_escalation(&txn, None, &row, 1, env.now(), &[c.inspector], None)
+    let lower = record_escalation(&txn, None, env.now(), by_hand(&row, 1, c.inspector), None)
         .await
         .unwrap();
     txn.commit().await.unwrap();

@@ -131,7 +131,7 @@ impl TestEnv {
         let sink = SmtpSink::start().await;
         let mut m = mail_settings(sink.port);
         mail(&mut m);
-        let ctx = JobContext::new(
+        let ctx = JobContext::standalone(
             db.clone(),
             Arc::new(clock.clone()),
             jobs,
@@ -160,7 +160,7 @@ impl TestEnv {
         let db = connect(&self.url).await;
         let mut m = mail_settings(self.sink.port);
         mail(&mut m);
-        JobContext::new(
+        JobContext::standalone(
             db,
             Arc::new(self.clock.clone()),
             jobs_settings(),
@@ -184,7 +184,9 @@ impl TestEnv {
             issued_on: Set(now.date_naive()),
             year: Set(2026),
             timezone: Set("Asia/Shanghai".into()),
-            status: Set("issued".into()),
+            status: Set(duban_domain::entities::plan::PlanStatus::Issued),
+            reminder_offsets: Set(None),
+            escalation_policy: Set(None),
             created_by: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
@@ -244,8 +246,8 @@ impl TestEnv {
             task_id: Set(t.id),
             plan_id: Set(plan_id),
             unit_id: Set(unit_id),
-            role: Set("lead".into()),
-            status: Set(status.into()),
+            role: Set(duban_domain::entities::assignment::AssignmentRole::Lead),
+            status: Set(duban_domain::workflow::Status::parse(status).expect("a status name")),
             due_on: Set(due_on),
             due_at: Set(end_of_day(due_on, zone_of("Asia/Shanghai"))),
             issued_at: Set(Some(issued_at)),
@@ -334,7 +336,7 @@ async fn seed_cast(db: &Db, now: DateTime<Utc>) -> Cast {
             display_name: Set(format!("{name}同志")),
             email: Set(email.then(|| format!("{name}@example.gov"))),
             unit_id: Set(Some(unit)),
-            roles: Set(role.into()),
+            roles: Set(duban_domain::role::RoleSet::from_stored(role)),
             active: Set(true),
             password_hash: Set("not-a-hash".into()),
             failed_logins: Set(0),

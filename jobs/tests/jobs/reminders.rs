@@ -1,4 +1,5 @@
 use chrono::Duration;
+use duban_domain::entities::notification::{DeliveryStatus, NoticeKind};
 use duban_domain::plan_policy::{PlanPolicy, set_plan_policy};
 use duban_jobs::{run_ack_reminders, run_dispatch, run_reminders, run_report_reminders};
 
@@ -38,15 +39,21 @@ async fn a_three_day_reminder_reaches_the_units_staff_once(env: &TestEnv) {
     let mail = env.sink.to("staffA@example.gov");
     assert_eq!(mail.len(), 1);
     let m = &mail[0];
-    assert!(m.subject.starts_with("【督办提醒】"), "{}", m.subject);
+    assert!(
+        m.subject.starts_with("【催办提醒】") && m.subject.contains("还剩 3 天"),
+        "{}",
+        m.subject
+    );
     assert!(
         m.text.contains("拓展文体教育服务") && m.text.contains("还剩 3 天"),
         "{}",
         m.text
     );
     assert!(
-        m.text.contains(&format!("/api/v1/assignments/{a}")),
-        "{}",
+        m.text
+            .contains(&format!("https://duban.example.gov/assignments/{a}"))
+            && !m.text.contains("/api/v1/"),
+        "the link opens the item's page, not the API: {}",
         m.text
     );
     assert!(
@@ -57,7 +64,7 @@ async fn a_three_day_reminder_reaches_the_units_staff_once(env: &TestEnv) {
 
     let rows = env.notifications_of(c.staff_a).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].status, "sent");
+    assert_eq!(rows[0].status, DeliveryStatus::Sent);
     assert_eq!(
         rows[0].dedupe_key,
         format!("remind:{a}:2026-03-05:3:{}", c.staff_a)
@@ -71,7 +78,11 @@ async fn a_three_day_reminder_reaches_the_units_staff_once(env: &TestEnv) {
         "the stored Message-ID is the one delivered"
     );
     let skipped = env.notifications_of(c.staff_a_no_mail).await;
-    assert_eq!(skipped[0].status, "skipped", "still visible in the app");
+    assert_eq!(
+        skipped[0].status,
+        DeliveryStatus::Skipped,
+        "still visible in the app"
+    );
 
     // Re-running the jobs at the same time, or later the same day, sends nothing new.
     for later in [Duration::zero(), Duration::hours(5)] {
@@ -149,26 +160,19 @@ async fn an_approved_extension_replans_the_reminders(env: &TestEnv) {
         unit_id: Some(unit),
         roles: RoleSet::new([role]),
     };
+    let staff = actor(c.staff_a, "staffA", c.unit_a, Role::UnitStaff);
+    let office = actor(c.office, "office", c.office_unit, Role::Office);
     let req = extensions::request(
-        &env.db,
-        &env.clock,
-        &actor(c.staff_a, "staffA", c.unit_a, Role::UnitStaff),
+        &env.ctx.env().ctx(&staff),
         a,
         date("2026-03-20"),
         "需要更多时间",
     )
     .await
     .unwrap();
-    extensions::decide(
-        &env.db,
-        &env.clock,
-        &actor(c.office, "office", c.office_unit, Role::Office),
-        req.id,
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    extensions::decide(&env.ctx.env().ctx(&office), req.id, true, None)
+        .await
+        .unwrap();
 
     // The 3-day reminder for the old date is no longer sent by mail.
     let out = run_dispatch(&env.ctx, env.now()).await.unwrap();
@@ -191,7 +195,7 @@ async fn an_approved_extension_replans_the_reminders(env: &TestEnv) {
         .notifications_of(c.staff_a)
         .await
         .into_iter()
-        .filter(|n| n.kind == "reminder")
+        .filter(|n| n.kind == NoticeKind::Reminder)
         .map(|n| n.dedupe_key)
         .collect();
     assert_eq!(
@@ -270,7 +274,7 @@ async fn unacknowledged_items_are_reminded_after_two_working_days(env: &TestEnv)
     assert_eq!(again.notices, 0, "{again}: once per issue");
     assert_eq!(
         env.notifications_of(c.staff_a).await[0].kind,
-        "ack_reminder"
+        NoticeKind::AckReminder
     );
     assert!(env.notifications_of(c.staff_b).await.is_empty());
 }
@@ -318,7 +322,11 @@ async fn units_that_have_not_reported_this_period_are_reminded(env: &TestEnv) {
     assert_eq!(near.notices, 2, "{near}: unit A's clerks only");
     assert!(env.notifications_of(c.staff_b).await.is_empty());
     let n = &env.notifications_of(c.staff_a).await[0];
-    assert_eq!(n.kind, "report_reminder");
-    assert!(n.body.contains("2026-03-25 09:00"), "{}", n.body);
+    assert_eq!(n.kind, NoticeKind::ReportDue);
+    assert_eq!(
+        n.payload["deadline"], "2026-03-25T09:00:00",
+        "{}",
+        n.payload
+    );
 }
 storage_test!(units_that_have_not_reported_this_period_are_reminded);

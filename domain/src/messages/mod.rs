@@ -1,0 +1,221 @@
+//! The message catalogue: every kind of message Duban sends is one variant
+//! of [`Message`], carrying the values its templates read. A change or a
+//! scan builds the value; every channel (e-mail, the group robots, a
+//! person's notification list) renders it from the same templates, one
+//! folder per kind in `config/templates/` ([`Catalogue`]).
+//!
+//! The item a message is about (plan, task, unit, due date) is not copied
+//! into the message: it is read when the message is rendered
+//! ([`ItemFacts`]), so a mail says what the item is now.
+
+mod catalogue;
+mod facts;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+pub use catalogue::{Catalogue, Digest, Rendered, Rendering};
+pub use facts::{ItemFacts, item_facts};
+
+use crate::entities::assignment::AssignmentRole;
+use crate::entities::notification::NoticeKind;
+use crate::workflow::Status;
+
+/// One message, as stored in the outbox (`notifications.payload`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// 新交办: the unit was given the item.
+    Assigned {
+        role: AssignmentRole,
+        due_on: NaiveDate,
+    },
+    /// 催办: the due date is `days_left` days away (0: today).
+    Reminder {
+        due_on: NaiveDate,
+        days_left: i64,
+        /// Not yet signed for: the reminder says so first.
+        acknowledged: bool,
+    },
+    /// 签收提醒: issued on `issued_on` and still not acknowledged.
+    AckReminder { issued_on: NaiveDate },
+    /// 进展反馈提醒: this reporting period ends at `deadline` (local time).
+    ReportDue { deadline: NaiveDateTime },
+    /// 催办 / 督办 / 通报: the item reached `level` of the escalation ladder.
+    Escalation {
+        level: i32,
+        due_on: NaiveDate,
+        /// Calendar and working days overdue, when known.
+        days_overdue: Option<i64>,
+        working_days_overdue: Option<i64>,
+        /// An inspector's note when raised by hand (挂牌督办).
+        note: Option<String>,
+    },
+    /// 退回: the office sent the completion request back.
+    Returned { comment: String },
+    /// 办结: the office approved the completion request.
+    Approved { comment: Option<String> },
+    /// 申请办结: the unit asks the office to close the item.
+    CompletionRequested { text: String },
+    /// 延期申请: the unit asks to move the due date.
+    ExtensionRequested {
+        from: NaiveDate,
+        to: NaiveDate,
+        reason: String,
+    },
+    /// 延期审批: the office's decision; `due_on` is the date that now holds.
+    ExtensionDecided {
+        approved: bool,
+        due_on: NaiveDate,
+        comment: Option<String>,
+    },
+    /// 撤销: the office withdrew the item.
+    Cancelled { reason: Option<String> },
+    /// 督查意见: a remark by an inspector or the office.
+    Remark { author: String, text: String },
+    /// 领导批示: a leader's instruction.
+    Instruction { author: String, text: String },
+    /// The working-day calendar has no schedule for `year` (admins).
+    CalendarGap { year: i32, dir: String },
+}
+
+impl Message {
+    pub fn kind(&self) -> NoticeKind {
+        match self {
+            Message::Assigned { .. } => NoticeKind::Assigned,
+            Message::Reminder { .. } => NoticeKind::Reminder,
+            Message::AckReminder { .. } => NoticeKind::AckReminder,
+            Message::ReportDue { .. } => NoticeKind::ReportDue,
+            Message::Escalation { .. } => NoticeKind::Escalation,
+            Message::Returned { .. } => NoticeKind::Returned,
+            Message::Approved { .. } => NoticeKind::Approved,
+            Message::CompletionRequested { .. } => NoticeKind::CompletionRequested,
+            Message::ExtensionRequested { .. } => NoticeKind::ExtensionRequested,
+            Message::ExtensionDecided { .. } => NoticeKind::ExtensionDecided,
+            Message::Cancelled { .. } => NoticeKind::Cancelled,
+            Message::Remark { .. } => NoticeKind::Remark,
+            Message::Instruction { .. } => NoticeKind::Instruction,
+            Message::CalendarGap { .. } => NoticeKind::CalendarGap,
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        // A plain enum of plain values always serializes.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Why this message need not go out any more, if so: a nag (reminder,
+    /// escalation) or a new assignment about an item that is closed by now,
+    /// or a reminder for a due date an extension has since moved.
+    pub fn obsolete(&self, item: &ItemFacts) -> Option<&'static str> {
+        let nag = matches!(
+            self,
+            Message::Assigned { .. }
+                | Message::Reminder { .. }
+                | Message::AckReminder { .. }
+                | Message::ReportDue { .. }
+                | Message::Escalation { .. }
+        );
+        if nag && !item.status.is_open() {
+            return Some("the assignment is no longer open");
+        }
+        if let Message::Reminder { due_on, .. } = self
+            && *due_on != item.due_on
+        {
+            return Some("the due date has changed");
+        }
+        if matches!(self, Message::AckReminder { .. }) && item.status != Status::Issued {
+            return Some("the assignment was acknowledged");
+        }
+        None
+    }
+}
+
+/// What an outbox row holds: a message of the catalogue, or the text an
+/// older version wrote (rows from before the catalogue).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    Message(Message),
+    Legacy { subject: String, body: String },
+}
+
+#[derive(Deserialize)]
+struct LegacyText {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+}
+
+impl Stored {
+    pub fn from_json(v: &serde_json::Value) -> Stored {
+        match serde_json::from_value::<Message>(v.clone()) {
+            Ok(m) => Stored::Message(m),
+            Err(_) => {
+                let t: LegacyText = serde_json::from_value(v.clone()).unwrap_or(LegacyText {
+                    subject: String::new(),
+                    body: String::new(),
+                });
+                Stored::Legacy {
+                    subject: t.subject,
+                    body: t.body,
+                }
+            }
+        }
+    }
+
+    pub fn message(&self) -> Option<&Message> {
+        match self {
+            Stored::Message(m) => Some(m),
+            Stored::Legacy { .. } => None,
+        }
+    }
+}
+
+/// The name of a kind, as a digest labels its lines.
+pub fn kind_label(kind: NoticeKind) -> &'static str {
+    match kind {
+        NoticeKind::Assigned => "新交办",
+        NoticeKind::Reminder => "到期提醒",
+        NoticeKind::AckReminder => "签收提醒",
+        NoticeKind::ReportDue => "进展反馈提醒",
+        NoticeKind::Escalation => "逾期升级",
+        NoticeKind::Returned => "退回",
+        NoticeKind::Approved => "办结",
+        NoticeKind::CompletionRequested => "申请办结",
+        NoticeKind::ExtensionRequested => "延期申请",
+        NoticeKind::ExtensionDecided => "延期审批",
+        NoticeKind::Cancelled => "撤销",
+        NoticeKind::Remark => "督查意见",
+        NoticeKind::Instruction => "领导批示",
+        NoticeKind::CalendarGap => "系统提示",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_through_the_outbox() {
+        let m = Message::Reminder {
+            due_on: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            days_left: 3,
+            acknowledged: false,
+        };
+        assert_eq!(Stored::from_json(&m.to_json()), Stored::Message(m.clone()));
+        assert_eq!(m.to_json()["kind"], "reminder");
+    }
+
+    #[test]
+    fn rows_from_before_the_catalogue_keep_their_text() {
+        let v = serde_json::json!({"kind": "legacy", "subject": "旧主题", "body": "旧正文"});
+        assert_eq!(
+            Stored::from_json(&v),
+            Stored::Legacy {
+                subject: "旧主题".into(),
+                body: "旧正文".into()
+            }
+        );
+    }
+}
