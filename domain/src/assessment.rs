@@ -218,6 +218,7 @@ fn tz_of(l: &Loaded, plan_id: i64) -> chrono_tz::Tz {
 
 /// Per unit, ranked by score (ties: more completed on time, then name).
 /// Unit staff and heads see their own unit only.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     let loaded = load(db, actor, scope).await?;
@@ -277,6 +278,7 @@ pub struct PlanStats {
 }
 
 /// Per plan (office, inspectors, leaders).
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn plan_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<PlanStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     ensure_inspection_view(actor)?;
@@ -323,6 +325,7 @@ pub struct TaskStats {
 }
 
 /// Per task of one plan, with the units behind on each.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn task_stats(ctx: &Ctx<'_>, plan_id: i64) -> Result<Vec<TaskStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     ensure_inspection_view(actor)?;
@@ -417,6 +420,7 @@ fn meets(actual: &str, target: &str, comparator: Comparator) -> Option<bool> {
 }
 
 /// Target against the latest reported actual, per indicator and unit, for one plan.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn indicator_progress(
     ctx: &Ctx<'_>,
     plan_id: i64,

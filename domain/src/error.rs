@@ -93,8 +93,13 @@ impl DomainError {
 }
 
 impl From<sea_orm::DbErr> for DomainError {
+    /// The store failed: the error keeps the use case it happened in (the
+    /// current span), so the log says more than "request failed".
     fn from(e: sea_orm::DbErr) -> Self {
-        Self::Internal(anyhow::Error::new(e))
+        let during = tracing::Span::current()
+            .metadata()
+            .map_or("a request", |m| m.name());
+        Self::Internal(anyhow::Error::new(e).context(format!("database error during {during}")))
     }
 }
 

@@ -111,6 +111,7 @@ pub struct BoardFilter {
 }
 
 /// Overdue items, and open items already escalated, most overdue first.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn overdue_board(
     ctx: &Ctx<'_>,
     f: &BoardFilter,
@@ -140,6 +141,7 @@ pub async fn overdue_board(
 
 /// Items at risk: due within `within_days` and not near done (under 80 %), or
 /// issued and not acknowledged in time.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn at_risk(
     ctx: &Ctx<'_>,
     within_days: i64,
@@ -203,6 +205,7 @@ pub mod feeds {
     }
 
     /// Makes a new feed token for the actor, revoking their earlier ones.
+    #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
     pub async fn create(ctx: &Ctx<'_>) -> Result<String, DomainError> {
         let bytes: [u8; 24] = rand::rng().random();
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -236,6 +239,7 @@ pub mod feeds {
             .rows_affected)
     }
 
+    #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
     pub async fn revoke(ctx: &Ctx<'_>) -> Result<u64, DomainError> {
         ctx.write(async |tx| revoke_in(tx.conn(), tx.actor.user_id, tx.now).await)
             .await

@@ -161,6 +161,7 @@ fn unique_violation(e: sea_orm::DbErr) -> DomainError {
     }
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn create(ctx: &Ctx<'_>, new: NewUnit) -> DomainResult<unit::Model> {
     ctx.write(async |tx| create_in(tx, new).await).await
 }
@@ -201,6 +202,7 @@ pub(crate) async fn insert(tx: &Tx<'_>, new: NewUnit) -> DomainResult<unit::Mode
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UnitPatch) -> DomainResult<unit::Model> {
     ctx.write(async |tx| update_in(tx, id, patch).await).await
 }
@@ -256,6 +258,7 @@ pub async fn update_in(tx: &Tx<'_>, id: i64, patch: UnitPatch) -> DomainResult<u
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> DomainResult<unit::Model> {
     ensure_directory(ctx.actor, DirectoryAction::ReadUnits)?;
     unit::Entity::find_by_id(id)
@@ -264,6 +267,7 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> DomainResult<unit::Model> {
         .ok_or(DomainError::NotFound("unit"))
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn list(
     ctx: &Ctx<'_>,
     filter: &UnitFilter,

@@ -154,6 +154,7 @@ async fn hash_off_thread(password: String) -> Result<String, DomainError> {
         .map_err(DomainError::Internal)
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn create(ctx: &Ctx<'_>, new: NewUser) -> DomainResult<user::Model> {
     ensure_directory(ctx.actor, DirectoryAction::ManageUsers)?;
     // Hashing is slow: done before the transaction takes the write lock.
@@ -199,6 +200,7 @@ pub async fn create_in(tx: &Tx<'_>, new: NewUser, hash: String) -> DomainResult<
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<user::Model> {
     ensure_directory(ctx.actor, DirectoryAction::ManageUsers)?;
     let mut errors = Errors::default();
@@ -274,6 +276,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<us
     .await
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> DomainResult<user::Model> {
     ensure_directory(ctx.actor, DirectoryAction::ReadUsers)?;
     user::Entity::find_by_id(id)
@@ -290,6 +293,7 @@ pub struct UserFilter {
     pub q: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn list(
     ctx: &Ctx<'_>,
     filter: &UserFilter,

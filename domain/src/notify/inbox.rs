@@ -26,6 +26,7 @@ pub struct InboxEntry {
 }
 
 /// The caller's notifications, newest first, and how many are unread.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn inbox(
     ctx: &Ctx<'_>,
     catalogue: &Catalogue,
@@ -81,6 +82,7 @@ pub async fn inbox(
 }
 
 /// How many of the caller's notifications are unread (the header's badge).
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn unread_count(ctx: &Ctx<'_>) -> DomainResult<u64> {
     Ok(notification::Entity::find()
         .filter(notification::Column::RecipientUserId.eq(ctx.actor.user_id))
@@ -91,6 +93,7 @@ pub async fn unread_count(ctx: &Ctx<'_>) -> DomainResult<u64> {
 
 /// Marks one of the caller's notifications read (`None`: all of them).
 /// Another user's id reads as not found.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn mark_read(ctx: &Ctx<'_>, id: Option<i64>) -> DomainResult<u64> {
     let user_id = ctx.actor.user_id;
     ctx.write(async |tx| {

@@ -27,6 +27,7 @@ use crate::policy::{Actor, ensure_may_comment};
 use crate::{DomainError, DomainResult, FieldError};
 
 /// 签收: the unit confirms it received the assignment.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn acknowledge(
     ctx: &Ctx<'_>,
     id: i64,
@@ -113,6 +114,7 @@ pub struct Reported {
 
 /// 进展反馈 / 申请办结: a report from the unit. A completion report asks the
 /// office to close the item.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn report(
     ctx: &Ctx<'_>,
     id: i64,
@@ -215,6 +217,7 @@ fn checked_comment(comment: Option<String>, max: usize) -> DomainResult<Option<S
 
 /// 审核: the office approves (办结) or returns (退回) a completion request.
 /// Answers the item as its page shows it.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn review(
     ctx: &Ctx<'_>,
     id: i64,
@@ -293,6 +296,7 @@ pub async fn review_in(
 }
 
 /// 撤销: the office withdraws an open assignment.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn cancel(
     ctx: &Ctx<'_>,
     id: i64,
@@ -335,6 +339,7 @@ pub struct Remark {
 }
 
 /// 督查意见: a remark by an inspector or the office, shown and told to the unit.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn add_comment(ctx: &Ctx<'_>, id: i64, text: &str) -> DomainResult<Remark> {
     ctx.write(async |tx| add_comment_in(tx, id, text).await)
         .await
@@ -410,6 +415,7 @@ pub struct HistoryEntry {
 }
 
 /// The audit events of one assignment, oldest first, with who made them.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn history(ctx: &Ctx<'_>, id: i64) -> DomainResult<Vec<HistoryEntry>> {
     let conn = ctx.db().conn();
     let row = super::listing::row(conn, id)
@@ -469,6 +475,7 @@ pub struct Detail {
     pub comments: Vec<(comment::Model, String)>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn detail(ctx: &Ctx<'_>, id: i64) -> DomainResult<Detail> {
     let conn = ctx.db().conn();
     let row = super::listing::row(conn, id)

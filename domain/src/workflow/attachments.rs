@@ -93,6 +93,7 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn store(
     ctx: &Ctx<'_>,
     dir: &Path,
@@ -192,6 +193,7 @@ async fn write_file(path: &PathBuf, bytes: &[u8]) -> Result<(), DomainError> {
 }
 
 /// An attachment and where its bytes are, if the actor may see it.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn find(
     ctx: &Ctx<'_>,
     dir: &Path,

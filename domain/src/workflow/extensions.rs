@@ -22,6 +22,7 @@ use crate::page::{Page, PageRequest};
 use crate::policy::{Scope, assignment_scope};
 use crate::{DomainError, DomainResult};
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn request(
     ctx: &Ctx<'_>,
     assignment_id: i64,
@@ -117,6 +118,7 @@ pub struct Decided {
     pub assignment: AssignmentRow,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn decide(
     ctx: &Ctx<'_>,
     request_id: i64,
@@ -243,6 +245,7 @@ pub struct QueuedRequest {
 
 /// Extension requests the actor may see, oldest first, optionally of one
 /// status: the office's queue is `Some(Pending)`; a unit sees its own.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn list(
     ctx: &Ctx<'_>,
     status: Option<ExtensionStatus>,

@@ -184,6 +184,7 @@ fn indicator_input(i: &Indicator) -> NewIndicator {
 /// Parses `text` and, unless `dry_run`, stores a draft plan. With
 /// `create_units`, names the directory lacks are created first (same
 /// transaction). Parsing alone never fails.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn import_notice(
     ctx: &Ctx<'_>,
     text: &str,
@@ -195,6 +196,7 @@ pub async fn import_notice(
 }
 
 /// Stores an already parsed notice (the demo shifts its dates first).
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn store_notice(
     ctx: &Ctx<'_>,
     notice: ParsedNotice,

@@ -278,6 +278,7 @@ pub(crate) async fn rows_where<C: sea_orm::ConnectionTrait>(
         .await?)
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn list(
     ctx: &Ctx<'_>,
     f: &AssignmentFilter,
@@ -329,6 +330,7 @@ pub async fn list(
 
 /// Every row the actor may see that meets `extra`, capped at `LIST_WHERE_CAP`
 /// rows, deadline first: for views whose rule is more than a filter.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn list_where(
     ctx: &Ctx<'_>,
     extra: Condition,

@@ -48,6 +48,7 @@ pub struct NewPlan {
     pub issuer_unit_id: Option<i64>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn create_plan(ctx: &Ctx<'_>, new: NewPlan) -> DomainResult<plan::Model> {
     ctx.write(async |tx| create_plan_in(tx, new).await).await
 }
@@ -111,6 +112,7 @@ pub async fn create_plan_in(tx: &Tx<'_>, new: NewPlan) -> DomainResult<plan::Mod
 
 /// Plans the actor may see: all for the office, inspectors and leaders; for a
 /// unit, those it has issued items in.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn list_plans(
     ctx: &Ctx<'_>,
     year: Option<i32>,
@@ -169,6 +171,7 @@ pub struct TaskDetail {
     pub assignments: Vec<assignment::Model>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn get_plan(ctx: &Ctx<'_>, id: i64) -> DomainResult<PlanDetail> {
     let (actor, conn) = (ctx.actor, ctx.db().conn());
     let plan = plan::Entity::find_by_id(id)
@@ -313,6 +316,7 @@ pub struct CreatedTask {
     pub indicators: Vec<indicator::Model>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn add_task(ctx: &Ctx<'_>, plan_id: i64, new: NewTask) -> DomainResult<CreatedTask> {
     ctx.write(async |tx| add_task_in(tx, plan_id, new).await)
         .await
@@ -631,6 +635,7 @@ pub struct Issued {
 }
 
 /// Issues every draft assignment of the plan (交办) and tells each unit.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn issue_plan(ctx: &Ctx<'_>, plan_id: i64) -> DomainResult<Issued> {
     ctx.write(async |tx| issue_plan_in(tx, plan_id).await).await
 }
