@@ -29,6 +29,7 @@ pub mod supervision;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod time;
+mod vocabulary;
 pub mod workflow;
 
 pub use context::{Ctx, Env, Rules, Tx};

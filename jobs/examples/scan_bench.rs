@@ -21,7 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 use duban_domain::clock::ManualClock;
 use duban_domain::db::{DatabaseSettings, Db, Store};
 use duban_domain::entities::{assignment, plan, task, unit, user};
-use duban_domain::time::{end_of_day, local_date, zone_of};
+use duban_domain::time::{local_date, zone_of};
 use duban_domain::workflow::Status;
 use duban_jobs::{JobContext, JobsSettings, MailSettings, Outcome, Transport};
 use duban_migrations::{Migrator, MigratorTrait};
@@ -269,25 +269,18 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
                     due_count += 1;
                 }
                 made += 1;
-                rows.push(assignment::ActiveModel {
-                    task_id: Set(first_id + (t - chunk_start) as i64),
-                    plan_id: Set(plan_id),
-                    unit_id: Set(*u),
-                    role: Set(duban_domain::entities::assignment::AssignmentRole::Lead),
-                    status: Set(status),
-                    due_on: Set(due_on),
-                    due_at: Set(end_of_day(due_on, tz)),
-                    issued_at: Set(Some(issued)),
-                    acknowledged_at: Set(None),
-                    completed_at: Set(None),
-                    last_report_at: Set(None),
-                    percent: Set(None),
-                    escalation_level: Set(0),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                });
+                let mut row = assignment::ActiveModel::new_row(
+                    first_id + (t - chunk_start) as i64,
+                    plan_id,
+                    *u,
+                    duban_domain::entities::assignment::AssignmentRole::Lead,
+                    status,
+                    due_on,
+                    tz,
+                    now,
+                );
+                row.issued_at = Set(Some(issued));
+                rows.push(row);
             }
         }
         for c in rows.chunks(1000) {

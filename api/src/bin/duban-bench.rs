@@ -21,7 +21,7 @@ use duban_domain::entities::plan::PlanStatus;
 use duban_domain::entities::unit::UnitKind;
 use duban_domain::entities::{assignment, plan, task};
 use duban_domain::policy::Actor;
-use duban_domain::time::{end_of_day, zone_of};
+use duban_domain::time::zone_of;
 use duban_domain::workflow::Status;
 use sea_orm::{EntityTrait, Set};
 
@@ -180,29 +180,16 @@ async fn main() -> anyhow::Result<()> {
         let h = (k as u64).wrapping_mul(2_654_435_761) >> 7;
         let due = today + Duration::days((h % 121) as i64 - 60);
         let status = STATUSES[((h >> 8) % 10) as usize];
-        batch.push(assignment::ActiveModel {
-            task_id: Set(t),
-            plan_id: Set(plan),
-            unit_id: Set(unit),
-            role: Set(if k.is_multiple_of(u) {
-                AssignmentRole::Lead
-            } else {
-                AssignmentRole::Assist
-            }),
-            status: Set(status),
-            due_on: Set(due),
-            due_at: Set(end_of_day(due, tz)),
-            issued_at: Set(Some(now - Duration::days(90))),
-            acknowledged_at: Set((status != Status::Issued).then_some(now - Duration::days(80))),
-            completed_at: Set((status == Status::Completed).then_some(now - Duration::days(1))),
-            last_report_at: Set(None),
-            percent: Set(None),
-            escalation_level: Set(0),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
+        let role = if k.is_multiple_of(u) {
+            AssignmentRole::Lead
+        } else {
+            AssignmentRole::Assist
+        };
+        let mut row = assignment::ActiveModel::new_row(t, plan, unit, role, status, due, tz, now);
+        row.issued_at = Set(Some(now - Duration::days(90)));
+        row.acknowledged_at = Set((status != Status::Issued).then_some(now - Duration::days(80)));
+        row.completed_at = Set((status == Status::Completed).then_some(now - Duration::days(1)));
+        batch.push(row);
         k += 1;
         if batch.len() == 1000 || k == n {
             let txn = db.begin().await?;

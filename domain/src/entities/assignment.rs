@@ -1,32 +1,15 @@
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
 pub use crate::workflow::Status;
 
-/// How a unit stands on a task.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum AssignmentRole {
-    /// 牵头: answers for the task.
-    Lead,
-    /// 配合: contributes to it.
-    Assist,
-}
-
-impl AssignmentRole {
-    pub fn label(self) -> &'static str {
-        match self {
-            AssignmentRole::Lead => "牵头",
-            AssignmentRole::Assist => "配合",
-        }
+crate::vocabulary::vocabulary! {
+    /// How a unit stands on a task.
+    pub enum AssignmentRole {
+        /// 牵头: answers for the task.
+        Lead => "牵头",
+        /// 配合: contributes to it.
+        Assist => "配合",
     }
 }
 
@@ -80,3 +63,40 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl ActiveModel {
+    /// A new row: `unit_id`'s part of a task, due at the end of `due_on` in
+    /// `tz`, at version 1. The office's tasks start as drafts; seeders and
+    /// tests set other states and dates on the result.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new_row(
+        task_id: i64,
+        plan_id: i64,
+        unit_id: i64,
+        role: AssignmentRole,
+        status: Status,
+        due_on: Date,
+        tz: chrono_tz::Tz,
+        now: DateTimeUtc,
+    ) -> Self {
+        Self {
+            task_id: Set(task_id),
+            plan_id: Set(plan_id),
+            unit_id: Set(unit_id),
+            role: Set(role),
+            status: Set(status),
+            due_on: Set(due_on),
+            due_at: Set(crate::time::end_of_day(due_on, tz)),
+            issued_at: Set(None),
+            acknowledged_at: Set(None),
+            completed_at: Set(None),
+            last_report_at: Set(None),
+            percent: Set(None),
+            escalation_level: Set(0),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}

@@ -1,29 +1,10 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ExtensionStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl ExtensionStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            ExtensionStatus::Pending => "待审批",
-            ExtensionStatus::Approved => "已同意",
-            ExtensionStatus::Rejected => "未同意",
-        }
+crate::vocabulary::vocabulary! {
+    pub enum ExtensionStatus {
+        Pending => "待审批",
+        Approved => "已同意",
+        Rejected => "未同意",
     }
 }
 

@@ -37,28 +37,11 @@ impl Comparator {
     }
 }
 
-/// 约束性 (binding) or 预期性 (expected), as five-year plans mark targets.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum IndicatorKind {
-    Binding,
-    Expected,
-}
-
-impl IndicatorKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            IndicatorKind::Binding => "约束性",
-            IndicatorKind::Expected => "预期性",
-        }
+crate::vocabulary::vocabulary! {
+    /// 约束性 (binding) or 预期性 (expected), as five-year plans mark targets.
+    pub enum IndicatorKind {
+        Binding => "约束性",
+        Expected => "预期性",
     }
 }
 

@@ -2,21 +2,13 @@
 //! slot runs once across replicas.
 
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-pub enum RunStatus {
-    Running,
-    Done,
-    Failed,
+crate::vocabulary::vocabulary! {
+    pub enum RunStatus {
+        Running => "运行中",
+        Done => "已完成",
+        Failed => "失败",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

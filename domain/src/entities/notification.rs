@@ -1,103 +1,67 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// What a notification is about: one message of the catalogue
-/// ([`crate::messages::Message`]) each.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(32))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum NoticeKind {
-    /// 新交办: an assignment was issued to the unit.
-    Assigned,
-    /// 催办: the due date is near.
-    Reminder,
-    /// 签收提醒: issued and not acknowledged in time.
-    AckReminder,
-    /// 进展反馈提醒: a reporting period ends and nothing was reported.
-    ReportDue,
-    /// 督办 / 通报: the item went up the escalation ladder.
-    Escalation,
-    /// 退回: the office returned a completion request.
-    Returned,
-    /// 办结: the office approved a completion request.
-    Approved,
-    /// 申请办结: a unit asks the office to close an item.
-    CompletionRequested,
-    /// 延期申请: a unit asks for a later due date.
-    ExtensionRequested,
-    /// 延期审批: the office decided an extension request.
-    ExtensionDecided,
-    /// 撤销: the office withdrew an item.
-    Cancelled,
-    /// 督查意见: an inspector's or the office's remark.
-    Remark,
-    /// 领导批示: a leader's instruction.
-    Instruction,
-    /// The working-day calendar lacks a year in use (admins).
-    CalendarGap,
+crate::vocabulary::vocabulary! {
+    /// What a notification is about: one message of the catalogue
+    /// ([`crate::messages::Message`]) each; the label heads its line in a digest.
+    pub enum NoticeKind {
+        /// An assignment was issued to the unit.
+        Assigned => "新交办",
+        /// The due date is near.
+        Reminder => "到期提醒",
+        /// Issued and not acknowledged in time.
+        AckReminder => "签收提醒",
+        /// A reporting period ends and nothing was reported.
+        ReportDue => "进展反馈提醒",
+        /// The item went up the escalation ladder.
+        Escalation => "逾期升级",
+        /// The office returned a completion request.
+        Returned => "退回",
+        /// The office approved a completion request.
+        Approved => "办结",
+        /// A unit asks the office to close an item.
+        CompletionRequested => "申请办结",
+        /// A unit asks for a later due date.
+        ExtensionRequested => "延期申请",
+        /// The office decided an extension request.
+        ExtensionDecided => "延期审批",
+        /// The office withdrew an item.
+        Cancelled => "撤销",
+        /// An inspector's or the office's remark.
+        Remark => "督查意见",
+        /// A leader's instruction.
+        Instruction => "领导批示",
+        /// The working-day calendar lacks a year in use (admins).
+        CalendarGap => "系统提示",
+    }
 }
 
-/// How a message travels.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Channel {
-    /// E-mail to a person or to a unit's contact address.
-    Email,
-    /// A DingTalk (钉钉) group robot.
-    Dingtalk,
-    /// A WeCom (企业微信) group robot.
-    Wecom,
-    /// A Feishu (飞书) group robot.
-    Feishu,
+crate::vocabulary::vocabulary! {
+    /// How a message travels.
+    pub enum Channel {
+        /// E-mail to a person or to a unit's contact address.
+        Email => "邮件",
+        /// A DingTalk (钉钉) group robot.
+        Dingtalk => "钉钉",
+        /// A WeCom (企业微信) group robot.
+        Wecom => "企业微信",
+        /// A Feishu (飞书) group robot.
+        Feishu => "飞书",
+    }
 }
 
-/// Where an outbox row stands on its way out.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum DeliveryStatus {
-    /// Due at `next_attempt_at`.
-    Pending,
-    /// Claimed by a dispatcher until `claimed_until`.
-    Sending,
-    Sent,
-    /// Given up after the last attempt; an admin may retry it.
-    Failed,
-    /// Not sent: no address, or no longer relevant.
-    Skipped,
+crate::vocabulary::vocabulary! {
+    /// Where an outbox row stands on its way out.
+    pub enum DeliveryStatus {
+        /// Due at `next_attempt_at`.
+        Pending => "待发送",
+        /// Claimed by a dispatcher until `claimed_until`.
+        Sending => "发送中",
+        Sent => "已发送",
+        /// Given up after the last attempt; an admin may retry it.
+        Failed => "发送失败",
+        /// Not sent: no address, or no longer relevant.
+        Skipped => "未发送",
+    }
 }
 
 /// One message to one address on one channel: a row of the outbox. Written

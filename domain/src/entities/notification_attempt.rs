@@ -1,21 +1,13 @@
 //! Every delivery attempt of a notification, as it happened.
 
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-pub enum AttemptOutcome {
-    Sent,
-    Failed,
-    Skipped,
+crate::vocabulary::vocabulary! {
+    pub enum AttemptOutcome {
+        Sent => "已发送",
+        Failed => "发送失败",
+        Skipped => "未发送",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

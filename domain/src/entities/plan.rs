@@ -1,20 +1,11 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// A plan is a draft until first issued.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum PlanStatus {
-    Draft,
-    Issued,
+crate::vocabulary::vocabulary! {
+    /// A plan is a draft until first issued.
+    pub enum PlanStatus {
+        Draft => "草稿",
+        Issued => "已交办",
+    }
 }
 
 /// A notice (督办文件): doc number, title, issuer, issue date, year.

@@ -1,30 +1,12 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// What a unit reports.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ReportKind {
-    /// 进展反馈.
-    Progress,
-    /// 申请办结: asks the office to close the item.
-    Completion,
-}
-
-impl ReportKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            ReportKind::Progress => "进展反馈",
-            ReportKind::Completion => "申请办结",
-        }
+crate::vocabulary::vocabulary! {
+    /// What a unit reports.
+    pub enum ReportKind {
+        /// 进展反馈.
+        Progress => "进展反馈",
+        /// 申请办结: asks the office to close the item.
+        Completion => "申请办结",
     }
 }
 

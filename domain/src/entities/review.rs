@@ -1,30 +1,12 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// The office's answer to a completion request.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Decision {
-    /// 通过: the item is completed.
-    Approve,
-    /// 退回: the unit must add to it.
-    Return,
-}
-
-impl Decision {
-    pub fn label(self) -> &'static str {
-        match self {
-            Decision::Approve => "通过",
-            Decision::Return => "退回",
-        }
+crate::vocabulary::vocabulary! {
+    /// The office's answer to a completion request.
+    pub enum Decision {
+        /// 通过: the item is completed.
+        Approve => "通过",
+        /// 退回: the unit must add to it.
+        Return => "退回",
     }
 }
 

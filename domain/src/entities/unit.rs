@@ -1,28 +1,20 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// What kind of body a unit is; the tree usually runs office / department ->
-/// county -> street -> community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum UnitKind {
-    /// The supervising office (政府办公室 / 督查室).
-    #[sea_orm(string_value = "office")]
-    Office,
-    /// A city department (委、办、局).
-    #[sea_orm(string_value = "department")]
-    Department,
-    /// A county or district government (县(市)、区人民政府, 管委会).
-    #[sea_orm(string_value = "county")]
-    County,
-    /// A street office or township (街道 / 乡镇).
-    #[sea_orm(string_value = "street")]
-    Street,
-    /// A community or village (社区 / 村).
-    #[sea_orm(string_value = "community")]
-    Community,
+crate::vocabulary::vocabulary! {
+    /// What kind of body a unit is; the tree usually runs office / department ->
+    /// county -> street -> community.
+    pub enum UnitKind {
+        /// The supervising office (政府办公室 / 督查室).
+        Office => "督办机构",
+        /// A city department (委、办、局).
+        Department => "部门",
+        /// A county or district government (县(市)、区人民政府, 管委会).
+        County => "县区",
+        /// A street office or township (街道 / 乡镇).
+        Street => "街道乡镇",
+        /// A community or village (社区 / 村).
+        Community => "社区村",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

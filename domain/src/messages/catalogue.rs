@@ -14,7 +14,7 @@ use minijinja::{Environment, Value, context};
 use sea_orm::Iterable;
 use serde::Serialize;
 
-use super::{ItemFacts, Stored, kind_label};
+use super::{ItemFacts, Stored};
 use crate::entities::notification::NoticeKind;
 use crate::escalation::level_name;
 use crate::time::{local_date, zone_of};
@@ -292,7 +292,7 @@ impl Catalogue {
             if notices.len() == 1 {
                 single = Some(r.subject.clone());
             }
-            let label = kind_label(n.kind);
+            let label = n.kind.label();
             match n.item {
                 Some(f) => by_item
                     .entry((f.due_on, f.id))
@@ -363,11 +363,24 @@ mod tests {
     use crate::workflow::Status;
 
     fn facts() -> ItemFacts {
+        let due_on = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
         ItemFacts {
             id: 7,
+            task_id: 1,
+            plan_id: 1,
+            unit_id: 1,
+            role: crate::entities::assignment::AssignmentRole::Lead,
             status: Status::InProgress,
-            due_on: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            due_on,
+            due_at: crate::time::end_of_day(due_on, chrono_tz::Asia::Shanghai),
+            issued_at: None,
+            acknowledged_at: None,
+            completed_at: None,
+            last_report_at: None,
+            percent: None,
             escalation_level: 0,
+            version: 1,
+            updated_at: at(),
             task_number: "(一)".into(),
             task_title: "承接政务便民服务".into(),
             plan_doc_no: "通政办发〔2026〕35号".into(),

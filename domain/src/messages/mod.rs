@@ -172,26 +172,6 @@ impl Stored {
     }
 }
 
-/// The name of a kind, as a digest labels its lines.
-pub fn kind_label(kind: NoticeKind) -> &'static str {
-    match kind {
-        NoticeKind::Assigned => "新交办",
-        NoticeKind::Reminder => "到期提醒",
-        NoticeKind::AckReminder => "签收提醒",
-        NoticeKind::ReportDue => "进展反馈提醒",
-        NoticeKind::Escalation => "逾期升级",
-        NoticeKind::Returned => "退回",
-        NoticeKind::Approved => "办结",
-        NoticeKind::CompletionRequested => "申请办结",
-        NoticeKind::ExtensionRequested => "延期申请",
-        NoticeKind::ExtensionDecided => "延期审批",
-        NoticeKind::Cancelled => "撤销",
-        NoticeKind::Remark => "督查意见",
-        NoticeKind::Instruction => "领导批示",
-        NoticeKind::CalendarGap => "系统提示",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,30 +8,18 @@
 //! any open state -> cancelled (office only)
 //! ```
 
-use sea_orm::entity::prelude::StringLen;
-use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::{Deserialize, Serialize};
-
-/// Where an assignment stands; stored as its snake_case name.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(
-    rs_type = "String",
-    db_type = "String(StringLen::N(16))",
-    rename_all = "snake_case"
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Status {
-    Draft,
-    Issued,
-    Acknowledged,
-    InProgress,
-    PendingReview,
-    Returned,
-    Completed,
-    Cancelled,
+crate::vocabulary::vocabulary! {
+    /// Where an assignment stands; stored as its snake_case name.
+    pub enum Status {
+        Draft => "草稿",
+        Issued => "已交办",
+        Acknowledged => "已签收",
+        InProgress => "办理中",
+        PendingReview => "待审核",
+        Returned => "已退回",
+        Completed => "已办结",
+        Cancelled => "已撤销",
+    }
 }
 
 impl Status {
@@ -61,20 +49,6 @@ impl Status {
 
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// The Chinese name people see.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Draft => "草稿",
-            Status::Issued => "已交办",
-            Status::Acknowledged => "已签收",
-            Status::InProgress => "办理中",
-            Status::PendingReview => "待审核",
-            Status::Returned => "已退回",
-            Status::Completed => "已办结",
-            Status::Cancelled => "已撤销",
-        }
     }
 
     /// Issued and not yet finished: the states a deadline can pass in.

@@ -116,6 +116,16 @@ pub struct Derived {
 }
 
 impl AssignmentRow {
+    /// The item as people name it: "通政办发〔2013〕35号 (一)承接政务便民服务".
+    pub fn what(&self) -> String {
+        format!(
+            "{} {}{}",
+            self.plan_doc_no, self.task_number, self.task_title
+        )
+        .trim()
+        .to_owned()
+    }
+
     pub fn derived(&self, now: DateTime<Utc>) -> Derived {
         let overdue = self.status.is_open() && now >= self.due_at;
         let today = local_date(now, zone_of(&self.plan_timezone));
@@ -130,7 +140,8 @@ impl AssignmentRow {
     }
 }
 
-fn base_select() -> sea_orm::Select<assignment::Entity> {
+/// The list line's columns, joined with the names people read.
+pub(crate) fn base_select() -> sea_orm::Select<assignment::Entity> {
     assignment::Entity::find()
         .select_only()
         .columns([

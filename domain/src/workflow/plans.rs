@@ -21,7 +21,7 @@ use crate::messages::Message;
 use crate::notify::Addressbook;
 use crate::page::{Page, PageRequest};
 use crate::policy::{Scope, assignment_scope, ensure_plan_write, party_for};
-use crate::time::{end_of_day, parse_timezone, zone_of};
+use crate::time::{parse_timezone, zone_of};
 use crate::{DomainError, DomainResult, FieldError};
 
 fn text(errors: &mut Vec<FieldError>, field: &str, v: &str, max: usize) -> String {
@@ -495,25 +495,16 @@ pub(crate) async fn insert_task(
     let mut created = Vec::with_capacity(units.len());
     for (unit_id, role) in units {
         let due_on = unit_due_on.get(&unit_id).copied().unwrap_or(due_on);
-        let a = assignment::ActiveModel {
-            task_id: Set(task.id),
-            plan_id: Set(plan_id),
-            unit_id: Set(unit_id),
-            role: Set(role),
-            status: Set(Status::Draft),
-            due_on: Set(due_on),
-            due_at: Set(end_of_day(due_on, tz)),
-            issued_at: Set(None),
-            acknowledged_at: Set(None),
-            completed_at: Set(None),
-            last_report_at: Set(None),
-            percent: Set(None),
-            escalation_level: Set(0),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
+        let a = assignment::ActiveModel::new_row(
+            task.id,
+            plan_id,
+            unit_id,
+            role,
+            Status::Draft,
+            due_on,
+            tz,
+            now,
+        )
         .insert(txn)
         .await?;
         created.push(Change::assignment(a.id, AuditAction::Create).after(

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use duban_domain::clock::{Clock, ManualClock};
 use duban_domain::db::{DatabaseSettings, Db};
 use duban_domain::entities::{assignment, notification, plan, task, unit, user};
-use duban_domain::time::{end_of_day, zone_of};
+use duban_domain::time::zone_of;
 use duban_jobs::{JobContext, JobsSettings, MailSettings, Tls, Transport};
 use duban_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -242,29 +242,18 @@ impl TestEnv {
         .insert(conn)
         .await
         .unwrap();
-        assignment::ActiveModel {
-            task_id: Set(t.id),
-            plan_id: Set(plan_id),
-            unit_id: Set(unit_id),
-            role: Set(duban_domain::entities::assignment::AssignmentRole::Lead),
-            status: Set(duban_domain::workflow::Status::parse(status).expect("a status name")),
-            due_on: Set(due_on),
-            due_at: Set(end_of_day(due_on, zone_of("Asia/Shanghai"))),
-            issued_at: Set(Some(issued_at)),
-            acknowledged_at: Set(None),
-            completed_at: Set(None),
-            last_report_at: Set(None),
-            percent: Set(None),
-            escalation_level: Set(0),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await
-        .unwrap()
-        .id
+        let mut row = assignment::ActiveModel::new_row(
+            t.id,
+            plan_id,
+            unit_id,
+            duban_domain::entities::assignment::AssignmentRole::Lead,
+            duban_domain::workflow::Status::parse(status).expect("a status name"),
+            due_on,
+            zone_of("Asia/Shanghai"),
+            now,
+        );
+        row.issued_at = Set(Some(issued_at));
+        row.insert(conn).await.unwrap().id
     }
 
     pub async fn notifications(&self) -> Vec<notification::Model> {
