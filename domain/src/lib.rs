@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod context;
+pub mod cron;
 pub mod db;
 pub mod directory;
 pub mod entities;

@@ -146,13 +146,19 @@ pub fn ensure_plan_write(actor: &Actor) -> Result<(), crate::DomainError> {
     }
 }
 
-/// Inspection: inspectors comment and escalate; the office comments too.
-pub fn ensure_may_comment(actor: &Actor) -> Result<(), crate::DomainError> {
+/// Who may write on an item, and as what: inspectors and the office write
+/// remarks (督查意见), leaders instructions (领导批示).
+pub fn comment_kind(
+    actor: &Actor,
+) -> Result<crate::entities::comment::CommentKind, crate::DomainError> {
+    use crate::entities::comment::CommentKind;
     if actor.roles.any(&[Role::Inspector, Role::Office]) {
-        Ok(())
+        Ok(CommentKind::Remark)
+    } else if actor.has(Role::Leader) {
+        Ok(CommentKind::Instruction)
     } else {
         Err(crate::DomainError::Forbidden(
-            "只有督查人员和督办办公室可以发表督查意见 (only inspectors and the office comment)"
+            "只有督查人员、督办办公室和领导可以发表意见或批示 (only inspectors, the office and leaders comment)"
                 .into(),
         ))
     }

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
+use crate::cron::CronSchedule;
 
 /// `[jobs.reminders]` in the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,33 +99,22 @@ pub fn ack_overdue(
     cal.working_days_between(issued_on, today) >= i64::from(after_working_days)
 }
 
-/// Parses a cron expression in the standard 5-field form or the cron
-/// crate's seconds-first 6/7-field form.
-pub fn parse_cron(expr: &str) -> Result<cron::Schedule, String> {
-    let fields: Vec<&str> = expr.split_whitespace().collect();
-    let text = match fields.len() {
-        5 => format!("0 {}", fields.join(" ")),
-        6 | 7 => fields.join(" "),
-        n => {
-            return Err(format!(
-                "'{expr}' has {n} fields; write 5 (minute hour day month weekday, e.g. \"0 9 * * *\") or 6 with seconds first"
-            ));
-        }
-    };
-    text.parse::<cron::Schedule>()
-        .map_err(|e| format!("'{expr}' is not a valid cron expression: {e}"))
+/// Parses a schedule: standard five-field cron (see [`crate::cron`]) or the
+/// `cron` crate's seconds-first form.
+pub fn parse_cron(expr: &str) -> Result<CronSchedule, String> {
+    CronSchedule::parse(expr)
 }
 
 /// The reporting period `now` falls in: (the last deadline, the next one),
 /// both from `schedule` read in `tz`. None if the schedule never fires.
 pub fn report_period(
-    schedule: &cron::Schedule,
+    schedule: &CronSchedule,
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Option<(Option<DateTime<Utc>>, DateTime<Utc>)> {
     let local = now.with_timezone(&tz);
-    let next = schedule.after(&local).next()?;
-    let previous = schedule.after(&local).next_back();
+    let next = schedule.next_after(&local)?;
+    let previous = schedule.previous_before(&local);
     Some((
         previous.map(|p| p.with_timezone(&Utc)),
         next.with_timezone(&Utc),
@@ -176,7 +166,7 @@ mod tests {
         assert!(parse_cron("0 9 25 * *").is_ok());
         assert!(parse_cron("0 0 9 25 * *").is_ok());
         let err = parse_cron("9 25 *").unwrap_err();
-        assert!(err.contains("3 fields"), "{err}");
+        assert!(err.contains("3 段") && err.contains("3 fields"), "{err}");
         assert!(parse_cron("0 99 * * *").is_err());
     }
 

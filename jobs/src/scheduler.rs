@@ -64,13 +64,13 @@ pub fn spawn_scheduler(ctx: Arc<JobContext>) -> SchedulerHandle {
 async fn job_loop(
     ctx: Arc<JobContext>,
     job: Job,
-    schedule: cron::Schedule,
+    schedule: duban_domain::cron::CronSchedule,
     mut stopped: watch::Receiver<bool>,
 ) {
     let tz = ctx.jobs.zone();
     loop {
         let now = ctx.env.now();
-        let Some(next) = schedule.after(&now.with_timezone(&tz)).next() else {
+        let Some(next) = schedule.next_after(&now.with_timezone(&tz)) else {
             tracing::warn!(%job, "the schedule fires no more");
             return;
         };

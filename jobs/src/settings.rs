@@ -108,7 +108,7 @@ impl JobsSettings {
     }
 
     /// The job's schedule; None when disabled (empty).
-    pub fn schedule(&self, job: Job) -> Result<Option<cron::Schedule>, String> {
+    pub fn schedule(&self, job: Job) -> Result<Option<duban_domain::cron::CronSchedule>, String> {
         let expr = self.schedules.get(job).trim();
         if expr.is_empty() {
             return Ok(None);

@@ -9,6 +9,7 @@ mod m20261121_000002_workflow;
 mod m20261121_000003_jobs;
 mod m20261121_000004_inspection;
 mod m20261201_000005_catalogue;
+mod m20261201_000006_people;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_jobs::Migration),
             Box::new(m20261121_000004_inspection::Migration),
             Box::new(m20261201_000005_catalogue::Migration),
+            Box::new(m20261201_000006_people::Migration),
         ]
     }
 }

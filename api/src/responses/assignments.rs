@@ -270,6 +270,10 @@ impl From<QueuedRequest> for QueuedExtensionResponse {
 pub struct CommentResponse {
     pub id: i64,
     pub assignment_id: i64,
+    /// remark (督查意见) or instruction (领导批示, a leader's).
+    pub kind: duban_domain::entities::comment::CommentKind,
+    /// 督查意见 or 领导批示.
+    pub kind_label: &'static str,
     pub author_id: i64,
     pub author_name: String,
     pub text: String,
@@ -281,6 +285,8 @@ impl CommentResponse {
         Self {
             id: c.id,
             assignment_id: c.assignment_id,
+            kind: c.kind,
+            kind_label: c.kind.label(),
             author_id: c.author_id,
             author_name,
             text: c.text,
@@ -303,7 +309,10 @@ pub struct AssignmentDetailResponse {
     pub plan_title: String,
     pub requirements: String,
     pub due_text: Option<String>,
+    /// The reporting schedule (standard 5-field cron).
     pub report_cron: Option<String>,
+    /// When the next progress report is due by that schedule (RFC 3339).
+    pub next_report_at: Option<DateTime<Utc>>,
     pub indicators: Vec<IndicatorResponse>,
     pub reports: Vec<ReportResponse>,
     pub reviews: Vec<ReviewResponse>,
@@ -320,6 +329,7 @@ impl AssignmentDetailResponse {
             requirements: d.requirements,
             due_text: d.due_text,
             report_cron: d.report_cron,
+            next_report_at: d.next_report_at,
             indicators: d.indicators.into_iter().map(Into::into).collect(),
             reports: d
                 .reports

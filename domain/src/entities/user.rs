@@ -18,6 +18,12 @@ pub struct Model {
     /// Failed sign-ins since the last success; reset when a lock is taken.
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
+    /// Set when an administrator chose the password: the user must change
+    /// it before doing anything else.
+    pub must_change_password: bool,
+    /// Carried by every token; raised by a password change or reset, a role
+    /// or unit change and a deactivation, so older tokens stop working.
+    pub credential_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -17,13 +17,14 @@ use super::{Action, Status};
 use crate::audit::{self, AuditAction, AuditEntity, Change};
 use crate::context::{Ctx, Tx};
 use crate::entities::audit_event;
+use crate::entities::comment::CommentKind;
 use crate::entities::report::ReportKind;
 use crate::entities::review::Decision;
 use crate::entities::{
     attachment, comment, extension_request, indicator, plan, report, review, task, user,
 };
 use crate::messages::Message;
-use crate::policy::{Actor, ensure_may_comment};
+use crate::policy::{Actor, comment_kind};
 use crate::{DomainError, DomainResult, FieldError};
 
 /// 签收: the unit confirms it received the assignment.
@@ -338,7 +339,8 @@ pub struct Remark {
     pub author_name: String,
 }
 
-/// 督查意见: a remark by an inspector or the office, shown and told to the unit.
+/// 督查意见 / 领导批示: a remark by an inspector or the office, or a
+/// leader's instruction, shown and told to the unit.
 #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn add_comment(ctx: &Ctx<'_>, id: i64, text: &str) -> DomainResult<Remark> {
     ctx.write(async |tx| add_comment_in(tx, id, text).await)
@@ -346,7 +348,7 @@ pub async fn add_comment(ctx: &Ctx<'_>, id: i64, text: &str) -> DomainResult<Rem
 }
 
 pub async fn add_comment_in(tx: &Tx<'_>, id: i64, text: &str) -> DomainResult<Remark> {
-    ensure_may_comment(tx.actor)?;
+    let kind = comment_kind(tx.actor)?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 5000 {
         return Err(DomainError::invalid(
@@ -358,6 +360,7 @@ pub async fn add_comment_in(tx: &Tx<'_>, id: i64, text: &str) -> DomainResult<Re
     let c = comment::ActiveModel {
         assignment_id: Set(id),
         author_id: Set(tx.actor.user_id),
+        kind: Set(kind),
         text: Set(text.to_owned()),
         created_at: Set(tx.now),
         ..Default::default()
@@ -380,9 +383,15 @@ pub async fn add_comment_in(tx: &Tx<'_>, id: i64, text: &str) -> DomainResult<Re
             vec![step::Tell {
                 key: format!("comment:{}", c.id),
                 to: Audience::Unit,
-                message: Message::Remark {
-                    author: author_name.clone(),
-                    text: text.to_owned(),
+                message: match kind {
+                    CommentKind::Remark => Message::Remark {
+                        author: author_name.clone(),
+                        text: text.to_owned(),
+                    },
+                    CommentKind::Instruction => Message::Instruction {
+                        author: author_name.clone(),
+                        text: text.to_owned(),
+                    },
                 },
             }],
         )
@@ -468,6 +477,8 @@ pub struct Detail {
     pub requirements: String,
     pub due_text: Option<String>,
     pub report_cron: Option<String>,
+    /// When the next progress report is due, by the reporting schedule.
+    pub next_report_at: Option<DateTime<Utc>>,
     pub indicators: Vec<indicator::Model>,
     pub reports: Vec<(report::Model, Vec<attachment::Model>)>,
     pub reviews: Vec<review::Model>,
@@ -543,7 +554,15 @@ async fn detail_of<C: ConnectionTrait>(
             (c, name)
         })
         .collect();
+    let next_report_at = task
+        .as_ref()
+        .and_then(|t| t.report_cron.as_deref())
+        .filter(|_| row.status.is_open())
+        .and_then(|c| crate::cron::CronSchedule::parse(c).ok())
+        .and_then(|s| s.next_after(&now.with_timezone(&crate::time::zone_of(&row.plan_timezone))))
+        .map(|t| t.with_timezone(&Utc));
     Ok(Detail {
+        next_report_at,
         derived: row.derived(now),
         row,
         plan_title: plan.map(|p| p.title).unwrap_or_default(),

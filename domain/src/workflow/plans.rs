@@ -272,30 +272,13 @@ pub struct NewTask {
     pub indicators: Vec<NewIndicator>,
 }
 
-/// Checks a reporting schedule: the standard 5-field cron form (or the
-/// seconds-first form). Answers the stored 5- or 6-field text.
+/// Checks a reporting schedule: standard five-field cron (0 and 7 are
+/// Sunday), or the seconds-first form. Answers the text to store.
 pub fn check_report_cron(expr: &str) -> Result<String, FieldError> {
     let e = expr.split_whitespace().collect::<Vec<_>>().join(" ");
-    let fields = e.split(' ').count();
-    let seconds_first = match fields {
-        5 => format!("0 {e}"),
-        6 | 7 => e.clone(),
-        _ => {
-            return Err(FieldError::new(
-                "report_cron",
-                "须为 5 段 cron 表达式，如“0 9 25 * *”(每月25日) (a 5-field cron expression)",
-            ));
-        }
-    };
-    seconds_first
-        .parse::<cron::Schedule>()
+    crate::cron::CronSchedule::parse(&e)
         .map(|_| e)
-        .map_err(|err| {
-            FieldError::new(
-                "report_cron",
-                format!("cron 表达式无效 (invalid cron): {err}"),
-            )
-        })
+        .map_err(|m| FieldError::new("report_cron", m))
 }
 
 fn check_indicator(i: &NewIndicator, at: usize, errors: &mut Vec<FieldError>) {
