@@ -171,6 +171,7 @@ pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
                 role,
                 unit_id: None,
                 group: entry.group,
+                inferred: false,
             });
         }
     }

@@ -198,6 +198,9 @@ fn assign_unnamed(
                 labels::LabelKind::Responsible,
                 addressees.units.clone(),
             )]);
+            for unit in &mut task.units {
+                unit.inferred = true;
+            }
             warnings.push(
                 addressees.line,
                 format!(
@@ -211,6 +214,7 @@ fn assign_unnamed(
                 role: UnitRole::Lead,
                 unit_id: None,
                 group: false,
+                inferred: true,
             }];
             warnings.push_general(format!(
                 "task {} names no unit; the issuing office was assigned",

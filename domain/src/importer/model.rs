@@ -74,6 +74,10 @@ pub struct TaskUnit {
     pub unit_id: Option<i64>,
     /// A collective such as 各县(市)、区人民政府 that stands for many units.
     pub group: bool,
+    /// Not named on the task: assigned from the notice's addressees or its
+    /// issuer, for the office to confirm.
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
