@@ -80,7 +80,10 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
     if task.units.is_empty() && ctx.expect_units {
         warnings.push(
             draft.line,
-            format!("task {} names no responsible unit", draft.number),
+            format!(
+                "任务 {} 未写明责任单位 (task {} names no responsible unit)",
+                draft.number, draft.number
+            ),
         );
     }
     set_deadline(&mut task, &draft, ctx, warnings);
@@ -108,7 +111,10 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
         }
     }
     if title.chars().count() > MAX_TITLE {
-        warnings.push(draft.line, "task title too long, shortened");
+        warnings.push(
+            draft.line,
+            "任务标题过长，已截短 (task title too long, shortened)",
+        );
         let cut: String = title.chars().take(MAX_TITLE).collect();
         let cut = match find_top_level(&cut, |c| c == '，' || c == ',') {
             Some(i) if i > 0 => cut[..i].to_string(),
@@ -135,11 +141,14 @@ fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
         for rejected in &parsed.rejected {
             warnings.push(
                 *line,
-                format!("not read as a unit name: {}", take_chars(rejected, 40)),
+                format!(
+                    "未能识别为单位名称：{} (not read as a unit name)",
+                    take_chars(rejected, 40)
+                ),
             );
         }
         if parsed.entries.is_empty() && parsed.rejected.is_empty() {
-            warnings.push(*line, "unit label without units");
+            warnings.push(*line, super::UNIT_LABEL_WITHOUT_UNITS);
         }
         lists.push((kind, parsed.entries));
     }
@@ -200,8 +209,8 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
                     warnings.push(
                         *line,
                         format!(
-                            "deadline “{}” needs the notice's year or date",
-                            found.phrase
+                            "时限“{}”缺少年份或发文日期，无法换算 (deadline “{}” needs the notice's year or date)",
+                            found.phrase, found.phrase
                         ),
                     );
                     unresolved.get_or_insert(found.phrase);
@@ -391,7 +400,10 @@ mod tests {
         assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
         assert!(task.due_is_default);
         assert_eq!(task.due_text, None);
-        assert_eq!(w.into_vec(), ["line 0: task  names no responsible unit"]);
+        assert_eq!(
+            w.into_vec(),
+            ["第0行：任务  未写明责任单位 (task  names no responsible unit)"]
+        );
     }
 
     #[test]

@@ -193,7 +193,7 @@ fn read_rows(
             Some(row) => {
                 let name = row.name.or_else(|| pending.name.take());
                 let Some(name) = name else {
-                    warnings.push(line.no, "indicator row without a name");
+                    warnings.push(line.no, "指标行缺少指标名称 (indicator row without a name)");
                     out.consumed.insert(line.no);
                     i += 1;
                     continue;

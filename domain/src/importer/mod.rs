@@ -48,6 +48,10 @@ use deadline::DeadlineContext;
 use draft::{BuildContext, TaskDraft};
 use warnings::Warnings;
 
+/// Warned where a unit label stands with no list after it.
+pub(crate) const UNIT_LABEL_WITHOUT_UNITS: &str =
+    "责任单位标签后没有单位 (unit label without units)";
+
 /// Reads a notice. Never fails: what cannot be read is left out and named in
 /// `warnings` with its line number.
 pub fn parse_notice(text: &str) -> ParsedNotice {
@@ -55,7 +59,10 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     let mut warnings = Warnings::default();
     let header = header::read_header(&lines, text);
     for line in lines.iter().filter(|l| l.text.contains('\u{fffd}')) {
-        warnings.push(line.no, "contains bytes that are not valid text");
+        warnings.push(
+            line.no,
+            "含有无法识别的字符 (contains bytes that are not valid text)",
+        );
     }
 
     let indicator_tables = indicator_table::find(&lines, &mut warnings);
@@ -107,13 +114,13 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
 
     if lines.iter().any(|l| !l.text.is_empty()) {
         if plan.title.is_none() {
-            warnings.push_general("no title found");
+            warnings.push_general("未找到标题 (no title found)");
         }
         if plan.issued_on.is_none() {
-            warnings.push_general("no issue date found");
+            warnings.push_general("未找到发文日期 (no issue date found)");
         }
         if tasks.is_empty() {
-            warnings.push_general("no tasks found");
+            warnings.push_general("未找到任务 (no tasks found)");
         }
     }
 
@@ -167,10 +174,12 @@ fn read_body(
         };
     }
     for line in &outline.dangling_labels {
-        warnings.push(*line, "unit label without units");
+        warnings.push(*line, UNIT_LABEL_WITHOUT_UNITS);
     }
     let loose = if outline.paragraphs_as_tasks {
-        warnings.push_general("no numbered items found; each paragraph was read as a task");
+        warnings.push_general(
+            "未找到编号条目，已将每个段落读作一项任务 (no numbered items found; each paragraph was read as a task)",
+        );
         Vec::new()
     } else {
         loose_lines.collect()
@@ -204,8 +213,8 @@ fn assign_unnamed(
             warnings.push(
                 addressees.line,
                 format!(
-                    "task {} names no unit; the notice's addressees were assigned",
-                    task.number
+                    "任务 {} 未写明责任单位，已按主送单位交办，请核对 (task {} names no unit; the notice's addressees were assigned)",
+                    task.number, task.number
                 ),
             );
         } else if let Some(issuer) = issuer {
@@ -217,8 +226,8 @@ fn assign_unnamed(
                 inferred: true,
             }];
             warnings.push_general(format!(
-                "task {} names no unit; the issuing office was assigned",
-                task.number
+                "任务 {} 未写明责任单位，已交发文单位，请核对 (task {} names no unit; the issuing office was assigned)",
+                task.number, task.number
             ));
         }
     }

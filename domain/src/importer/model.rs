@@ -14,7 +14,7 @@ pub struct ParsedNotice {
     pub tasks: Vec<Task>,
     /// Targets that belong to the plan as a whole, e.g. rows of a 指标 table.
     pub indicators: Vec<Indicator>,
-    /// `"line N: ..."` for each thing that could not be read.
+    /// `"第N行：…"` for each thing that could not be read, Chinese first.
     pub warnings: Vec<String>,
 }
 

@@ -112,7 +112,7 @@ fn tasks_without_units_fall_to_the_addressees_with_a_warning() {
         notice
             .warnings
             .iter()
-            .any(|w| w.starts_with("line 2:") && w.contains("addressees"))
+            .any(|w| w.starts_with("第2行：") && w.contains("主送单位"))
     );
     assert_eq!(
         notice.tasks[0].due_on,
@@ -152,7 +152,7 @@ fn what_cannot_be_read_is_warned_with_its_line() {
         notice
             .warnings
             .iter()
-            .any(|w| w == "line 3: unit label without units"),
+            .any(|w| w == &format!("第3行：{}", super::UNIT_LABEL_WITHOUT_UNITS)),
         "{:?}",
         notice.warnings
     );
@@ -161,7 +161,7 @@ fn what_cannot_be_read_is_warned_with_its_line() {
         notice
             .warnings
             .iter()
-            .any(|w| w.starts_with("line 1:") && w.contains("年内")),
+            .any(|w| w.starts_with("第1行：") && w.contains("年内")),
         "{:?}",
         notice.warnings
     );
@@ -190,5 +190,5 @@ fn dates_outside_tasks_are_plan_milestones() {
     // No addressees: the issuing office is left with the unassigned tasks.
     assert_eq!(notice.tasks.len(), 2);
     assert_eq!(notice.tasks[0].units[0].name, "某市人民政府");
-    assert!(notice.warnings.iter().any(|w| w.contains("issuing office")));
+    assert!(notice.warnings.iter().any(|w| w.contains("发文单位")));
 }

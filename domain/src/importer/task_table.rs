@@ -289,7 +289,8 @@ impl<'a> Reader<'a, '_> {
         }
         if draft.head.is_empty() {
             if draft.body.is_empty() {
-                self.warnings.push(line, "table row without a task");
+                self.warnings
+                    .push(line, "表格行缺少任务内容 (table row without a task)");
                 return;
             }
             draft.head = draft.body.remove(0).1;
