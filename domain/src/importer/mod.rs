@@ -73,6 +73,13 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         &mut warnings,
     );
     let addressees = addressees::find(&lines);
+    if header.issued_from_publishing
+        && let Some(date) = header.header.issued_on
+    {
+        warnings.push_general(format!(
+            "未找到成文日期，已按网页发布日期 {date} 记录，请核对 (no signature date; the page's publishing date was used)"
+        ));
+    }
     let mut plan = header.header;
     let ctx = BuildContext {
         deadlines: DeadlineContext {
