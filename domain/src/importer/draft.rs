@@ -158,7 +158,10 @@ fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
 /// The first unit leads unless labels say otherwise: every unit under a 牵头
 /// label leads; units under 配合 labels assist, and so do 责任单位 units once
 /// a lead is named elsewhere.
-pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
+pub fn assign_roles(mut lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
+    // A unit a 牵头 column names leads even where a 责任单位 column listed
+    // before it names it too (layout: tables with 责任单位 | 牵头单位).
+    lists.sort_by_key(|(kind, _)| *kind != LabelKind::Lead);
     let lead_named = lists.iter().any(|(kind, entries)| {
         *kind == LabelKind::Lead || entries.iter().any(|e| e.role == Some(UnitRole::Lead))
     });
@@ -371,6 +374,26 @@ mod tests {
                 ("市财政局", UnitRole::Lead),
                 ("市商务局", UnitRole::Assist),
                 ("市统计局", UnitRole::Assist),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lead_column_after_the_responsible_one_still_leads() {
+        let draft = TaskDraft {
+            head: "地区生产总值增长".into(),
+            units: vec![
+                label(LabelKind::Responsible, "区农业农村局、区发改局"),
+                label(LabelKind::Lead, "区发改局"),
+            ],
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(
+            roles(&task),
+            [
+                ("区发改局", UnitRole::Lead),
+                ("区农业农村局", UnitRole::Assist)
             ]
         );
     }

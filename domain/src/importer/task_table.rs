@@ -202,11 +202,19 @@ impl<'a> Reader<'a, '_> {
 
     /// One cell per line; rows start at a bare 序号 or, without that
     /// column, every header-width lines. Returns the index after the table.
+    ///
+    /// Layout: tables flattened one cell per line. A column before 序号
+    /// (分类) is a merged cell: its value stands only before the first row
+    /// of its group, so such cells are skipped rather than read as a row.
     fn vertical(&mut self, start: usize, cols: &[Col]) -> usize {
         let lines: &'a [Line] = self.lines;
-        let numbered = cols.first() == Some(&Col::Number);
+        let number_at = cols.iter().position(|c| *c == Col::Number);
+        let numbered = number_at.is_some();
+        let leading = number_at.unwrap_or(0);
+        let row_cols = &cols[leading..];
         let mut row: Vec<(usize, &'a str)> = Vec::new();
         let mut rows_read = 0;
+        let mut group_cells = 0;
         let mut i = start;
         while i < lines.len() {
             let line = &lines[i];
@@ -219,7 +227,7 @@ impl<'a> Reader<'a, '_> {
                 break;
             }
             if self.section_row(text) {
-                self.flush(&mut row, cols, &mut rows_read);
+                self.flush(&mut row, row_cols, &mut rows_read);
                 self.out.consumed.insert(line.no);
                 i += 1;
                 continue;
@@ -230,21 +238,34 @@ impl<'a> Reader<'a, '_> {
                 row.len() == cols.len()
             };
             if boundary {
-                self.flush(&mut row, cols, &mut rows_read);
+                self.flush(&mut row, row_cols, &mut rows_read);
+                group_cells = 0;
+            }
+            let group_cell = leading > 0
+                && !is_number(text)
+                && (row.is_empty() || row.len() >= row_cols.len())
+                && group_cells < leading;
+            if group_cell {
+                // The merged 分类 cell of the rows that follow.
+                self.flush(&mut row, row_cols, &mut rows_read);
+                group_cells += 1;
+                self.out.consumed.insert(line.no);
+                i += 1;
+                continue;
             }
             if numbered && row.is_empty() && !is_number(text) && rows_read == 0 {
                 break;
             }
-            if row.len() > 2 * cols.len() {
+            if row.len() > 2 * row_cols.len() {
                 // Prose after the table: keep the row's own cells, stop here.
-                row.truncate(cols.len());
+                row.truncate(row_cols.len());
                 break;
             }
             row.push((line.no, text));
             self.out.consumed.insert(line.no);
             i += 1;
         }
-        self.flush(&mut row, cols, &mut rows_read);
+        self.flush(&mut row, row_cols, &mut rows_read);
         i
     }
 
@@ -449,6 +470,24 @@ mod tests {
             [(LabelKind::Responsible, "市委政法委".to_string())]
         );
         assert_eq!(t.tasks[0].due_cells, [(8, "2017年底".to_string())]);
+    }
+
+    #[test]
+    fn one_cell_per_line_with_a_merged_category_column_first() {
+        let t = tables(
+            "分类\n序号\n事项\n责任单位\n牵头单位\n发展目标\n1\n地区生产总值增长6.5%以上。\n区农业农村局、区发改局\n区发改局\n2\n固定资产投资增长25%。\n区发改局\n区发改局\n激发市场活力\n3\n深化改革。\n区行政服务中心\n区行政服务中心",
+        );
+        assert_eq!(t.tasks.len(), 3);
+        assert_eq!(t.tasks[0].number, "1");
+        assert_eq!(t.tasks[0].head, "地区生产总值增长6.5%以上。");
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Responsible, "区农业农村局、区发改局".to_string()),
+                (LabelKind::Lead, "区发改局".to_string()),
+            ]
+        );
+        assert_eq!(t.tasks[2].head, "深化改革。");
     }
 
     #[test]
