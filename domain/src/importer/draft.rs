@@ -42,6 +42,8 @@ pub struct TaskDraft {
     pub inherited_units: Vec<(usize, UnitSource)>,
     /// Text of a 完成时限 label or column.
     pub due_cells: Vec<(usize, String)>,
+    /// Under a framing heading (指导思想, 基本原则…), or itself one.
+    pub framing: bool,
 }
 
 pub struct BuildContext {

@@ -12,6 +12,7 @@ mod addressees;
 mod cells;
 mod deadline;
 mod draft;
+mod framing;
 mod header;
 mod indicator_table;
 mod indicators;
@@ -99,7 +100,12 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     dated_texts.extend(plan.title.as_deref());
     plan.milestones = draft::plan_milestones(&dated_texts, &ctx.deadlines);
     let mut plan_indicators = indicator_tables.indicators;
-    plan_indicators.extend(indicators::find_indicators(&loose_text));
+    // A target the text restates after its table keeps the table's row.
+    for found in indicators::find_indicators(&loose_text) {
+        if !plan_indicators.iter().any(|i| i.name == found.name) {
+            plan_indicators.push(found);
+        }
+    }
 
     let mut tasks: Vec<Task> = body
         .drafts

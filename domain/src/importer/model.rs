@@ -105,6 +105,10 @@ pub struct Indicator {
     pub unit: String,
     pub comparator: Comparator,
     pub kind: Option<IndicatorKind>,
+    /// The year the target is for: a 2025年 column of a plan's table, or
+    /// 到2025年 before the target in the text.
+    #[serde(default)]
+    pub target_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

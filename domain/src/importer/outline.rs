@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::draft::{TaskDraft, UnitSource};
+use super::framing::is_framing;
 use super::labels::{self, LabelHit, LabelKind};
 use super::markers::{self, KIND_COUNT, Marker, MarkerKind};
 use super::model::Section;
@@ -99,12 +100,21 @@ pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -
             dangling_labels: assembled.dangling,
         };
     }
+    let (tasks, framing): (Vec<TaskDraft>, Vec<TaskDraft>) = assembled
+        .tasks
+        .into_iter()
+        .partition(|t| !t.framing || !t.units.is_empty() || !t.inherited_units.is_empty());
+    let mut loose = assembled.loose;
+    for t in framing {
+        loose.push((t.line, t.head));
+        loose.extend(t.body);
+    }
     Outline {
         sections: assembled.sections,
-        tasks: assembled.tasks,
+        tasks,
         has_unit_labels,
         paragraphs_as_tasks: false,
-        loose: assembled.loose,
+        loose,
         dangling_labels: assembled.dangling,
     }
 }
@@ -315,6 +325,8 @@ struct Assembly {
     in_body: bool,
     /// The signature block has passed and no numbered line since.
     ended: bool,
+    /// The level of the framing heading in force, if any.
+    framing: Option<MarkerKind>,
     loose: Vec<(usize, String)>,
 }
 
@@ -369,8 +381,15 @@ fn assemble(
     let mut effective = per_section.first().copied().unwrap_or(task_kind);
     let mut a = Assembly::default();
     for c in classified {
-        if matches!(c.kind, Kind::Marker(_)) {
+        if let Kind::Marker(m) = &c.kind {
             a.ended = false;
+            if a.framing.is_some_and(|level| m.kind <= level) {
+                a.framing = None;
+            }
+            let heading = Some(m.kind) == section_kind || m.kind < effective;
+            if heading && is_framing(m.rest) {
+                a.framing = Some(m.kind);
+            }
         }
         if !matches!(c.kind, Kind::Text | Kind::Skip)
             && let Some((_, line)) = a.awaiting_units.take()
@@ -409,6 +428,7 @@ fn assemble(
                     line: c.no,
                     head: m.rest.to_string(),
                     units: c.inline.iter().map(|s| (c.no, s.clone())).collect(),
+                    framing: a.framing.is_some() || is_framing(m.rest),
                     ..TaskDraft::default()
                 });
             }
@@ -621,6 +641,21 @@ mod tests {
                 .iter()
                 .all(|t| t.units.is_empty() && t.inherited_units.len() == 1)
         );
+    }
+
+    #[test]
+    fn framing_chapters_hold_no_tasks() {
+        let o = outline(
+            "第二章 总体要求\n第一节 指导思想\n坚持以人民为中心。\n第二节 基本原则\n——坚持党建引领。\n——坚持统筹城乡。\n第三章 重点任务\n第一节 健全服务体系\n加强党的领导。\n第二节 完善服务设施\n建设综合服务设施。",
+        );
+        let titles: Vec<&str> = o.tasks.iter().map(|t| t.head.as_str()).collect();
+        assert_eq!(titles, ["健全服务体系", "完善服务设施"]);
+        assert!(o.loose.iter().any(|(_, t)| t.contains("坚持党建引领")));
+        // Targets with their own units are tasks wherever they stand.
+        let o = outline(
+            "一、发展目标\n1.地区生产总值增长6%。\n牵头单位:区发改局\n2.财政收入增长5%。\n牵头单位:区财政局",
+        );
+        assert_eq!(o.tasks.len(), 2);
     }
 
     #[test]

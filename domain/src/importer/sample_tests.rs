@@ -172,7 +172,16 @@ fn longsha_outline() {
     assert!(title.ends_with("城乡社区服务体系建设规划"), "{title}");
     let numbers: Vec<&str> = notice.sections.iter().map(|s| s.number.as_str()).collect();
     assert_eq!(numbers, ["第二章", "第三章"]);
-    assert!(notice.tasks.len() >= 4, "{:?}", notice.tasks);
+    // 指导思想, 基本原则 and 发展目标 frame the plan; the measures are the tasks.
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["健全党全面领导下的城乡社区服务体系"]);
+    assert!(notice.tasks.iter().all(|t| t.units.is_empty()));
+    assert!(
+        notice
+            .indicators
+            .iter()
+            .all(|i| i.target_year == Some(2025))
+    );
     // The table rows and the site's disclaimer are in no task.
     assert!(
         notice
