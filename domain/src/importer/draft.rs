@@ -174,7 +174,8 @@ pub fn assign_roles(mut lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit
             if !seen.insert(entry.name.clone()) {
                 continue;
             }
-            let role = entry.role.unwrap_or(match kind {
+            let joint_role = units.last().filter(|_| entry.joint).map(|u| u.role);
+            let role = entry.role.or(joint_role).unwrap_or(match kind {
                 LabelKind::Lead => UnitRole::Lead,
                 LabelKind::Assist => UnitRole::Assist,
                 LabelKind::Responsible if !lead_named && units.is_empty() => UnitRole::Lead,
