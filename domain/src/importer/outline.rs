@@ -502,7 +502,50 @@ fn text_line(a: &mut Assembly, c: &Classified) {
     body_line(a, c);
 }
 
+/// A paragraph long enough to be a duty of its own.
+const MIN_OWN_TASK_CJK: usize = 10;
+
+/// Layout: paragraphs that each end in their own unit note under one
+/// numbered item, or whose numbering the page lost (copy damage, mojibake):
+/// a paragraph that names its own units after the task already named some
+/// is the next task, not more of the same.
+fn starts_own_task(task: &TaskDraft, c: &Classified) -> bool {
+    matches!(c.kind, Kind::Text)
+        && c.inline.iter().any(|s| matches!(s, UnitSource::Label(_)))
+        && !task.units.is_empty()
+        && task.units.iter().all(|(line, _)| *line < c.no)
+        && cjk_count(c.text) >= MIN_OWN_TASK_CJK
+}
+
 fn body_line(a: &mut Assembly, c: &Classified) {
+    if let Some(task) = &a.current
+        && starts_own_task(task, c)
+    {
+        let base = task
+            .number
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let next = task
+            .number
+            .rsplit_once('-')
+            .and_then(|(_, k)| k.parse::<usize>().ok())
+            .map_or(2, |k| k + 1);
+        let section = task.section.clone();
+        let framing = task.framing;
+        a.close();
+        a.current = Some(TaskDraft {
+            number: format!("{base}-{next}"),
+            section,
+            line: c.no,
+            head: c.text.to_string(),
+            units: c.inline.iter().map(|s| (c.no, s.clone())).collect(),
+            framing,
+            ..TaskDraft::default()
+        });
+        return;
+    }
     if let Some(task) = &mut a.current {
         task.body.push((c.no, c.text.to_string()));
         for source in &c.inline {
@@ -656,6 +699,21 @@ mod tests {
             "一、发展目标\n1.地区生产总值增长6%。\n牵头单位:区发改局\n2.财政收入增长5%。\n牵头单位:区财政局",
         );
         assert_eq!(o.tasks.len(), 2);
+    }
+
+    #[test]
+    fn paragraphs_with_their_own_unit_notes_are_tasks_of_their_own() {
+        let o = outline(
+            "一、产业\n(一)建设汽车产业基地。(牵头单位:市经贸委;配合单位:市发改委)\n?。ǘ┩七M石化基地建设,抓好乙烯改扩建项目。(牵头单位:市发改委;配合单位:市规划局)\n(三)建设物流园区。(牵头单位:市交委)",
+        );
+        let numbers: Vec<&str> = o.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["(一)", "(一)-2", "(三)"]);
+        assert!(o.tasks[1].head.contains("石化基地"));
+        // A note on its own line still belongs to the task above it.
+        let o = outline(
+            "(一)建设基地。\n加快进度,确保年内建成投产并达到设计产能。\n(牵头单位:市经贸委)",
+        );
+        assert_eq!(o.tasks.len(), 1);
     }
 
     #[test]
