@@ -77,6 +77,7 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
                 .find_map(|(_, cell)| report_cron(cell))
         }),
         indicators: find_indicators(&full_text),
+        recurrences: super::recurrence::find(&full_text),
         ..Task::default()
     };
     if task.units.is_empty() && ctx.expect_units {
@@ -224,23 +225,22 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
             }
         }
     }
+    // Every dated target is a milestone and the last one is the due date
+    // (issue 13: 2017年底…1200个，2020年底…3000个).
     dated.sort_by_key(|(date, found, _)| (*date, found.start));
-    let mut dated = dated.into_iter();
-    if let Some((date, found, _)) = dated.next() {
-        task.due_on = Some(date);
-        task.due_text = Some(found.phrase);
-        let mut seen = HashSet::from([date]);
-        for (date, found, text) in dated {
-            if task.milestones.len() >= MAX_MILESTONES {
-                break;
-            }
-            if !seen.insert(date) {
-                continue;
-            }
-            task.milestones.push(Milestone {
-                date,
-                text: clause_around(text, &found),
-            });
+    dated.dedup_by_key(|(date, _, _)| *date);
+    if let Some((date, found, _)) = dated.last() {
+        task.due_on = Some(*date);
+        task.due_text = Some(found.phrase.clone());
+        if dated.len() > 1 {
+            let first = dated.len().saturating_sub(MAX_MILESTONES);
+            task.milestones = dated[first..]
+                .iter()
+                .map(|(date, found, text)| Milestone {
+                    date: *date,
+                    text: clause_around(text, found),
+                })
+                .collect();
         }
         return;
     }
@@ -402,17 +402,36 @@ mod tests {
     }
 
     #[test]
-    fn earliest_date_binds_and_the_rest_are_milestones() {
+    fn every_dated_target_is_a_milestone_and_the_last_is_due() {
         let draft = TaskDraft {
             head: "推进试点。6月底前出台方案，年底前全面完成。每季度报送进展。".into(),
             ..TaskDraft::default()
         };
         let task = build(draft, &ctx(), &mut Warnings::default());
-        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 6, 30));
-        assert_eq!(task.due_text.as_deref(), Some("6月底前"));
-        assert_eq!(task.milestones.len(), 1);
-        assert_eq!(task.milestones[0].text, "年底前全面完成");
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
+        assert_eq!(task.due_text.as_deref(), Some("年底前"));
+        let steps: Vec<(String, &str)> = task
+            .milestones
+            .iter()
+            .map(|m| (m.date.to_string(), m.text.as_str()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("2013-06-30".to_string(), "6月底前出台方案"),
+                ("2013-12-31".to_string(), "年底前全面完成")
+            ]
+        );
         assert_eq!(task.report_cron.as_deref(), Some("0 9 25 3,6,9,12 *"));
+        let draft = TaskDraft {
+            head: "建设社区。2017年底实现全区建成农村牧区社区数达到1200个，2020年底达到3000个。"
+                .into(),
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        let dates: Vec<String> = task.milestones.iter().map(|m| m.date.to_string()).collect();
+        assert_eq!(dates, ["2017-12-31", "2020-12-31"]);
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2020, 12, 31));
     }
 
     #[test]

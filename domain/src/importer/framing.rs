@@ -25,6 +25,15 @@ const FRAMING: &[&str] = &[
     "总体目标",
     "工作目标",
     "远景目标",
+    // A programme's phases are dates of the whole plan, not duties: they
+    // become the plan's milestones (layout: phased programmes).
+    "实施步骤",
+    "工作步骤",
+    "方法步骤",
+    "实施阶段",
+    "步骤安排",
+    "进度安排",
+    "时间安排",
 ];
 
 /// Whether a heading's text (after its marker) is one of the framing ones.

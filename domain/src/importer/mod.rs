@@ -23,6 +23,7 @@ mod noise;
 mod numerals;
 mod outline;
 mod quantity;
+mod recurrence;
 mod schedule;
 mod task_table;
 mod text;
@@ -41,8 +42,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 pub use model::{
-    Comparator, Indicator, IndicatorKind, Milestone, ParsedNotice, PlanHeader, Section, Task,
-    TaskUnit, UnitRole,
+    Comparator, Indicator, IndicatorKind, Milestone, ParsedNotice, PlanHeader, Recurrence,
+    RecurrencePer, Section, Task, TaskUnit, UnitRole,
 };
 
 use deadline::DeadlineContext;

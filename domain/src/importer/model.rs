@@ -57,11 +57,35 @@ pub struct Task {
     pub due_text: Option<String>,
     /// True when no phrase was found and the notice's year end was used.
     pub due_is_default: bool,
-    /// Further dated steps of the task, besides the binding one.
+    /// Every dated target of the task when it names more than one, in date
+    /// order; the last is `due_on`.
     pub milestones: Vec<Milestone>,
     /// Five-field cron of a reporting schedule (`0 9 25 * *` for 每月).
     pub report_cron: Option<String>,
     pub indicators: Vec<Indicator>,
+    /// Duties the task repeats each period (每月…不少于两次).
+    #[serde(default)]
+    pub recurrences: Vec<Recurrence>,
+}
+
+/// A duty done a number of times in each period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    pub per: RecurrencePer,
+    /// Occurrences required in each period.
+    pub times: u32,
+    /// The phrase it was read from, e.g. `每年至少召开四次`.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecurrencePer {
+    Week,
+    Month,
+    Quarter,
+    HalfYear,
+    Year,
 }
 
 /// A unit named on a task, by name only: matching against the unit

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Comparator, ParsedNotice, UnitRole, parse_notice};
+use super::{Comparator, ParsedNotice, RecurrencePer, UnitRole, parse_notice};
 
 fn units(notice: &ParsedNotice, task: usize) -> Vec<(&str, UnitRole)> {
     notice.tasks[task]
@@ -336,4 +336,58 @@ fn page_furniture_is_never_a_title_task_or_unit() {
         "{:?}",
         notice.tasks[1]
     );
+}
+
+/// Layout: a phased pilot programme. Its span and its named phases are the
+/// plan's milestones; recurring duties are counts per period.
+#[test]
+fn a_phased_programme_and_its_recurring_duties() {
+    let notice = parse_notice(
+        "某区社区治理创新实验区建设实施方案\n\
+         一、工作目标\n\
+         从2015年7月至2018年6月三年内完成实验任务。\n\
+         二、主要任务\n\
+         (一)加强组织领导。每年至少召开四次创建工作会议,区级领导每月到社区调研实验工作不少于两次。\n\
+         责任单位:区委办、区政府办\n\
+         (二)培育社区社会组织。每个社区每年至少培育4个以上社区社会组织。\n\
+         责任单位:区民政局\n\
+         三、实施步骤\n\
+         (一)创新突破阶段(2015年7月—2016年6月)。制定方案,启动实验。\n\
+         (二)深化发展阶段(2016年7月—2017年6月)。全面推进。\n\
+         (三)总结推广阶段(2017年7月—2018年6月)。总结经验。\n\
+         某区人民政府\n\
+         2015年6月20日\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["加强组织领导", "培育社区社会组织"]);
+    let steps: Vec<(String, &str)> = notice
+        .plan
+        .milestones
+        .iter()
+        .map(|m| (m.date.to_string(), m.text.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (
+                "2016-06-30".to_string(),
+                "创新突破阶段(2015年7月—2016年6月)"
+            ),
+            (
+                "2017-06-30".to_string(),
+                "深化发展阶段(2016年7月—2017年6月)"
+            ),
+            (
+                "2018-06-30".to_string(),
+                "从2015年7月至2018年6月三年内完成实验任务"
+            ),
+        ]
+    );
+    let recur: Vec<(RecurrencePer, u32)> = notice.tasks[0]
+        .recurrences
+        .iter()
+        .map(|r| (r.per, r.times))
+        .collect();
+    assert_eq!(recur, [(RecurrencePer::Year, 4), (RecurrencePer::Month, 2)]);
+    assert_eq!(notice.tasks[1].recurrences[0].times, 4);
 }
