@@ -12,6 +12,7 @@ mod addressees;
 mod cells;
 mod deadline;
 mod draft;
+pub mod formats;
 mod framing;
 mod header;
 mod indicator_table;

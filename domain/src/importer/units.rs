@@ -120,8 +120,6 @@ const GOVERNMENT_ENDS: &[&str] = &[
     "管委会",
 ];
 
-const GROUP_ENDS: &[&str] = &["政府", "管委会", "部门", "单位", "办事处", "街道", "乡镇"];
-
 const JURISDICTIONS: &[char] = &['市', '省', '县', '区', '州'];
 
 pub fn parse_unit_list(text: &str) -> ParsedUnits {
