@@ -17,12 +17,7 @@ pub fn read(bytes: &[u8]) -> Result<String, ReadError> {
     };
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
-    if archive
-        .decompressed_size()
-        .is_none_or(|n| n > u128::from(MAX_UNPACKED_BYTES))
-    {
-        return Err(damaged("解压后过大 (unpacks too large)".into()));
-    }
+    super::check_unpacked(&mut archive, DocumentKind::Docx)?;
     let entry = archive
         .by_name("word/document.xml")
         .map_err(|e| damaged(e.to_string()))?;

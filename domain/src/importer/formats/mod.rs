@@ -109,6 +109,26 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// Refuses a zip whose entries would unpack past [`MAX_UNPACKED_BYTES`],
+/// by the sizes its directory declares (the readers also stop reading there).
+fn check_unpacked<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    kind: DocumentKind,
+) -> Result<(), ReadError> {
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map(|f| f.size()).unwrap_or(0);
+        total = total.saturating_add(size);
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(ReadError::Damaged {
+            kind,
+            detail: "解压后过大 (unpacks too large)".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Reads any supported file as text. Total: every input gives text or a
 /// [`ReadError`], in bounded time.
 pub fn read_document(bytes: &[u8], hint: &Hint) -> Result<Document, ReadError> {

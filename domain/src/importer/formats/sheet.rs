@@ -8,7 +8,7 @@ use calamine::{Data, Reader};
 use chrono::{Days, NaiveDate};
 
 use super::rows::row_line;
-use super::{DocumentKind, MAX_UNPACKED_BYTES, ReadError};
+use super::{DocumentKind, ReadError};
 
 /// Rows and columns read per sheet: task lists have hundreds, not millions.
 const MAX_ROWS: usize = 20_000;
@@ -17,14 +17,9 @@ const MAX_COLUMNS: usize = 64;
 pub fn read(bytes: &[u8], kind: DocumentKind) -> Result<String, ReadError> {
     let damaged = |detail: String| ReadError::Damaged { kind, detail };
     if kind == DocumentKind::Xlsx {
-        let archive =
+        let mut archive =
             zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
-        if archive
-            .decompressed_size()
-            .is_none_or(|n| n > u128::from(MAX_UNPACKED_BYTES))
-        {
-            return Err(damaged("解压后过大 (unpacks too large)".into()));
-        }
+        super::check_unpacked(&mut archive, kind)?;
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| damaged(e.to_string()))?;
