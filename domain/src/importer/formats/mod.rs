@@ -13,17 +13,21 @@
 //! for .docx (a docx crate would bring a writer and a document model we do
 //! not need), `calamine` for .xlsx and .xls (pure Rust, reads both, already
 //! the standard), `pdf-extract` over `lopdf` for PDF text (maintained,
-//! handles the CID fonts with ToUnicode maps Chinese PDFs use; it can panic
-//! or run long on damaged files, so it runs guarded, see `pdf`), and
+//! handles the CID fonts with ToUnicode maps Chinese PDFs use), and
 //! `html5gum` for saved pages (a WHATWG tokenizer without dependencies; no
 //! DOM is needed to keep text and table rows).
 //!
+//! `pdf-extract` and `calamine` panic on some damaged files (the property
+//! test finds such inputs), so they run guarded: their own thread, the
+//! panic caught, a time limit (see `guard`).
+//!
 //! Limits: documents inside a zip may unpack to at most
-//! [`MAX_UNPACKED_BYTES`]; a PDF is given [`pdf::TIME_LIMIT`]; the text
-//! returned is at most [`MAX_TEXT_BYTES`].
+//! [`MAX_UNPACKED_BYTES`]; a PDF or workbook gets 10 s; the text returned
+//! is at most [`MAX_TEXT_BYTES`].
 
 mod charset;
 mod docx;
+mod guard;
 mod html;
 mod pdf;
 mod rows;

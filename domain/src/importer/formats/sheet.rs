@@ -8,7 +8,11 @@ use calamine::{Data, Reader};
 use chrono::{Days, NaiveDate};
 
 use super::rows::row_line;
-use super::{DocumentKind, ReadError};
+use super::{DocumentKind, ReadError, guard};
+
+/// Time a workbook may take to read; calamine can panic on damaged files
+/// and is guarded like the PDF reader.
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Rows and columns read per sheet: task lists have hundreds, not millions.
 const MAX_ROWS: usize = 20_000;
@@ -21,20 +25,28 @@ pub fn read(bytes: &[u8], kind: DocumentKind) -> Result<String, ReadError> {
             zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
         super::check_unpacked(&mut archive, kind)?;
     }
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| damaged(e.to_string()))?;
-    let mut lines = Vec::new();
-    for (_, range) in book.worksheets() {
-        for row in range.rows().take(MAX_ROWS) {
-            let cells: Vec<String> = row.iter().take(MAX_COLUMNS).map(cell_text).collect();
-            let line = row_line(&cells);
-            if !line.trim().is_empty() {
-                lines.push(line);
+    let owned = bytes.to_vec();
+    let read = guard::run(TIME_LIMIT, move || -> Result<Vec<String>, String> {
+        let mut book =
+            calamine::open_workbook_auto_from_rs(Cursor::new(owned)).map_err(|e| e.to_string())?;
+        let mut lines = Vec::new();
+        for (_, range) in book.worksheets() {
+            for row in range.rows().take(MAX_ROWS) {
+                let cells: Vec<String> = row.iter().take(MAX_COLUMNS).map(cell_text).collect();
+                let line = row_line(&cells);
+                if !line.trim().is_empty() {
+                    lines.push(line);
+                }
             }
+            lines.push(String::new());
         }
-        lines.push(String::new());
+        Ok(lines)
+    });
+    match read {
+        Ok(Ok(lines)) => Ok(lines.join("\n")),
+        Ok(Err(e)) => Err(damaged(e)),
+        Err(failure) => Err(damaged(failure.describe().to_string())),
     }
-    Ok(lines.join("\n"))
 }
 
 fn cell_text(cell: &Data) -> String {
