@@ -49,7 +49,7 @@ static LABELLED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 // document-sharing sites, whose signature date may be missing).
 static PUBLISHED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?:发布时间|发布日期|公布日期|公开日期|发布于|时间)[】\]\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
+        r"(?:发布时间|发布日期|公布日期|公开日期|发布于|(?:^|\s)时间)[】\]\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
     )
     .ok()
 });
@@ -476,6 +476,14 @@ mod tests {
         let h = header("发布日期:2021-11-16\n各县民政局:\n某市民政局\n2021年11月4日");
         assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2021, 11, 4));
         assert!(!h.issued_from_publishing);
+    }
+
+    #[test]
+    fn a_deadline_labelled_with_time_is_no_publishing_date() {
+        let h = header("一、任务\n(一)建设中心。完成时间:2023年6月30日\n");
+        assert_eq!(h.header.issued_on, None);
+        let h = header("时间: 2023-07-11\n一、任务\n");
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2023, 7, 11));
     }
 
     #[test]
