@@ -9,8 +9,9 @@
 //!
 //! Run alone, printing the score of every notice:
 //! `cargo test -p duban-domain --test importer_corpus -- --nocapture`.
-//! The held-out notices were scored only once the rules were done; their
-//! floor guards what was measured then.
+//! The held-out notices were not looked at while the rules were written
+//! and were scored once, when they were done (50/65, 76.9%); their floor
+//! guards what was measured then.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
@@ -22,7 +23,7 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// Fractions of fields right that a change may not fall below; raise them
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 0.99;
-const HELDOUT_FLOOR: f64 = 0.0;
+const HELDOUT_FLOOR: f64 = 0.76;
 
 #[derive(Debug, Default)]
 struct Truth {
@@ -255,10 +256,6 @@ fn tuning_corpus_scores_above_its_floor() {
 
 #[test]
 fn heldout_corpus_scores_above_its_floor() {
-    // Not looked at while the rules are written; scored at the end.
-    if std::env::var_os("DUBAN_SCORE_HELDOUT").is_none() {
-        return;
-    }
     let s = score_set("heldout");
     assert!(
         s.ratio() >= HELDOUT_FLOOR,
