@@ -174,7 +174,11 @@ fn read_body(
         .collect();
     let outline = outline::read(lines, &skip, signature);
     let loose_lines = outline.loose.into_iter().map(|(_, t)| t);
-    if task_tables.tasks.len() > outline.tasks.len() {
+    // Paragraphs read as tasks only for want of numbering: a task table,
+    // however short, is the breakdown.
+    let table_wins = !task_tables.tasks.is_empty()
+        && (outline.paragraphs_as_tasks || task_tables.tasks.len() > outline.tasks.len());
+    if table_wins {
         // The numbered body around the table is text outside the tasks.
         let mut loose: Vec<String> = loose_lines.collect();
         for task in outline.tasks {

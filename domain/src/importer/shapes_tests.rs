@@ -391,3 +391,24 @@ fn a_phased_programme_and_its_recurring_duties() {
     assert_eq!(recur, [(RecurrencePer::Year, 4), (RecurrencePer::Month, 2)]);
     assert_eq!(notice.tasks[1].recurrences[0].times, 4);
 }
+
+/// Layout: a cover letter in unnumbered paragraphs above a short task table.
+#[test]
+fn a_short_table_under_unnumbered_paragraphs_is_the_breakdown() {
+    let notice = parse_notice(
+        "某市人民政府办公室关于分解下达2019年度重点工作任务的通知\n\
+         各县、区人民政府,市政府各部门:\n\
+         为确保政府工作报告中明确的重点工作任务落到实处,现将任务分解下达给你们。\n\
+         各责任单位要强化主体责任,密切协调配合,及时反馈重点工作进展情况。\n\
+         序号\n重点工作\n牵头单位\n责任单位\n\
+         1\n推进三大保卫战。\n市生态环境局\n各县区政府\n",
+    );
+    assert_eq!(notice.tasks.len(), 1);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市生态环境局", UnitRole::Lead),
+            ("各县区政府", UnitRole::Assist)
+        ]
+    );
+}

@@ -26,14 +26,34 @@ enum Col {
 }
 
 fn classify(cell: &str) -> Option<Col> {
-    let cell = cell.trim();
+    // Layout: header cells spaced out to fill their column (序  号,
+    // 目   标   与   任   务) when the table was copied as text.
+    let spaced: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let cell = spaced.as_str();
     Some(match cell {
         "序号" | "编号" => Col::Number,
-        "重点工作" | "工作任务" | "主要任务" | "重点任务" | "任务" | "工作内容" | "工作事项"
-        | "事项" | "任务名称" | "项目名称" | "目标任务" | "具体任务" | "任务内容" | "改革事项"
-        | "重点事项" | "工作项目" | "项目" | "主要内容" | "内容" | "主要工作" => {
-            Col::Task
-        }
+        "重点工作"
+        | "工作任务"
+        | "主要任务"
+        | "重点任务"
+        | "任务"
+        | "工作内容"
+        | "工作事项"
+        | "事项"
+        | "任务名称"
+        | "项目名称"
+        | "目标任务"
+        | "具体任务"
+        | "任务内容"
+        | "改革事项"
+        | "重点事项"
+        | "工作项目"
+        | "项目"
+        | "主要内容"
+        | "内容"
+        | "主要工作"
+        | "目标与任务"
+        | "目标任务与措施" => Col::Task,
         "工作要求" | "具体措施" | "工作措施" | "主要措施" | "目标要求" | "具体内容"
         | "工作目标" | "推进措施" | "任务要求" | "工作举措" | "具体工作" | "主要目标" | "目标"
         | "工作标准" | "具体要求" | "措施" | "任务分解" | "工作重点" => {
@@ -488,6 +508,24 @@ mod tests {
             ]
         );
         assert_eq!(t.tasks[2].head, "深化改革。");
+    }
+
+    #[test]
+    fn header_words_spaced_out_to_fill_their_cells() {
+        let t = tables(
+            "序号\n目   标   与   任   务\n牵头责任单位\n责任单位\n      1        \n推进三大保卫战。\n市生态环境局\n各县区政府、开发区管委会\n2\n增林地、增绿地。\n市自然资源和规划局\n各县区政府",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "市生态环境局".to_string()),
+                (
+                    LabelKind::Responsible,
+                    "各县区政府、开发区管委会".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -35,14 +35,15 @@ const MAX_NAME: usize = 30;
 const OFFICE_ENDS: &[&str] = &[
     "局", "委", "办", "部", "厅", "院", "会", "中心", "政府", "公司", "室", "处", "所", "站", "队",
     "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡", "部门", "单位", "机构",
-    // As mirrors in traditional script print them.
+    // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
+    "联", "协", "聯", "協", // As mirrors in traditional script print them.
     "辦", "廳", "會", "處", "隊", "館", "組", "團", "鎮", "鄉", "部門", "單位", "機構",
 ];
 
 /// Ends of a short abbreviated name that takes the carried prefix.
 const CARRY_ENDS: &[&str] = &[
     "局", "委", "办", "部", "室", "厅", "院", "中心", "会", "所", "站", "队", "处", "组", "署",
-    "辦", "廳", "會", "處", "隊", "組",
+    "辦", "廳", "會", "處", "隊", "組", "联", "协", "聯", "協",
 ];
 
 /// Party organs: with a plain place prefix they still belong to the committee.
@@ -620,6 +621,12 @@ mod tests {
             names("市經(jīng)貿(mào)委、外經(jīng)貿(mào)局"),
             ["市經(jīng)貿(mào)委", "市外經(jīng)貿(mào)局"]
         );
+    }
+
+    #[test]
+    fn peoples_organisations_are_units() {
+        assert!(reads_as_units("市残联、财政局、税务局"));
+        assert_eq!(names("市残联、妇联、科协"), ["市残联", "市妇联", "市科协"]);
     }
 
     #[test]
