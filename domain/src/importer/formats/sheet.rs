@@ -24,6 +24,9 @@ const MAX_ROWS: u32 = 20_000;
 const MAX_COLUMNS: u32 = 64;
 /// The dense area an .xls sheet may span.
 const MAX_CELLS: u64 = 1_000_000;
+/// The bound for records found by scanning the raw bytes (see
+/// `check_xls_extent`): about half a gigabyte of cells at most.
+const LOOSE_MAX_CELLS: u64 = 16_000_000;
 /// Time a workbook may take to read (the readers are guarded, see `guard`).
 const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -141,10 +144,6 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let too_large = || "表格范围过大 (the sheet spans too many cells)".to_string();
     let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |d: &[u8], i: usize| {
-        d.get(i..i + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
     // Extent per sheet: (min row, max row, min col, max col).
     let mut extent: Option<(u32, u32, u32, u32)> = None;
     let mut at = 0;
@@ -160,23 +159,7 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), String> {
             // BOF: a new sheet begins.
             extent = None;
         } else if typ == DIMENSIONS {
-            let (r0, r1, c0, c1) = match data.len() {
-                10 => (
-                    u16_at(data, 0).map(u32::from),
-                    u16_at(data, 2).map(u32::from),
-                    u16_at(data, 4).map(u32::from),
-                    u16_at(data, 6).map(u32::from),
-                ),
-                _ => (
-                    u32_at(data, 0),
-                    u32_at(data, 4),
-                    u16_at(data, 8).map(u32::from),
-                    u16_at(data, 10).map(u32::from),
-                ),
-            };
-            if let (Some(r0), Some(r1), Some(c0), Some(c1)) = (r0, r1, c0, c1)
-                && span(r0, r1, c0, c1) > MAX_CELLS
-            {
+            if dimensions_too_large(data) {
                 return Err(too_large());
             }
         } else if CELL_RECORDS.contains(&typ) {
@@ -203,7 +186,62 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), String> {
             extent = Some(next);
         }
     }
+    // The stream as calamine's own container reader sees it may differ from
+    // cfb's in a damaged file: any BIFF8 Dimensions record anywhere in the
+    // bytes is checked too, against a looser bound since four bytes that
+    // merely look like one occur by chance.
+    let mut i = 0;
+    while let Some(found) = bytes.get(i..).and_then(|rest| {
+        rest.windows(2)
+            .position(|w| w == DIMENSIONS.to_le_bytes())
+            .map(|p| i + p)
+    }) {
+        if let Some(len) = u16_at(bytes, found + 2)
+            && matches!(len, 14 | 16)
+            && let Some(data) = bytes.get(found + 4..found + 4 + len as usize)
+            && dimension_cells(data) > LOOSE_MAX_CELLS
+        {
+            return Err(too_large());
+        }
+        i = found + 1;
+    }
     Ok(())
+}
+
+fn dimensions_too_large(data: &[u8]) -> bool {
+    dimension_cells(data) > MAX_CELLS
+}
+
+/// The cells calamine reserves for a Dimensions record, computed as it
+/// does (MS-XLS 2.4.90; its arithmetic wraps on reversed bounds).
+fn dimension_cells(data: &[u8]) -> u64 {
+    let u16_at = |i: usize| {
+        data.get(i..i + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |i: usize| {
+        data.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let fields = match data.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return 0,
+    };
+    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = fields else {
+        return 0;
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    let (end_r, end_c) = if rl >= 1 && cl >= 1 {
+        (rl - 1, cl - 1)
+    } else {
+        (rf, cf)
+    };
+    let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+    rows.saturating_mul(cols)
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -252,6 +290,22 @@ mod tests {
         sheet_lines(&sheet, &mut lines);
         assert_eq!(lines, ["序号 |  | 牵头单位", " | 建设", ""]);
         assert!(!keep((MAX_ROWS, 0)) && !keep((0, MAX_COLUMNS)));
+    }
+
+    #[test]
+    fn dimensions_calamine_would_reserve_too_much_for() {
+        let dims = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut d = rf.to_le_bytes().to_vec();
+            d.extend(rl.to_le_bytes());
+            d.extend(cf.to_le_bytes());
+            d.extend(cl.to_le_bytes());
+            d.extend([0, 0]);
+            d
+        };
+        assert!(!dimensions_too_large(&dims(0, 30, 0, 5)));
+        assert!(dimensions_too_large(&dims(0, 70_000, 0, 200)));
+        // Reversed bounds wrap in calamine's arithmetic.
+        assert!(dimensions_too_large(&dims(10, 5, 0, 5)));
     }
 
     #[test]
