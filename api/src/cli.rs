@@ -65,6 +65,9 @@ pub struct ImportArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The text's charset (gbk, gb18030, utf-8) when detection should not decide.
+    #[arg(long)]
+    pub charset: Option<String>,
     /// Create the units the directory lacks.
     #[arg(long)]
     pub create_units: bool,
@@ -209,7 +212,11 @@ async fn import(settings: Settings, clock: SharedClock, args: ImportArgs) -> any
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let file_name = args.file.file_name().and_then(|n| n.to_str());
-    let text = crate::routes::import::notice_text(&bytes, file_name, None)
+    let content_type = args
+        .charset
+        .as_ref()
+        .map(|c| format!("text/plain; charset={c}"));
+    let text = crate::routes::import::notice_text(&bytes, file_name, content_type.as_deref())
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let report = if args.dry_run {
         // Match names against the directory only where one already exists:
