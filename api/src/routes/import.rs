@@ -39,6 +39,15 @@ pub fn notice_text(
     formats::read_document(bytes, &hint).map(|d| d.text)
 }
 
+/// Text bytes as text: UTF-8 (a BOM is dropped), UTF-16 with a BOM,
+/// GBK/GB18030 detected; control characters dropped. For files of any
+/// kind use [`notice_text`].
+pub fn decode(bytes: &[u8]) -> String {
+    formats::read_document(bytes, &Hint::default())
+        .map(|d| d.text)
+        .unwrap_or_else(|_| formats::clean_text(&formats::decode_text(bytes, None)))
+}
+
 /// A file that gives no text: 415 for a kind the importer does not read,
 /// 422 for a damaged file or one without text.
 fn unreadable(e: ReadError) -> ApiError {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::deadline::{self, DeadlineContext, Found};
 use super::indicators::find_indicators;
 use super::labels::{LabelHit, LabelKind};
-use super::model::{Milestone, Task, TaskUnit, UnitRole};
+use super::model::{Indicator, Milestone, Task, TaskUnit, UnitRole};
 use super::schedule::report_cron;
 use super::text::{find_top_level, is_edge_punct, strip_trailing_group, take_chars, trim_punct};
 use super::units::{UnitEntry, parse_unit_list};
@@ -234,13 +234,17 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
         task.due_text = Some(found.phrase.clone());
         if dated.len() > 1 {
             let first = dated.len().saturating_sub(MAX_MILESTONES);
-            task.milestones = dated[first..]
-                .iter()
-                .map(|(date, found, text)| Milestone {
+            let mut previous: Option<Indicator> = None;
+            for (date, found, text) in &dated[first..] {
+                let clause = clause_around(text, found);
+                let indicator = milestone_target(&clause, &found.phrase, previous.as_ref());
+                previous = indicator.clone().or(previous);
+                task.milestones.push(Milestone {
                     date: *date,
-                    text: clause_around(text, found),
-                })
-                .collect();
+                    text: clause,
+                    indicator,
+                });
+            }
         }
         return;
     }
@@ -261,6 +265,19 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
     }
 }
 
+/// The target a dated step sets. 2017年底实现…社区数达到1200个，2020年底达到
+/// 3000个: the second step names no subject and counts the first one's.
+fn milestone_target(clause: &str, phrase: &str, previous: Option<&Indicator>) -> Option<Indicator> {
+    if let Some(found) = find_indicators(clause).into_iter().next() {
+        return Some(found);
+    }
+    let previous = previous?;
+    let rest = clause.replacen(phrase, "", 1);
+    find_indicators(&format!("{}{rest}", previous.name))
+        .into_iter()
+        .next()
+}
+
 /// Dated phrases in text outside any task (a section's 到2018年底 goal), in
 /// date order, one per date.
 pub fn plan_milestones(texts: &[&str], ctx: &DeadlineContext) -> Vec<Milestone> {
@@ -271,6 +288,7 @@ pub fn plan_milestones(texts: &[&str], ctx: &DeadlineContext) -> Vec<Milestone> 
                 dated.push(Milestone {
                     date,
                     text: clause_around(text, &found),
+                    indicator: None,
                 });
             }
             if dated.len() >= MAX_MILESTONES * 4 {
@@ -431,6 +449,19 @@ mod tests {
         let task = build(draft, &ctx(), &mut Warnings::default());
         let dates: Vec<String> = task.milestones.iter().map(|m| m.date.to_string()).collect();
         assert_eq!(dates, ["2017-12-31", "2020-12-31"]);
+        let targets: Vec<(&str, &str)> = task
+            .milestones
+            .iter()
+            .filter_map(|m| m.indicator.as_ref())
+            .map(|i| (i.name.as_str(), i.target.as_str()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("全区建成农村牧区社区数", "1200"),
+                ("全区建成农村牧区社区数", "3000")
+            ]
+        );
         assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2020, 12, 31));
     }
 

@@ -117,6 +117,9 @@ pub enum UnitRole {
 pub struct Milestone {
     pub date: NaiveDate,
     pub text: String,
+    /// The target the step sets, if it names one: 2017年底…达到1200个.
+    #[serde(default)]
+    pub indicator: Option<Indicator>,
 }
 
 /// A measurable target.

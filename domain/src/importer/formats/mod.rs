@@ -36,7 +36,7 @@ mod sniff;
 
 use std::fmt;
 
-pub use charset::decode_text;
+pub use charset::{clean as clean_text, decode_text};
 pub use sniff::DocumentKind;
 
 /// Largest total a zip's entries may unpack to (a zip bomb stops here).
