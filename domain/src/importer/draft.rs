@@ -12,7 +12,7 @@ use super::labels::{LabelHit, LabelKind};
 use super::model::{Indicator, Milestone, Task, TaskUnit, UnitRole};
 use super::schedule::report_cron;
 use super::text::{find_top_level, is_edge_punct, strip_trailing_group, take_chars, trim_punct};
-use super::units::{UnitEntry, parse_unit_list};
+use super::units::{UnitEntry, parse_unit_list_in};
 use super::warnings::Warnings;
 
 const MAX_TITLE: usize = 100;
@@ -52,6 +52,9 @@ pub struct BuildContext {
     pub default_due: Option<NaiveDate>,
     /// Whether the notice names units at all, so a task without any is news.
     pub expect_units: bool,
+    /// Stems of the places the notice is about (莲都 of 莲都区), see
+    /// [`super::units::parse_unit_list_in`].
+    pub places: Vec<String>,
 }
 
 pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Task {
@@ -69,7 +72,7 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
         section: draft.section.clone(),
         title,
         requirements,
-        units: read_units(&draft, warnings),
+        units: read_units(&draft, &ctx.places, warnings),
         report_cron: report_cron(&full_text).or_else(|| {
             draft
                 .due_cells
@@ -128,7 +131,7 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
     (title.to_string(), rest)
 }
 
-fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
+fn read_units(draft: &TaskDraft, places: &[String], warnings: &mut Warnings) -> Vec<TaskUnit> {
     let sources = if draft.units.is_empty() {
         &draft.inherited_units
     } else {
@@ -140,7 +143,7 @@ fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
             UnitSource::Label(hit) => (hit.kind, hit.units_text.as_str()),
             UnitSource::RoleNote(note) => (LabelKind::Responsible, note.as_str()),
         };
-        let parsed = parse_unit_list(text);
+        let parsed = parse_unit_list_in(text, places);
         for rejected in &parsed.rejected {
             warnings.push(
                 *line,
@@ -330,6 +333,7 @@ mod tests {
             },
             default_due: NaiveDate::from_ymd_opt(2013, 12, 31),
             expect_units: true,
+            places: Vec::new(),
         }
     }
 

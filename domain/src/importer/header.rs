@@ -360,6 +360,36 @@ fn first_year(text: &str) -> Option<i32> {
     caps.get(1)?.as_str().parse().ok()
 }
 
+/// Stems of the places a title or issuer names: 莲都 of 2023年莲都区…,
+/// 亳州 and 谯城 of 亳州市谯城区人民政府办公室.
+pub fn place_stems(text: &str) -> Vec<String> {
+    const JURISDICTION: &[char] = &['省', '市', '区', '县', '旗', '州'];
+    let mut stems = Vec::new();
+    let segments = text
+        .split(|c: char| !super::text::is_cjk(c) || matches!(c, '年' | '于' | '的' | '《' | '》'));
+    for segment in segments {
+        let chars: Vec<char> = segment.chars().collect();
+        let mut start = 0;
+        while start < chars.len() {
+            let end = (start + 5).min(chars.len());
+            let Some(at) = chars[start..end]
+                .iter()
+                .skip(2)
+                .position(|c| JURISDICTION.contains(c))
+                .map(|p| start + 2 + p)
+            else {
+                break;
+            };
+            let stem: String = chars[start..at].iter().collect();
+            if !stem.starts_with(['关', '全', '各']) && !stems.contains(&stem) {
+                stems.push(stem);
+            }
+            start = at + 1;
+        }
+    }
+    stems
+}
+
 /// The year of a notice about one year's work; none for spans such as
 /// 2021—2025年 or titles naming several years.
 pub fn single_year(title: &str) -> Option<i32> {
@@ -496,6 +526,19 @@ mod tests {
     fn doc_numbers_in_traditional_script() {
         let h = header("盤政辦發〔2021〕1號\n");
         assert_eq!(h.header.doc_no.as_deref(), Some("盤政辦發〔2021〕1號"));
+    }
+
+    #[test]
+    fn the_places_a_title_names() {
+        assert_eq!(
+            place_stems("2023年莲都区政府工作报告重点工作责任分解"),
+            ["莲都"]
+        );
+        assert_eq!(
+            place_stems("亳州市谯城区人民政府办公室关于印发的通知"),
+            ["亳州", "谯城"]
+        );
+        assert!(place_stems("县人民政府关于分解落实的通知").is_empty());
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         // Tasks without units fall to the addressees or the issuer, warned
         // about in `assign_unnamed`.
         expect_units: body.expect_units && addressees.is_none() && plan.issuer.is_none(),
+        places: [plan.title.as_deref(), plan.issuer.as_deref()]
+            .into_iter()
+            .flatten()
+            .flat_map(header::place_stems)
+            .collect(),
     };
 
     let loose_text = body.loose.join("\n");

@@ -124,6 +124,14 @@ const GOVERNMENT_ENDS: &[&str] = &[
 const JURISDICTIONS: &[char] = &['市', '省', '县', '区', '州'];
 
 pub fn parse_unit_list(text: &str) -> ParsedUnits {
+    parse_unit_list_in(text, &[])
+}
+
+/// The list read in a notice about `places` (莲都, 南通: the stems of the
+/// places its title and issuer name). A name that begins with one is
+/// written in full and takes no carried prefix (layout: a list of 区…
+/// offices that names a body after the place itself, 莲都邮政管理局).
+pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
     let mut parsed = ParsedUnits::default();
     let without_notes = strip_rule_notes(text);
     let cleaned = strip_filler(trim_punct(&without_notes));
@@ -152,7 +160,12 @@ pub fn parse_unit_list(text: &str) -> ParsedUnits {
                 parsed.rejected.push(name.to_string());
                 continue;
             }
-            let full = expand(name, &mut prefix);
+            let own_place = places.iter().any(|p| name.starts_with(p.as_str()));
+            let full = if own_place {
+                name.to_string()
+            } else {
+                expand(name, &mut prefix)
+            };
             pending.push(UnitEntry {
                 group: is_group(&full),
                 name: full,
@@ -620,6 +633,21 @@ mod tests {
         assert_eq!(
             names("市經(jīng)貿(mào)委、外經(jīng)貿(mào)局"),
             ["市經(jīng)貿(mào)委", "市外經(jīng)貿(mào)局"]
+        );
+    }
+
+    #[test]
+    fn a_name_after_the_notices_own_place_is_full() {
+        let places = ["莲都".to_string()];
+        let got: Vec<String> =
+            parse_unit_list_in("区农业农村局、经商局、莲都邮政管理局、商金中心", &places)
+                .entries
+                .into_iter()
+                .map(|e| e.name)
+                .collect();
+        assert_eq!(
+            got,
+            ["区农业农村局", "区经商局", "莲都邮政管理局", "区商金中心"]
         );
     }
 
