@@ -61,6 +61,16 @@ pub fn kind_of(bytes: &[u8], hint: &Hint) -> Result<DocumentKind, ReadError> {
             return Err(ReadError::Unsupported { what });
         }
     }
+    // A page saved as a web archive (.mht) is MIME with the page encoded
+    // inside: not text, and not read.
+    let lower_head: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    if lower_head.starts_with(b"mime-version:")
+        || find(&lower_head, b"content-type: multipart/related").is_some()
+    {
+        return Err(ReadError::Unsupported {
+            what: "网页归档 (.mht)，请另存为网页 (.html)",
+        });
+    }
     if looks_like_markup(head) || named_html(hint) {
         return Ok(DocumentKind::Html);
     }
@@ -135,7 +145,7 @@ fn looks_like_markup(head: &[u8]) -> bool {
 
 fn named_html(hint: &Hint) -> bool {
     hint.extension()
-        .is_some_and(|e| matches!(e.as_str(), "html" | "htm" | "shtml" | "xhtml" | "mht"))
+        .is_some_and(|e| matches!(e.as_str(), "html" | "htm" | "shtml" | "xhtml"))
         || hint
             .mime()
             .is_some_and(|m| m == "text/html" || m == "application/xhtml+xml")
@@ -172,6 +182,13 @@ mod tests {
         );
         assert!(matches!(
             kind(b"\x89PNG\r\n", None),
+            Err(ReadError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            kind(
+                b"MIME-Version: 1.0\r\nContent-Type: multipart/related;",
+                Some("a.mht")
+            ),
             Err(ReadError::Unsupported { .. })
         ));
         assert!(matches!(
