@@ -59,7 +59,8 @@ pub enum JobsCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The notice as a text file (UTF-8).
+    /// The notice: text (UTF-8 or GBK), Word .docx, Excel .xlsx/.xls, PDF
+    /// with a text layer, or a saved web page; the kind is read from the content.
     pub file: std::path::PathBuf,
     /// Parse and match only; write nothing.
     #[arg(long)]
@@ -67,6 +68,9 @@ pub struct ImportArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The text's charset (gbk, gb18030, utf-8) when detection should not decide.
+    #[arg(long)]
+    pub charset: Option<String>,
     /// Create the units the directory lacks.
     #[arg(long)]
     pub create_units: bool,
@@ -210,7 +214,13 @@ async fn import(settings: Settings, clock: SharedClock, args: ImportArgs) -> any
     use duban_domain::workflow::import;
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let text = crate::routes::import::decode(&bytes);
+    let file_name = args.file.file_name().and_then(|n| n.to_str());
+    let content_type = args
+        .charset
+        .as_ref()
+        .map(|c| format!("text/plain; charset={c}"));
+    let text = crate::routes::import::notice_text(&bytes, file_name, content_type.as_deref())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let report = if args.dry_run {
         // Match names against the directory only where one already exists:
         // a dry run creates no database.

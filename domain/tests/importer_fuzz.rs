@@ -105,3 +105,116 @@ proptest! {
         }
     }
 }
+
+mod readers {
+    //! The file readers on arbitrary bytes and on damaged copies of real
+    //! files of each kind: an answer (text or a typed error) every time, in
+    //! bounded time, and any text read parses.
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use duban_domain::importer::formats::{Hint, read_document};
+    use duban_domain::importer::parse_notice;
+    use proptest::prelude::*;
+
+    /// The PDF reader's own limit is 10 s; nothing may take much longer.
+    const BOUND: Duration = Duration::from_secs(15);
+
+    const FIXTURES: &[&str] = &[
+        "task-table.docx",
+        "task-list.xlsx",
+        "task-list.xls",
+        "notice.pdf",
+        "task-table-gbk.html",
+        "task-table-gbk.txt",
+    ];
+
+    const NAMES: &[Option<&str>] = &[
+        None,
+        Some("通知.docx"),
+        Some("任务.xlsx"),
+        Some("任务.xls"),
+        Some("通知.pdf"),
+        Some("页面.html"),
+        Some("通知.txt"),
+    ];
+
+    /// Starts that send arbitrary bytes down each reader's path.
+    const MAGIC: &[&[u8]] = &[
+        b"",
+        b"%PDF-1.7\n",
+        b"PK\x03\x04",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"<html>",
+        b"\xef\xbb\xbf",
+    ];
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/formats")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    fn read_and_parse(bytes: &[u8], name: Option<&str>) -> Result<(), TestCaseError> {
+        let hint = Hint {
+            file_name: name,
+            content_type: None,
+        };
+        let start = Instant::now();
+        let read = read_document(bytes, &hint);
+        prop_assert!(
+            start.elapsed() < BOUND,
+            "reading took {:?}",
+            start.elapsed()
+        );
+        if let Ok(document) = read {
+            prop_assert!(!document.text.contains('\0'));
+            let notice = parse_notice(&document.text);
+            serde_json::to_string(&notice).unwrap();
+        }
+        Ok(())
+    }
+
+    /// A copy of a real file with some bytes changed, cut short, or both.
+    fn damaged() -> impl Strategy<Value = (usize, Vec<u8>)> {
+        (
+            0..FIXTURES.len(),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..24),
+            prop::option::of(any::<prop::sample::Index>()),
+        )
+            .prop_map(|(which, flips, cut)| {
+                let mut bytes = fixture(FIXTURES[which]);
+                for (at, value) in flips {
+                    let i = at.index(bytes.len());
+                    bytes[i] = value;
+                }
+                if let Some(cut) = cut {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+                (which, bytes)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_under_any_name(
+            bytes in prop::collection::vec(any::<u8>(), 0..4096),
+            name in prop::sample::select(NAMES),
+            magic in prop::sample::select(MAGIC),
+        ) {
+            let mut input = magic.to_vec();
+            input.extend_from_slice(&bytes);
+            read_and_parse(&input, name)?;
+        }
+
+        #[test]
+        fn damaged_copies_of_real_files((which, bytes) in damaged()) {
+            read_and_parse(&bytes, Some(FIXTURES[which]))?;
+        }
+    }
+}

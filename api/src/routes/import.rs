@@ -1,14 +1,16 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
+use duban_domain::importer::formats::{self, Hint, ReadError};
 use duban_domain::workflow::import;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::extract::read_body;
 use crate::state::AppState;
 
-/// Largest notice accepted: real notices are tens of kilobytes.
+/// Largest notice accepted: real notices are tens of kilobytes, a Word or
+/// PDF file with its fonts a few megabytes.
 const MAX_NOTICE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Deserialize, IntoParams)]
@@ -17,40 +19,81 @@ pub struct ImportQuery {
     pub dry_run: Option<bool>,
     /// Create the units the directory lacks.
     pub create_units: Option<bool>,
+    /// The file's name, a hint to its kind (the content decides).
+    pub filename: Option<String>,
 }
 
-/// Turns notice bytes into text: UTF-8 (a BOM is dropped); anything that is
-/// not valid text becomes U+FFFD and a warning, never an error. Control
-/// characters other than line breaks and tabs are dropped: no store should
-/// see a NUL (PostgreSQL refuses it in text).
+/// The notice's text from the file's bytes, whatever its kind: plain text
+/// (UTF-8, GBK/GB18030; an explicit charset wins), .docx, .xlsx/.xls, PDF
+/// with a text layer, a saved web page. The content decides the kind; the
+/// file name and Content-Type are hints.
+pub fn notice_text(
+    bytes: &[u8],
+    file_name: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<String, ReadError> {
+    let hint = Hint {
+        file_name,
+        content_type,
+    };
+    formats::read_document(bytes, &hint).map(|d| d.text)
+}
+
+/// Text bytes as text: UTF-8 (a BOM is dropped), UTF-16 with a BOM,
+/// GBK/GB18030 detected; control characters dropped. For files of any
+/// kind use [`notice_text`].
 pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes)
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .collect()
+    formats::read_document(bytes, &Hint::default())
+        .map(|d| d.text)
+        .unwrap_or_else(|_| formats::clean_text(&formats::decode_text(bytes, None)))
 }
 
-/// Import a published notice (text/plain): a draft plan with draft
-/// assignments, or with `dry_run=true` only the parsed plan (office).
+/// A file that gives no text: 415 for a kind the importer does not read,
+/// 422 for a damaged file or one without text.
+fn unreadable(e: ReadError) -> ApiError {
+    let kind = match e {
+        ReadError::Unsupported { .. } => ErrorKind::UnsupportedMediaType,
+        ReadError::Damaged { .. } | ReadError::NoText { .. } => ErrorKind::Unprocessable,
+    };
+    ApiError::new(kind, e.to_string())
+}
+
+/// Import a published notice: the raw file as the body (text/plain with
+/// any charset, .docx, .xlsx, .xls, PDF, HTML, or application/octet-stream
+/// to have it sniffed). A draft plan with draft assignments, or with
+/// `dry_run=true` only the parsed plan (office).
 #[utoipa::path(tag = "plans", security(("bearer" = [])), params(ImportQuery),
-    request_body(content = String, content_type = "text/plain", description = "The notice as text"),
+    request_body(content = String, content_type = "text/plain", description = "The notice file: text (UTF-8 or GBK; `charset` honoured), Word .docx, Excel .xlsx/.xls, PDF with a text layer or a saved web page; the kind is read from the content"),
     responses(
         (status = 200, description = "Dry run: the parsed plan, unit matches and warnings", body = Object),
         (status = 201, description = "Stored as a draft plan; `id` is the plan's", body = Object),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 413, body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No task could be read", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A kind of file that cannot be read (.doc, images, archives)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No task could be read, or the file is damaged or holds no text", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/plans/import")]
 pub async fn import_plan(
     state: web::Data<AppState>,
     Caller(actor): Caller,
+    req: HttpRequest,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     duban_domain::policy::ensure_plan_write(&actor)?;
-    let text = decode(&read_body(payload, MAX_NOTICE_BYTES).await?);
+    let bytes = read_body(payload, MAX_NOTICE_BYTES).await?;
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let file_name = query.filename.clone();
+    // Reading a PDF or a workbook is CPU work: off the worker thread.
+    let text =
+        web::block(move || notice_text(&bytes, file_name.as_deref(), content_type.as_deref()))
+            .await
+            .map_err(|e| ApiError::internal(e.into()))?
+            .map_err(unreadable)?;
     let dry_run = query.dry_run.unwrap_or(false);
     let report = import::import_notice(
         &state.ctx(&actor),

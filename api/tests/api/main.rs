@@ -11,6 +11,7 @@ mod directory;
 mod errors;
 mod health;
 mod import;
+mod import_formats;
 mod inspection;
 mod matrix;
 mod robustness;

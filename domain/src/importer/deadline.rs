@@ -51,7 +51,43 @@ pub fn scan(text: &str, ctx: &DeadlineContext) -> Vec<Found> {
         }
         i += 1;
     }
-    found
+    drop_range_starts_and_restated_spans(&chars, found, ctx)
+}
+
+/// Characters that join the two ends of a date range: 2015年7月—2016年6月.
+fn is_range_joint(c: char) -> bool {
+    matches!(c, '—' | '－' | '-' | '–' | '~' | '～' | '至' | '到') || c.is_whitespace()
+}
+
+/// Layout: phased programmes. The start of a range (2015年7月—2016年6月,
+/// 从2015年7月至2018年6月) is no target, and 三年内 right after the range's
+/// end restates the span rather than naming another date.
+fn drop_range_starts_and_restated_spans(
+    chars: &[char],
+    found: Vec<Found>,
+    ctx: &DeadlineContext,
+) -> Vec<Found> {
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    let mut iter = found.into_iter().peekable();
+    while let Some(f) = iter.next() {
+        if let Some(next) = iter.peek() {
+            let gap = chars.get(f.end..next.start).unwrap_or_default();
+            let joined = gap.len() <= 2
+                && gap.iter().all(|c| is_range_joint(*c))
+                && (!gap.is_empty() || next.phrase.starts_with(['至', '到']));
+            if joined && f.date.is_some() && next.date.is_some() {
+                continue;
+            }
+        }
+        if let Some(prev) = kept.last()
+            && prev.end == f.start
+            && within_span(chars, f.start, ctx).is_some()
+        {
+            continue;
+        }
+        kept.push(f);
+    }
+    kept
 }
 
 /// Length in characters of a deadline phrase starting at `i`, if any; used
@@ -128,6 +164,12 @@ fn parse_at(chars: &[char], i: usize, ctx: &DeadlineContext) -> Option<(Option<N
     let explicit = matches!(year, Some(Year::Explicit(_)));
     let base_year = match year {
         Some(Year::Explicit(y)) => Some(y),
+        // 明年 is the year after the notice was written, which for a notice
+        // issued in December about the coming year is the work year itself.
+        Some(Year::Relative(1)) => ctx
+            .issued_on
+            .map(|d| d.year() + 1)
+            .or(ctx.work_year.map(|y| y + 1)),
         Some(Year::Relative(offset)) => ctx.work_year.map(|y| y + offset),
         None => ctx.work_year,
     };
@@ -376,6 +418,28 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_range_names_its_end_only() {
+        let phrases: Vec<String> = scan(
+            "从2015年7月至2018年6月三年内完成。创新突破阶段(2015年7月—2016年6月)",
+            &ctx(),
+        )
+        .into_iter()
+        .map(|f| f.phrase)
+        .collect();
+        assert_eq!(phrases, ["至2018年6月", "2016年6月"]);
+    }
+
+    #[test]
+    fn next_year_is_the_year_after_the_notice_was_written() {
+        let december = DeadlineContext {
+            work_year: Some(2023),
+            issued_on: Some(d(2022, 12, 27)),
+        };
+        let found = scan("明年7月份建成", &december);
+        assert_eq!(found[0].date, Some(d(2023, 7, 31)));
     }
 
     #[test]

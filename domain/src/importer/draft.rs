@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 use super::deadline::{self, DeadlineContext, Found};
 use super::indicators::find_indicators;
 use super::labels::{LabelHit, LabelKind};
-use super::model::{Milestone, Task, TaskUnit, UnitRole};
+use super::model::{Indicator, Milestone, Task, TaskUnit, UnitRole};
 use super::schedule::report_cron;
 use super::text::{find_top_level, is_edge_punct, strip_trailing_group, take_chars, trim_punct};
-use super::units::{UnitEntry, parse_unit_list};
+use super::units::{UnitEntry, parse_unit_list_in};
 use super::warnings::Warnings;
 
 const MAX_TITLE: usize = 100;
@@ -42,6 +42,8 @@ pub struct TaskDraft {
     pub inherited_units: Vec<(usize, UnitSource)>,
     /// Text of a 完成时限 label or column.
     pub due_cells: Vec<(usize, String)>,
+    /// Under a framing heading (指导思想, 基本原则…), or itself one.
+    pub framing: bool,
 }
 
 pub struct BuildContext {
@@ -50,6 +52,9 @@ pub struct BuildContext {
     pub default_due: Option<NaiveDate>,
     /// Whether the notice names units at all, so a task without any is news.
     pub expect_units: bool,
+    /// Stems of the places the notice is about (莲都 of 莲都区), see
+    /// [`super::units::parse_unit_list_in`].
+    pub places: Vec<String>,
 }
 
 pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Task {
@@ -67,7 +72,7 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
         section: draft.section.clone(),
         title,
         requirements,
-        units: read_units(&draft, warnings),
+        units: read_units(&draft, &ctx.places, warnings),
         report_cron: report_cron(&full_text).or_else(|| {
             draft
                 .due_cells
@@ -75,12 +80,16 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
                 .find_map(|(_, cell)| report_cron(cell))
         }),
         indicators: find_indicators(&full_text),
+        recurrences: super::recurrence::find(&full_text),
         ..Task::default()
     };
     if task.units.is_empty() && ctx.expect_units {
         warnings.push(
             draft.line,
-            format!("task {} names no responsible unit", draft.number),
+            format!(
+                "任务 {} 未写明责任单位 (task {} names no responsible unit)",
+                draft.number, draft.number
+            ),
         );
     }
     set_deadline(&mut task, &draft, ctx, warnings);
@@ -108,7 +117,10 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
         }
     }
     if title.chars().count() > MAX_TITLE {
-        warnings.push(draft.line, "task title too long, shortened");
+        warnings.push(
+            draft.line,
+            "任务标题过长，已截短 (task title too long, shortened)",
+        );
         let cut: String = title.chars().take(MAX_TITLE).collect();
         let cut = match find_top_level(&cut, |c| c == '，' || c == ',') {
             Some(i) if i > 0 => cut[..i].to_string(),
@@ -119,7 +131,7 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
     (title.to_string(), rest)
 }
 
-fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
+fn read_units(draft: &TaskDraft, places: &[String], warnings: &mut Warnings) -> Vec<TaskUnit> {
     let sources = if draft.units.is_empty() {
         &draft.inherited_units
     } else {
@@ -131,15 +143,18 @@ fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
             UnitSource::Label(hit) => (hit.kind, hit.units_text.as_str()),
             UnitSource::RoleNote(note) => (LabelKind::Responsible, note.as_str()),
         };
-        let parsed = parse_unit_list(text);
+        let parsed = parse_unit_list_in(text, places);
         for rejected in &parsed.rejected {
             warnings.push(
                 *line,
-                format!("not read as a unit name: {}", take_chars(rejected, 40)),
+                format!(
+                    "未能识别为单位名称：{} (not read as a unit name)",
+                    take_chars(rejected, 40)
+                ),
             );
         }
         if parsed.entries.is_empty() && parsed.rejected.is_empty() {
-            warnings.push(*line, "unit label without units");
+            warnings.push(*line, super::UNIT_LABEL_WITHOUT_UNITS);
         }
         lists.push((kind, parsed.entries));
     }
@@ -149,7 +164,10 @@ fn read_units(draft: &TaskDraft, warnings: &mut Warnings) -> Vec<TaskUnit> {
 /// The first unit leads unless labels say otherwise: every unit under a 牵头
 /// label leads; units under 配合 labels assist, and so do 责任单位 units once
 /// a lead is named elsewhere.
-pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
+pub fn assign_roles(mut lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
+    // A unit a 牵头 column names leads even where a 责任单位 column listed
+    // before it names it too (layout: tables with 责任单位 | 牵头单位).
+    lists.sort_by_key(|(kind, _)| *kind != LabelKind::Lead);
     let lead_named = lists.iter().any(|(kind, entries)| {
         *kind == LabelKind::Lead || entries.iter().any(|e| e.role == Some(UnitRole::Lead))
     });
@@ -160,7 +178,8 @@ pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
             if !seen.insert(entry.name.clone()) {
                 continue;
             }
-            let role = entry.role.unwrap_or(match kind {
+            let joint_role = units.last().filter(|_| entry.joint).map(|u| u.role);
+            let role = entry.role.or(joint_role).unwrap_or(match kind {
                 LabelKind::Lead => UnitRole::Lead,
                 LabelKind::Assist => UnitRole::Assist,
                 LabelKind::Responsible if !lead_named && units.is_empty() => UnitRole::Lead,
@@ -171,6 +190,7 @@ pub fn assign_roles(lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit> {
                 role,
                 unit_id: None,
                 group: entry.group,
+                inferred: false,
             });
         }
     }
@@ -199,8 +219,8 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
                     warnings.push(
                         *line,
                         format!(
-                            "deadline “{}” needs the notice's year or date",
-                            found.phrase
+                            "时限“{}”缺少年份或发文日期，无法换算 (deadline “{}” needs the notice's year or date)",
+                            found.phrase, found.phrase
                         ),
                     );
                     unresolved.get_or_insert(found.phrase);
@@ -208,23 +228,26 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
             }
         }
     }
+    // Every dated target is a milestone and the last one is the due date
+    // (issue 13: 2017年底…1200个，2020年底…3000个).
     dated.sort_by_key(|(date, found, _)| (*date, found.start));
-    let mut dated = dated.into_iter();
-    if let Some((date, found, _)) = dated.next() {
-        task.due_on = Some(date);
-        task.due_text = Some(found.phrase);
-        let mut seen = HashSet::from([date]);
-        for (date, found, text) in dated {
-            if task.milestones.len() >= MAX_MILESTONES {
-                break;
+    dated.dedup_by_key(|(date, _, _)| *date);
+    if let Some((date, found, _)) = dated.last() {
+        task.due_on = Some(*date);
+        task.due_text = Some(found.phrase.clone());
+        if dated.len() > 1 {
+            let first = dated.len().saturating_sub(MAX_MILESTONES);
+            let mut previous: Option<Indicator> = None;
+            for (date, found, text) in &dated[first..] {
+                let clause = clause_around(text, found);
+                let indicator = milestone_target(&clause, &found.phrase, previous.as_ref());
+                previous = indicator.clone().or(previous);
+                task.milestones.push(Milestone {
+                    date: *date,
+                    text: clause,
+                    indicator,
+                });
             }
-            if !seen.insert(date) {
-                continue;
-            }
-            task.milestones.push(Milestone {
-                date,
-                text: clause_around(text, &found),
-            });
         }
         return;
     }
@@ -245,6 +268,19 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
     }
 }
 
+/// The target a dated step sets. 2017年底实现…社区数达到1200个，2020年底达到
+/// 3000个: the second step names no subject and counts the first one's.
+fn milestone_target(clause: &str, phrase: &str, previous: Option<&Indicator>) -> Option<Indicator> {
+    if let Some(found) = find_indicators(clause).into_iter().next() {
+        return Some(found);
+    }
+    let previous = previous?;
+    let rest = clause.replacen(phrase, "", 1);
+    find_indicators(&format!("{}{rest}", previous.name))
+        .into_iter()
+        .next()
+}
+
 /// Dated phrases in text outside any task (a section's 到2018年底 goal), in
 /// date order, one per date.
 pub fn plan_milestones(texts: &[&str], ctx: &DeadlineContext) -> Vec<Milestone> {
@@ -255,6 +291,7 @@ pub fn plan_milestones(texts: &[&str], ctx: &DeadlineContext) -> Vec<Milestone> 
                 dated.push(Milestone {
                     date,
                     text: clause_around(text, &found),
+                    indicator: None,
                 });
             }
             if dated.len() >= MAX_MILESTONES * 4 {
@@ -296,6 +333,7 @@ mod tests {
             },
             default_due: NaiveDate::from_ymd_opt(2013, 12, 31),
             expect_units: true,
+            places: Vec::new(),
         }
     }
 
@@ -366,17 +404,69 @@ mod tests {
     }
 
     #[test]
-    fn earliest_date_binds_and_the_rest_are_milestones() {
+    fn a_lead_column_after_the_responsible_one_still_leads() {
+        let draft = TaskDraft {
+            head: "地区生产总值增长".into(),
+            units: vec![
+                label(LabelKind::Responsible, "区农业农村局、区发改局"),
+                label(LabelKind::Lead, "区发改局"),
+            ],
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert_eq!(
+            roles(&task),
+            [
+                ("区发改局", UnitRole::Lead),
+                ("区农业农村局", UnitRole::Assist)
+            ]
+        );
+    }
+
+    #[test]
+    fn every_dated_target_is_a_milestone_and_the_last_is_due() {
         let draft = TaskDraft {
             head: "推进试点。6月底前出台方案，年底前全面完成。每季度报送进展。".into(),
             ..TaskDraft::default()
         };
         let task = build(draft, &ctx(), &mut Warnings::default());
-        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 6, 30));
-        assert_eq!(task.due_text.as_deref(), Some("6月底前"));
-        assert_eq!(task.milestones.len(), 1);
-        assert_eq!(task.milestones[0].text, "年底前全面完成");
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
+        assert_eq!(task.due_text.as_deref(), Some("年底前"));
+        let steps: Vec<(String, &str)> = task
+            .milestones
+            .iter()
+            .map(|m| (m.date.to_string(), m.text.as_str()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("2013-06-30".to_string(), "6月底前出台方案"),
+                ("2013-12-31".to_string(), "年底前全面完成")
+            ]
+        );
         assert_eq!(task.report_cron.as_deref(), Some("0 9 25 3,6,9,12 *"));
+        let draft = TaskDraft {
+            head: "建设社区。2017年底实现全区建成农村牧区社区数达到1200个，2020年底达到3000个。"
+                .into(),
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        let dates: Vec<String> = task.milestones.iter().map(|m| m.date.to_string()).collect();
+        assert_eq!(dates, ["2017-12-31", "2020-12-31"]);
+        let targets: Vec<(&str, &str)> = task
+            .milestones
+            .iter()
+            .filter_map(|m| m.indicator.as_ref())
+            .map(|i| (i.name.as_str(), i.target.as_str()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("全区建成农村牧区社区数", "1200"),
+                ("全区建成农村牧区社区数", "3000")
+            ]
+        );
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2020, 12, 31));
     }
 
     #[test]
@@ -390,7 +480,10 @@ mod tests {
         assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2013, 12, 31));
         assert!(task.due_is_default);
         assert_eq!(task.due_text, None);
-        assert_eq!(w.into_vec(), ["line 0: task  names no responsible unit"]);
+        assert_eq!(
+            w.into_vec(),
+            ["第0行：任务  未写明责任单位 (task  names no responsible unit)"]
+        );
     }
 
     #[test]

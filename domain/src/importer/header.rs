@@ -16,19 +16,19 @@ use super::text::{Line, cjk_count, trim_punct};
 // The compact 〔〕 spelling is the official one and is tried first over the
 // whole text; spaced spellings and other brackets are fallbacks.
 static DOC_NO: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}〔\d{4}〕\d+号").ok());
+    LazyLock::new(|| Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}〔\d{4}〕\d+[号號]").ok());
 static DOC_NO_SPACED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}\s?〔\s*\d{4}\s*〕\s*第?\s*\d{1,5}\s*号").ok()
+    Regex::new(r"[\x{4e00}-\x{9fff}]{1,6}\s?〔\s*\d{4}\s*〕\s*第?\s*\d{1,5}\s*[号號]").ok()
 });
 static DOC_NO_LOOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"[\x{4e00}-\x{9fff}]{1,6}\s?[\[［(（【]\s*(?:19|20)\d{2}\s*[\]］)）】]\s*第?\s*\d{1,5}\s*号",
+        r"[\x{4e00}-\x{9fff}]{1,6}\s?[\[［(（【]\s*(?:19|20)\d{2}\s*[\]］)）】]\s*第?\s*\d{1,5}\s*[号號]",
     )
     .ok()
 });
 static TITLE_END: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(通知|意见|方案|规划|办法|决定|报告|函|批复|计划|要点|细则|规定|纲要|安排|通报|公告|措施|清单|条例|指引|分工|任务书)(\s*[（(][^（()）]{1,12}[)）])?$",
+        r"(通知|意见|方案|规划|办法|决定|报告|函|批复|计划|要点|细则|规定|纲要|安排|通报|公告|措施|清单|条例|指引|分工|任务书|分解|分解表)(\s*[（(][^（()）]{1,12}[)）])?$",
     )
     .ok()
 });
@@ -44,6 +44,18 @@ static LABELLED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
+// A page's publishing line: 发布时间:2023-04-17 08:50, 【公布日期】2020.01.17,
+// 发布日期: | 2020-04-09 (layout: notices copied from government and
+// document-sharing sites, whose signature date may be missing).
+static PUBLISHED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:发布时间|发布日期|公布日期|公开日期|发布于|(?:^|\s)时间)[】\]\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
+    )
+    .ok()
+});
+/// Counters that put a line among the sharing site's furniture: its time
+/// is when the site showed the page, not when the notice was published.
+const PAGE_COUNTERS: &[&str] = &["浏览", "点击", "阅读", "访问"];
 static YEAR_IN_TITLE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").ok());
 static YEAR_RANGE: LazyLock<Option<Regex>> =
@@ -79,17 +91,21 @@ pub struct HeaderInfo {
     pub signature_lines: HashSet<usize>,
     /// The one year a notice is about (`2013年…工作…的通知`), if its title names one.
     pub title_year: Option<i32>,
+    /// The issue date is the page's publishing date, for lack of a signed one.
+    pub issued_from_publishing: bool,
 }
 
 pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
     let doc_no = find_doc_no(raw);
     let title = find_title(lines, doc_no.as_deref());
     let signature = find_signature(lines);
-    let issued_on = signature
+    let signed = signature
         .as_ref()
         .map(|s| s.date)
         .or_else(|| labelled_date(lines))
         .or_else(|| first_standalone_date(lines));
+    let published = signed.is_none().then(|| published_date(lines)).flatten();
+    let issued_on = signed.or(published);
     let issuer = signature
         .as_ref()
         .and_then(|s| s.issuer.clone())
@@ -110,6 +126,7 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         },
         signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
         title_year,
+        issued_from_publishing: published.is_some(),
     }
 }
 
@@ -300,6 +317,21 @@ fn labelled_date(lines: &[Line]) -> Option<NaiveDate> {
     })
 }
 
+fn published_date(lines: &[Line]) -> Option<NaiveDate> {
+    let re = PUBLISHED_DATE.as_ref()?;
+    lines
+        .iter()
+        .filter(|l| !PAGE_COUNTERS.iter().any(|c| l.text.contains(c)))
+        .find_map(|l| {
+            let caps = re.captures(&l.text)?;
+            ymd(
+                caps.get(1)?.as_str().parse().ok()?,
+                caps.get(2)?.as_str().parse().ok()?,
+                caps.get(3)?.as_str().parse().ok()?,
+            )
+        })
+}
+
 /// A line that is only a date: 2013年2月27日, 二〇一三年二月二十七日.
 pub fn parse_standalone_date(line: &str) -> Option<NaiveDate> {
     if line.chars().count() > 24 {
@@ -326,6 +358,36 @@ fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 fn first_year(text: &str) -> Option<i32> {
     let caps = YEAR_IN_TITLE.as_ref()?.captures(text)?;
     caps.get(1)?.as_str().parse().ok()
+}
+
+/// Stems of the places a title or issuer names: 莲都 of 2023年莲都区…,
+/// 亳州 and 谯城 of 亳州市谯城区人民政府办公室.
+pub fn place_stems(text: &str) -> Vec<String> {
+    const JURISDICTION: &[char] = &['省', '市', '区', '县', '旗', '州'];
+    let mut stems = Vec::new();
+    let segments = text
+        .split(|c: char| !super::text::is_cjk(c) || matches!(c, '年' | '于' | '的' | '《' | '》'));
+    for segment in segments {
+        let chars: Vec<char> = segment.chars().collect();
+        let mut start = 0;
+        while start < chars.len() {
+            let end = (start + 5).min(chars.len());
+            let Some(at) = chars[start..end]
+                .iter()
+                .skip(2)
+                .position(|c| JURISDICTION.contains(c))
+                .map(|p| start + 2 + p)
+            else {
+                break;
+            };
+            let stem: String = chars[start..at].iter().collect();
+            if !stem.starts_with(['关', '全', '各']) && !stems.contains(&stem) {
+                stems.push(stem);
+            }
+            start = at + 1;
+        }
+    }
+    stems
 }
 
 /// The year of a notice about one year's work; none for spans such as
@@ -431,6 +493,52 @@ mod tests {
         assert_eq!(h.header.issuer.as_deref(), Some("国务院办公厅"));
         assert_eq!(h.header.issued_on, None);
         assert_eq!(h.header.year, None);
+    }
+
+    #[test]
+    fn the_publishing_line_dates_a_notice_without_a_signature() {
+        let h = header("某区关于2023年重点工作的通知\n发布时间: 2023-04-17 08:50:33\n一、目标");
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2023, 4, 17));
+        assert!(h.issued_from_publishing);
+        let h = header("∙【公布日期】2020.01.17\n∙【字 号】武政办〔2020〕1号");
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2020, 1, 17));
+        // A signed date wins over the page's.
+        let h = header("发布日期:2021-11-16\n各县民政局:\n某市民政局\n2021年11月4日");
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2021, 11, 4));
+        assert!(!h.issued_from_publishing);
+    }
+
+    #[test]
+    fn a_deadline_labelled_with_time_is_no_publishing_date() {
+        let h = header("一、任务\n(一)建设中心。完成时间:2023年6月30日\n");
+        assert_eq!(h.header.issued_on, None);
+        let h = header("时间: 2023-07-11\n一、任务\n");
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2023, 7, 11));
+    }
+
+    #[test]
+    fn a_sharing_sites_page_time_is_not_the_notices() {
+        let h = header("浏览量:          时间:2020-02-16 04:20:51\n武政办〔2019〕1号");
+        assert_eq!(h.header.issued_on, None);
+    }
+
+    #[test]
+    fn doc_numbers_in_traditional_script() {
+        let h = header("盤政辦發〔2021〕1號\n");
+        assert_eq!(h.header.doc_no.as_deref(), Some("盤政辦發〔2021〕1號"));
+    }
+
+    #[test]
+    fn the_places_a_title_names() {
+        assert_eq!(
+            place_stems("2023年莲都区政府工作报告重点工作责任分解"),
+            ["莲都"]
+        );
+        assert_eq!(
+            place_stems("亳州市谯城区人民政府办公室关于印发的通知"),
+            ["亳州", "谯城"]
+        );
+        assert!(place_stems("县人民政府关于分解落实的通知").is_empty());
     }
 
     #[test]

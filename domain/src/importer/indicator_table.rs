@@ -29,6 +29,8 @@ struct Columns {
     name: Option<usize>,
     target: Option<usize>,
     unit: Option<usize>,
+    /// The year a 2025年 / 2025年目标值 header names for the targets.
+    target_year: Option<i32>,
 }
 
 fn is_name_header(token: &str) -> bool {
@@ -101,6 +103,11 @@ fn columns(header: &[&str]) -> Columns {
             .position(|t| t.contains("目标"))
             .or_else(|| year_columns.last().copied()),
         unit: header.iter().position(|t| t.contains("单位")),
+        target_year: header
+            .iter()
+            .filter(|t| is_year_header(t))
+            .filter_map(|t| t.get(..4)?.parse().ok())
+            .max(),
     }
 }
 
@@ -193,7 +200,7 @@ fn read_rows(
             Some(row) => {
                 let name = row.name.or_else(|| pending.name.take());
                 let Some(name) = name else {
-                    warnings.push(line.no, "indicator row without a name");
+                    warnings.push(line.no, "指标行缺少指标名称 (indicator row without a name)");
                     out.consumed.insert(line.no);
                     i += 1;
                     continue;
@@ -204,6 +211,7 @@ fn read_rows(
                     unit: row.unit,
                     comparator: row.comparator.unwrap_or(Comparator::AtLeast),
                     kind,
+                    target_year: cols.target_year,
                 });
                 awaiting_kind = kind.is_none().then(|| out.indicators.len() - 1);
                 pending = Pending::default();
@@ -355,6 +363,16 @@ mod tests {
                 Some(IndicatorKind::Binding)
             )]
         );
+    }
+
+    #[test]
+    fn the_year_column_is_the_target_year() {
+        let got = find(
+            &split_lines("指标 2020年 2025年 属性\n城镇化率 60% 70% 预期性"),
+            &mut Warnings::default(),
+        );
+        assert_eq!(got.indicators[0].target_year, Some(2025));
+        assert_eq!(got.indicators[0].target, "70");
     }
 
     #[test]

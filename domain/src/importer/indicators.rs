@@ -2,7 +2,9 @@
 //! 控制在5%以内, and the paired form 城市社区“开放式”办公、“一站式”服务率
 //! 分别达95%和85%以上, which names two indicators.
 
-use super::deadline::phrase_len_at;
+use chrono::Datelike;
+
+use super::deadline::{self, phrase_len_at};
 use super::model::{Comparator, Indicator};
 use super::quantity::{Quantity, scan};
 use super::text::{is_cjk, split_top_level, starts_with_at as starts_with, take_chars, trim_punct};
@@ -189,6 +191,7 @@ fn read_clause(chars: &[char], cores: &mut Vec<String>, out: &mut Vec<Indicator>
         let subject_text: String = chars[from..subject_end].iter().collect();
         subject_from = group.after();
         let subject = clean_name(&subject_text);
+        let target_year = year_before(chars, segment_end);
         let names = if respectively && items.len() > 1 {
             distribute(&subject, items.len(), cores)
         } else {
@@ -204,9 +207,21 @@ fn read_clause(chars: &[char], cores: &mut Vec<String>, out: &mut Vec<Indicator>
                 unit: q.unit.clone(),
                 comparator: cmp,
                 kind: None,
+                target_year,
             });
         }
     }
+}
+
+/// 到2025年末, 覆盖率达到90%: the year of the last explicit deadline
+/// before the target in its clause.
+fn year_before(chars: &[char], end: usize) -> Option<i32> {
+    let before: String = chars.get(..end)?.iter().collect();
+    deadline::scan(&before, &deadline::DeadlineContext::default())
+        .into_iter()
+        .filter_map(|f| f.date)
+        .map(|d| d.year())
+        .next_back()
 }
 
 /// A bare number counts only right after a comparing word and before

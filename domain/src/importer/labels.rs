@@ -53,6 +53,22 @@ fn kind_of(label: &str) -> LabelKind {
     }
 }
 
+/// Words of a note that states the list's convention rather than units:
+/// （除标注“分别牵头”外，列第一位为牵头或汇总单位，下同） (layout: the rule
+/// note after a list).
+const RULE_WORDS: &[&str] = &[
+    "下同",
+    "列第一位",
+    "排第一位",
+    "列首位",
+    "汇总单位",
+    "除标注",
+];
+
+pub fn is_rule_note(s: &str) -> bool {
+    RULE_WORDS.iter().any(|w| s.contains(w))
+}
+
 pub fn contains_label(s: &str) -> bool {
     LABEL.as_ref().is_some_and(|re| re.is_match(s))
 }
@@ -169,7 +185,11 @@ pub fn role_notes(line: &str) -> Vec<&str> {
                 let assigns = ["牵头", "牽頭", "负责", "負責"]
                     .iter()
                     .any(|w| inner.contains(w));
-                if assigns && inner.chars().count() > 2 && !contains_label(inner) {
+                if assigns
+                    && inner.chars().count() > 2
+                    && !contains_label(inner)
+                    && !is_rule_note(inner)
+                {
                     notes.push(inner);
                 }
             }
@@ -253,6 +273,7 @@ mod tests {
             ["市发改委牵头，市财政局配合"]
         );
         assert!(role_notes("（具体指标分解见附件1）").is_empty());
+        assert!(role_notes("（除标注“分别牵头”外，列第一位为牵头或汇总单位，下同）").is_empty());
         assert_eq!(
             role_notes("〔市生态环境局牵头，各县、区人民政府(管委会)负责落实。以下不再列出。〕"),
             ["市生态环境局牵头，各县、区人民政府(管委会)负责落实"]

@@ -12,6 +12,8 @@ mod addressees;
 mod cells;
 mod deadline;
 mod draft;
+pub mod formats;
+mod framing;
 mod header;
 mod indicator_table;
 mod indicators;
@@ -22,6 +24,7 @@ mod noise;
 mod numerals;
 mod outline;
 mod quantity;
+mod recurrence;
 mod schedule;
 mod task_table;
 mod text;
@@ -40,13 +43,17 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 pub use model::{
-    Comparator, Indicator, IndicatorKind, Milestone, ParsedNotice, PlanHeader, Section, Task,
-    TaskUnit, UnitRole,
+    Comparator, Indicator, IndicatorKind, Milestone, ParsedNotice, PlanHeader, Recurrence,
+    RecurrencePer, Section, Task, TaskUnit, UnitRole,
 };
 
 use deadline::DeadlineContext;
 use draft::{BuildContext, TaskDraft};
 use warnings::Warnings;
+
+/// Warned where a unit label stands with no list after it.
+pub(crate) const UNIT_LABEL_WITHOUT_UNITS: &str =
+    "责任单位标签后没有单位 (unit label without units)";
 
 /// Reads a notice. Never fails: what cannot be read is left out and named in
 /// `warnings` with its line number.
@@ -55,7 +62,10 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     let mut warnings = Warnings::default();
     let header = header::read_header(&lines, text);
     for line in lines.iter().filter(|l| l.text.contains('\u{fffd}')) {
-        warnings.push(line.no, "contains bytes that are not valid text");
+        warnings.push(
+            line.no,
+            "含有无法识别的字符 (contains bytes that are not valid text)",
+        );
     }
 
     let indicator_tables = indicator_table::find(&lines, &mut warnings);
@@ -66,6 +76,13 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         &mut warnings,
     );
     let addressees = addressees::find(&lines);
+    if header.issued_from_publishing
+        && let Some(date) = header.header.issued_on
+    {
+        warnings.push_general(format!(
+            "未找到成文日期，已按网页发布日期 {date} 记录，请核对 (no signature date; the page's publishing date was used)"
+        ));
+    }
     let mut plan = header.header;
     let ctx = BuildContext {
         deadlines: DeadlineContext {
@@ -78,6 +95,11 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         // Tasks without units fall to the addressees or the issuer, warned
         // about in `assign_unnamed`.
         expect_units: body.expect_units && addressees.is_none() && plan.issuer.is_none(),
+        places: [plan.title.as_deref(), plan.issuer.as_deref()]
+            .into_iter()
+            .flatten()
+            .flat_map(header::place_stems)
+            .collect(),
     };
 
     let loose_text = body.loose.join("\n");
@@ -85,7 +107,12 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     dated_texts.extend(plan.title.as_deref());
     plan.milestones = draft::plan_milestones(&dated_texts, &ctx.deadlines);
     let mut plan_indicators = indicator_tables.indicators;
-    plan_indicators.extend(indicators::find_indicators(&loose_text));
+    // A target the text restates after its table keeps the table's row.
+    for found in indicators::find_indicators(&loose_text) {
+        if !plan_indicators.iter().any(|i| i.name == found.name) {
+            plan_indicators.push(found);
+        }
+    }
 
     let mut tasks: Vec<Task> = body
         .drafts
@@ -107,13 +134,13 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
 
     if lines.iter().any(|l| !l.text.is_empty()) {
         if plan.title.is_none() {
-            warnings.push_general("no title found");
+            warnings.push_general("未找到标题 (no title found)");
         }
         if plan.issued_on.is_none() {
-            warnings.push_general("no issue date found");
+            warnings.push_general("未找到发文日期 (no issue date found)");
         }
         if tasks.is_empty() {
-            warnings.push_general("no tasks found");
+            warnings.push_general("未找到任务 (no tasks found)");
         }
     }
 
@@ -152,7 +179,11 @@ fn read_body(
         .collect();
     let outline = outline::read(lines, &skip, signature);
     let loose_lines = outline.loose.into_iter().map(|(_, t)| t);
-    if task_tables.tasks.len() > outline.tasks.len() {
+    // Paragraphs read as tasks only for want of numbering: a task table,
+    // however short, is the breakdown.
+    let table_wins = !task_tables.tasks.is_empty()
+        && (outline.paragraphs_as_tasks || task_tables.tasks.len() > outline.tasks.len());
+    if table_wins {
         // The numbered body around the table is text outside the tasks.
         let mut loose: Vec<String> = loose_lines.collect();
         for task in outline.tasks {
@@ -167,10 +198,12 @@ fn read_body(
         };
     }
     for line in &outline.dangling_labels {
-        warnings.push(*line, "unit label without units");
+        warnings.push(*line, UNIT_LABEL_WITHOUT_UNITS);
     }
     let loose = if outline.paragraphs_as_tasks {
-        warnings.push_general("no numbered items found; each paragraph was read as a task");
+        warnings.push_general(
+            "未找到编号条目，已将每个段落读作一项任务 (no numbered items found; each paragraph was read as a task)",
+        );
         Vec::new()
     } else {
         loose_lines.collect()
@@ -198,11 +231,14 @@ fn assign_unnamed(
                 labels::LabelKind::Responsible,
                 addressees.units.clone(),
             )]);
+            for unit in &mut task.units {
+                unit.inferred = true;
+            }
             warnings.push(
                 addressees.line,
                 format!(
-                    "task {} names no unit; the notice's addressees were assigned",
-                    task.number
+                    "任务 {} 未写明责任单位，已按主送单位交办，请核对 (task {} names no unit; the notice's addressees were assigned)",
+                    task.number, task.number
                 ),
             );
         } else if let Some(issuer) = issuer {
@@ -211,10 +247,11 @@ fn assign_unnamed(
                 role: UnitRole::Lead,
                 unit_id: None,
                 group: false,
+                inferred: true,
             }];
             warnings.push_general(format!(
-                "task {} names no unit; the issuing office was assigned",
-                task.number
+                "任务 {} 未写明责任单位，已交发文单位，请核对 (task {} names no unit; the issuing office was assigned)",
+                task.number, task.number
             ));
         }
     }

@@ -14,7 +14,7 @@ pub struct ParsedNotice {
     pub tasks: Vec<Task>,
     /// Targets that belong to the plan as a whole, e.g. rows of a 指标 table.
     pub indicators: Vec<Indicator>,
-    /// `"line N: ..."` for each thing that could not be read.
+    /// `"第N行：…"` for each thing that could not be read, Chinese first.
     pub warnings: Vec<String>,
 }
 
@@ -57,11 +57,35 @@ pub struct Task {
     pub due_text: Option<String>,
     /// True when no phrase was found and the notice's year end was used.
     pub due_is_default: bool,
-    /// Further dated steps of the task, besides the binding one.
+    /// Every dated target of the task when it names more than one, in date
+    /// order; the last is `due_on`.
     pub milestones: Vec<Milestone>,
     /// Five-field cron of a reporting schedule (`0 9 25 * *` for 每月).
     pub report_cron: Option<String>,
     pub indicators: Vec<Indicator>,
+    /// Duties the task repeats each period (每月…不少于两次).
+    #[serde(default)]
+    pub recurrences: Vec<Recurrence>,
+}
+
+/// A duty done a number of times in each period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    pub per: RecurrencePer,
+    /// Occurrences required in each period.
+    pub times: u32,
+    /// The phrase it was read from, e.g. `每年至少召开四次`.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecurrencePer {
+    Week,
+    Month,
+    Quarter,
+    HalfYear,
+    Year,
 }
 
 /// A unit named on a task, by name only: matching against the unit
@@ -74,6 +98,10 @@ pub struct TaskUnit {
     pub unit_id: Option<i64>,
     /// A collective such as 各县(市)、区人民政府 that stands for many units.
     pub group: bool,
+    /// Not named on the task: assigned from the notice's addressees or its
+    /// issuer, for the office to confirm.
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,6 +117,9 @@ pub enum UnitRole {
 pub struct Milestone {
     pub date: NaiveDate,
     pub text: String,
+    /// The target the step sets, if it names one: 2017年底…达到1200个.
+    #[serde(default)]
+    pub indicator: Option<Indicator>,
 }
 
 /// A measurable target.
@@ -101,6 +132,10 @@ pub struct Indicator {
     pub unit: String,
     pub comparator: Comparator,
     pub kind: Option<IndicatorKind>,
+    /// The year the target is for: a 2025年 column of a plan's table, or
+    /// 到2025年 before the target in the text.
+    #[serde(default)]
+    pub target_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -46,6 +46,16 @@ const ALWAYS: &[&str] = &[
     "当前位置：",
     "当前位置:",
     "留言与评论",
+    "您现在的位置",
+    "现在所在的位置",
+    "用微信扫描",
+    "分享至好友",
+    "马上注册",
+    "立即注册",
+    "打印整页",
+    "打印内容",
+    "文字大小",
+    "背景色",
 ];
 
 /// Phrases that mark furniture only on short lines; in a long sentence they
@@ -75,6 +85,23 @@ const SHORT_ONLY: &[&str] = &[
     "二维码",
     "相关链接",
     "相关文章",
+    // Accessibility switches and download notes of government sites.
+    "无障碍",
+    "长者版",
+    "长辈版",
+    "关怀版",
+    "长者模式",
+    "设为首页",
+    "加入收藏",
+    "下载附件",
+    "附件下载",
+    "下载:",
+    "下载：",
+    "此件公开发布",
+    "此件主动公开",
+    "此件公開發布",
+    "字号:",
+    "字号：",
 ];
 
 const SHORT_LINE: usize = 40;
@@ -115,6 +142,10 @@ mod tests {
             "留言与评论(共有 条评论)",
             "验证码:",
             "----------",
+            "• 无障碍",
+            "您现在的位置:首页 > 政务公开",
+            "下载附件:任务表.doc",
+            "(此件公开发布)",
         ] {
             assert!(is_noise(line), "{line}");
         }

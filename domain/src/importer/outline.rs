@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::draft::{TaskDraft, UnitSource};
+use super::framing::is_framing;
 use super::labels::{self, LabelHit, LabelKind};
 use super::markers::{self, KIND_COUNT, Marker, MarkerKind};
 use super::model::Section;
@@ -99,12 +100,21 @@ pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -
             dangling_labels: assembled.dangling,
         };
     }
+    let (tasks, framing): (Vec<TaskDraft>, Vec<TaskDraft>) = assembled
+        .tasks
+        .into_iter()
+        .partition(|t| !t.framing || !t.units.is_empty() || !t.inherited_units.is_empty());
+    let mut loose = assembled.loose;
+    for t in framing {
+        loose.push((t.line, t.head));
+        loose.extend(t.body);
+    }
     Outline {
         sections: assembled.sections,
-        tasks: assembled.tasks,
+        tasks,
         has_unit_labels,
         paragraphs_as_tasks: false,
-        loose: assembled.loose,
+        loose,
         dangling_labels: assembled.dangling,
     }
 }
@@ -315,6 +325,8 @@ struct Assembly {
     in_body: bool,
     /// The signature block has passed and no numbered line since.
     ended: bool,
+    /// The level of the framing heading in force, if any.
+    framing: Option<MarkerKind>,
     loose: Vec<(usize, String)>,
 }
 
@@ -369,8 +381,15 @@ fn assemble(
     let mut effective = per_section.first().copied().unwrap_or(task_kind);
     let mut a = Assembly::default();
     for c in classified {
-        if matches!(c.kind, Kind::Marker(_)) {
+        if let Kind::Marker(m) = &c.kind {
             a.ended = false;
+            if a.framing.is_some_and(|level| m.kind <= level) {
+                a.framing = None;
+            }
+            let heading = Some(m.kind) == section_kind || m.kind < effective;
+            if heading && is_framing(m.rest) {
+                a.framing = Some(m.kind);
+            }
         }
         if !matches!(c.kind, Kind::Text | Kind::Skip)
             && let Some((_, line)) = a.awaiting_units.take()
@@ -409,6 +428,7 @@ fn assemble(
                     line: c.no,
                     head: m.rest.to_string(),
                     units: c.inline.iter().map(|s| (c.no, s.clone())).collect(),
+                    framing: a.framing.is_some() || is_framing(m.rest),
                     ..TaskDraft::default()
                 });
             }
@@ -482,7 +502,50 @@ fn text_line(a: &mut Assembly, c: &Classified) {
     body_line(a, c);
 }
 
+/// A paragraph long enough to be a duty of its own.
+const MIN_OWN_TASK_CJK: usize = 10;
+
+/// Layout: paragraphs that each end in their own unit note under one
+/// numbered item, or whose numbering the page lost (copy damage, mojibake):
+/// a paragraph that names its own units after the task already named some
+/// is the next task, not more of the same.
+fn starts_own_task(task: &TaskDraft, c: &Classified) -> bool {
+    matches!(c.kind, Kind::Text)
+        && c.inline.iter().any(|s| matches!(s, UnitSource::Label(_)))
+        && !task.units.is_empty()
+        && task.units.iter().all(|(line, _)| *line < c.no)
+        && cjk_count(c.text) >= MIN_OWN_TASK_CJK
+}
+
 fn body_line(a: &mut Assembly, c: &Classified) {
+    if let Some(task) = &a.current
+        && starts_own_task(task, c)
+    {
+        let base = task
+            .number
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let next = task
+            .number
+            .rsplit_once('-')
+            .and_then(|(_, k)| k.parse::<usize>().ok())
+            .map_or(2, |k| k + 1);
+        let section = task.section.clone();
+        let framing = task.framing;
+        a.close();
+        a.current = Some(TaskDraft {
+            number: format!("{base}-{next}"),
+            section,
+            line: c.no,
+            head: c.text.to_string(),
+            units: c.inline.iter().map(|s| (c.no, s.clone())).collect(),
+            framing,
+            ..TaskDraft::default()
+        });
+        return;
+    }
     if let Some(task) = &mut a.current {
         task.body.push((c.no, c.text.to_string()));
         for source in &c.inline {
@@ -621,6 +684,36 @@ mod tests {
                 .iter()
                 .all(|t| t.units.is_empty() && t.inherited_units.len() == 1)
         );
+    }
+
+    #[test]
+    fn framing_chapters_hold_no_tasks() {
+        let o = outline(
+            "第二章 总体要求\n第一节 指导思想\n坚持以人民为中心。\n第二节 基本原则\n——坚持党建引领。\n——坚持统筹城乡。\n第三章 重点任务\n第一节 健全服务体系\n加强党的领导。\n第二节 完善服务设施\n建设综合服务设施。",
+        );
+        let titles: Vec<&str> = o.tasks.iter().map(|t| t.head.as_str()).collect();
+        assert_eq!(titles, ["健全服务体系", "完善服务设施"]);
+        assert!(o.loose.iter().any(|(_, t)| t.contains("坚持党建引领")));
+        // Targets with their own units are tasks wherever they stand.
+        let o = outline(
+            "一、发展目标\n1.地区生产总值增长6%。\n牵头单位:区发改局\n2.财政收入增长5%。\n牵头单位:区财政局",
+        );
+        assert_eq!(o.tasks.len(), 2);
+    }
+
+    #[test]
+    fn paragraphs_with_their_own_unit_notes_are_tasks_of_their_own() {
+        let o = outline(
+            "一、产业\n(一)建设汽车产业基地。(牵头单位:市经贸委;配合单位:市发改委)\n?。ǘ┩七M石化基地建设,抓好乙烯改扩建项目。(牵头单位:市发改委;配合单位:市规划局)\n(三)建设物流园区。(牵头单位:市交委)",
+        );
+        let numbers: Vec<&str> = o.tasks.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers, ["(一)", "(一)-2", "(三)"]);
+        assert!(o.tasks[1].head.contains("石化基地"));
+        // A note on its own line still belongs to the task above it.
+        let o = outline(
+            "(一)建设基地。\n加快进度,确保年内建成投产并达到设计产能。\n(牵头单位:市经贸委)",
+        );
+        assert_eq!(o.tasks.len(), 1);
     }
 
     #[test]

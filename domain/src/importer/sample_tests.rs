@@ -80,10 +80,16 @@ fn nantong_units() {
             ("市人社局", UnitRole::Assist)
         ]
     );
-    assert_eq!(t[0].units.len(), 1);
-    assert!(t[0].units[0].group);
-    assert!(t[0].units[0].name.contains('县'));
-    assert_eq!(t[0].units[0].name, "各县(市)、区人民政府(管委会)");
+    // 各县(市)、区人民政府(管委会): the county and the district
+    // governments, both leading.
+    assert_eq!(
+        units(&t[0]),
+        [
+            ("各县(市)人民政府(管委会)", UnitRole::Lead),
+            ("各区人民政府(管委会)", UnitRole::Lead)
+        ]
+    );
+    assert!(t[0].units.iter().all(|u| u.group));
     let six: Vec<&str> = t[5].units.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
         six,
@@ -93,7 +99,8 @@ fn nantong_units() {
             "市民政局",
             "市人社局",
             "团市委",
-            "各县(市)、区人民政府(管委会)"
+            "各县(市)人民政府(管委会)",
+            "各区人民政府(管委会)"
         ]
     );
     assert!(t.iter().flat_map(|t| &t.units).all(|u| u.unit_id.is_none()));
@@ -172,7 +179,16 @@ fn longsha_outline() {
     assert!(title.ends_with("城乡社区服务体系建设规划"), "{title}");
     let numbers: Vec<&str> = notice.sections.iter().map(|s| s.number.as_str()).collect();
     assert_eq!(numbers, ["第二章", "第三章"]);
-    assert!(notice.tasks.len() >= 4, "{:?}", notice.tasks);
+    // 指导思想, 基本原则 and 发展目标 frame the plan; the measures are the tasks.
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["健全党全面领导下的城乡社区服务体系"]);
+    assert!(notice.tasks.iter().all(|t| t.units.is_empty()));
+    assert!(
+        notice
+            .indicators
+            .iter()
+            .all(|i| i.target_year == Some(2025))
+    );
     // The table rows and the site's disclaimer are in no task.
     assert!(
         notice

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Comparator, ParsedNotice, UnitRole, parse_notice};
+use super::{Comparator, ParsedNotice, RecurrencePer, UnitRole, parse_notice};
 
 fn units(notice: &ParsedNotice, task: usize) -> Vec<(&str, UnitRole)> {
     notice.tasks[task]
@@ -106,13 +106,19 @@ fn tasks_without_units_fall_to_the_addressees_with_a_warning() {
     );
     assert_eq!(notice.tasks.len(), 2);
     let first = &notice.tasks[0].units;
-    assert_eq!(first[0].name, "各区、县(市)人民政府");
-    assert!(first[0].group && first[0].role == UnitRole::Lead);
+    assert_eq!(first[0].name, "各区人民政府");
+    assert_eq!(first[1].name, "各县(市)人民政府");
+    assert!(
+        first[..2]
+            .iter()
+            .all(|u| u.group && u.role == UnitRole::Lead)
+    );
+    assert!(first.iter().all(|u| u.inferred));
     assert!(
         notice
             .warnings
             .iter()
-            .any(|w| w.starts_with("line 2:") && w.contains("addressees"))
+            .any(|w| w.starts_with("第2行：") && w.contains("主送单位"))
     );
     assert_eq!(
         notice.tasks[0].due_on,
@@ -152,7 +158,7 @@ fn what_cannot_be_read_is_warned_with_its_line() {
         notice
             .warnings
             .iter()
-            .any(|w| w == "line 3: unit label without units"),
+            .any(|w| w == &format!("第3行：{}", super::UNIT_LABEL_WITHOUT_UNITS)),
         "{:?}",
         notice.warnings
     );
@@ -161,7 +167,7 @@ fn what_cannot_be_read_is_warned_with_its_line() {
         notice
             .warnings
             .iter()
-            .any(|w| w.starts_with("line 1:") && w.contains("年内")),
+            .any(|w| w.starts_with("第1行：") && w.contains("年内")),
         "{:?}",
         notice.warnings
     );
@@ -190,5 +196,219 @@ fn dates_outside_tasks_are_plan_milestones() {
     // No addressees: the issuing office is left with the unassigned tasks.
     assert_eq!(notice.tasks.len(), 2);
     assert_eq!(notice.tasks[0].units[0].name, "某市人民政府");
-    assert!(notice.warnings.iter().any(|w| w.contains("issuing office")));
+    assert!(notice.warnings.iter().any(|w| w.contains("发文单位")));
+}
+
+/// Layout: units inline after the task in brackets, with a 责任领导 (a
+/// person) beside them and shared suffixes in the list.
+#[test]
+fn inline_bracketed_units_beside_a_responsible_leader() {
+    let notice = parse_notice(
+        "某县2023年重点工作责任分解\n\
+         一、经济发展\n\
+         (一)做好统计监测。加强经济运行分析。(责任领导:张三;牵头单位:县发改局;责任单位:县统计局,各乡、镇人民政府,人民大垸、荒湖管理区)\n\
+         (二)推进项目建设。(责任领导:李四 牵头单位:县发改局)\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("县发改局", UnitRole::Lead),
+            ("县统计局", UnitRole::Assist),
+            ("各乡人民政府", UnitRole::Assist),
+            ("各镇人民政府", UnitRole::Assist),
+            ("人民大垸管理区", UnitRole::Assist),
+            ("荒湖管理区", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(units(&notice, 1), [("县发改局", UnitRole::Lead)]);
+    assert_eq!(notice.tasks[0].title, "做好统计监测");
+    assert!(
+        notice
+            .tasks
+            .iter()
+            .flat_map(|t| &t.units)
+            .all(|u| !u.name.contains("张三"))
+    );
+}
+
+/// Layout: 分别牵头 in a list, and the note after the list that states the
+/// convention, which names no unit.
+#[test]
+fn units_that_lead_respectively_and_the_convention_note() {
+    let notice = parse_notice(
+        "市政府工作报告重点工作责任分解(2023年)\n\
+         (除标注“分别牵头”外，列第一位为牵头或汇总单位，下同)\n\
+         一、民生\n\
+         (一)稳定就业。\n\
+         责任单位:市人力社保局、市农业农村局分别牵头,市财政局\n\
+         (二)发展教育。\n\
+         责任单位:市教育局、市财政局\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市人力社保局", UnitRole::Lead),
+            ("市农业农村局", UnitRole::Lead),
+            ("市财政局", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [("市教育局", UnitRole::Lead), ("市财政局", UnitRole::Assist)]
+    );
+    // The year of the work is the title's.
+    assert_eq!(
+        notice.tasks[1].due_on,
+        NaiveDate::from_ymd_opt(2023, 12, 31)
+    );
+}
+
+/// Layout: rows flattened into one line with spaces under a 牵头责任单位
+/// header, whose units all lead.
+#[test]
+fn rows_of_one_line_with_spaces_under_a_lead_header() {
+    let notice = parse_notice(
+        "2022年重点工作任务分解表\n\
+         序号 重点工作 牵头责任单位\n\
+         8 推进重大项目前期工作。 市发改委、市经信委\n\
+         9 加快园区建设,完善配套设施。 市住建委\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [("市发改委", UnitRole::Lead), ("市经信委", UnitRole::Lead)]
+    );
+    assert_eq!(notice.tasks[0].number, "8");
+    assert_eq!(notice.tasks[1].title, "加快园区建设,完善配套设施");
+}
+
+/// Layout: the year of the work in the title of a notice issued the year
+/// before: the default due date is the end of the year the notice is about.
+#[test]
+fn the_year_of_the_work_is_the_titles() {
+    let notice = parse_notice(
+        "某市人民政府办公室关于印发2022年重点工作的通知\n\
+         一、重点任务\n\
+         (一)建设社区服务中心。\n\
+         责任单位:市民政局\n\
+         (二)3月底前完成规划编制。\n\
+         责任单位:市自然资源局\n\
+         某市人民政府办公室\n\
+         2021年11月20日\n",
+    );
+    assert_eq!(notice.plan.issued_on, NaiveDate::from_ymd_opt(2021, 11, 20));
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2022, 12, 31)
+    );
+    assert_eq!(notice.tasks[1].due_on, NaiveDate::from_ymd_opt(2022, 3, 31));
+}
+
+/// Layout: page furniture of government and document-sharing sites.
+#[test]
+fn page_furniture_is_never_a_title_task_or_unit() {
+    let notice = parse_notice(
+        "您现在的位置:首页 > 政务公开 > 通知公告\n\
+         • 无障碍\n\
+         • 长者版\n\
+         【字体:大 中 小】 打印本页\n\
+         某区关于2023年社区建设重点任务的通知\n\
+         发布时间: 2023-07-11 09:00\n\
+         一、完善设施。\n\
+         责任单位:区民政局\n\
+         二、培育组织。\n\
+         责任单位:区民政局\n\
+         扫一扫在手机打开当前页\n\
+         下载附件:任务表.doc\n\
+         相关链接 | 网站地图 | 联系我们\n",
+    );
+    assert_eq!(
+        notice.plan.title.as_deref(),
+        Some("某区关于2023年社区建设重点任务的通知")
+    );
+    assert_eq!(notice.plan.issued_on, NaiveDate::from_ymd_opt(2023, 7, 11));
+    assert!(notice.warnings.iter().any(|w| w.contains("发布日期")));
+    assert_eq!(notice.tasks.len(), 2);
+    assert!(
+        notice.tasks[1].requirements.is_empty(),
+        "{:?}",
+        notice.tasks[1]
+    );
+}
+
+/// Layout: a phased pilot programme. Its span and its named phases are the
+/// plan's milestones; recurring duties are counts per period.
+#[test]
+fn a_phased_programme_and_its_recurring_duties() {
+    let notice = parse_notice(
+        "某区社区治理创新实验区建设实施方案\n\
+         一、工作目标\n\
+         从2015年7月至2018年6月三年内完成实验任务。\n\
+         二、主要任务\n\
+         (一)加强组织领导。每年至少召开四次创建工作会议,区级领导每月到社区调研实验工作不少于两次。\n\
+         责任单位:区委办、区政府办\n\
+         (二)培育社区社会组织。每个社区每年至少培育4个以上社区社会组织。\n\
+         责任单位:区民政局\n\
+         三、实施步骤\n\
+         (一)创新突破阶段(2015年7月—2016年6月)。制定方案,启动实验。\n\
+         (二)深化发展阶段(2016年7月—2017年6月)。全面推进。\n\
+         (三)总结推广阶段(2017年7月—2018年6月)。总结经验。\n\
+         某区人民政府\n\
+         2015年6月20日\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["加强组织领导", "培育社区社会组织"]);
+    let steps: Vec<(String, &str)> = notice
+        .plan
+        .milestones
+        .iter()
+        .map(|m| (m.date.to_string(), m.text.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (
+                "2016-06-30".to_string(),
+                "创新突破阶段(2015年7月—2016年6月)"
+            ),
+            (
+                "2017-06-30".to_string(),
+                "深化发展阶段(2016年7月—2017年6月)"
+            ),
+            (
+                "2018-06-30".to_string(),
+                "从2015年7月至2018年6月三年内完成实验任务"
+            ),
+        ]
+    );
+    let recur: Vec<(RecurrencePer, u32)> = notice.tasks[0]
+        .recurrences
+        .iter()
+        .map(|r| (r.per, r.times))
+        .collect();
+    assert_eq!(recur, [(RecurrencePer::Year, 4), (RecurrencePer::Month, 2)]);
+    assert_eq!(notice.tasks[1].recurrences[0].times, 4);
+}
+
+/// Layout: a cover letter in unnumbered paragraphs above a short task table.
+#[test]
+fn a_short_table_under_unnumbered_paragraphs_is_the_breakdown() {
+    let notice = parse_notice(
+        "某市人民政府办公室关于分解下达2019年度重点工作任务的通知\n\
+         各县、区人民政府,市政府各部门:\n\
+         为确保政府工作报告中明确的重点工作任务落到实处,现将任务分解下达给你们。\n\
+         各责任单位要强化主体责任,密切协调配合,及时反馈重点工作进展情况。\n\
+         序号\n重点工作\n牵头单位\n责任单位\n\
+         1\n推进三大保卫战。\n市生态环境局\n各县区政府\n",
+    );
+    assert_eq!(notice.tasks.len(), 1);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市生态环境局", UnitRole::Lead),
+            ("各县区政府", UnitRole::Assist)
+        ]
+    );
 }

@@ -26,14 +26,34 @@ enum Col {
 }
 
 fn classify(cell: &str) -> Option<Col> {
-    let cell = cell.trim();
+    // Layout: header cells spaced out to fill their column (序  号,
+    // 目   标   与   任   务) when the table was copied as text.
+    let spaced: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let cell = spaced.as_str();
     Some(match cell {
         "序号" | "编号" => Col::Number,
-        "重点工作" | "工作任务" | "主要任务" | "重点任务" | "任务" | "工作内容" | "工作事项"
-        | "事项" | "任务名称" | "项目名称" | "目标任务" | "具体任务" | "任务内容" | "改革事项"
-        | "重点事项" | "工作项目" | "项目" | "主要内容" | "内容" | "主要工作" => {
-            Col::Task
-        }
+        "重点工作"
+        | "工作任务"
+        | "主要任务"
+        | "重点任务"
+        | "任务"
+        | "工作内容"
+        | "工作事项"
+        | "事项"
+        | "任务名称"
+        | "项目名称"
+        | "目标任务"
+        | "具体任务"
+        | "任务内容"
+        | "改革事项"
+        | "重点事项"
+        | "工作项目"
+        | "项目"
+        | "主要内容"
+        | "内容"
+        | "主要工作"
+        | "目标与任务"
+        | "目标任务与措施" => Col::Task,
         "工作要求" | "具体措施" | "工作措施" | "主要措施" | "目标要求" | "具体内容"
         | "工作目标" | "推进措施" | "任务要求" | "工作举措" | "具体工作" | "主要目标" | "目标"
         | "工作标准" | "具体要求" | "措施" | "任务分解" | "工作重点" => {
@@ -202,11 +222,19 @@ impl<'a> Reader<'a, '_> {
 
     /// One cell per line; rows start at a bare 序号 or, without that
     /// column, every header-width lines. Returns the index after the table.
+    ///
+    /// Layout: tables flattened one cell per line. A column before 序号
+    /// (分类) is a merged cell: its value stands only before the first row
+    /// of its group, so such cells are skipped rather than read as a row.
     fn vertical(&mut self, start: usize, cols: &[Col]) -> usize {
         let lines: &'a [Line] = self.lines;
-        let numbered = cols.first() == Some(&Col::Number);
+        let number_at = cols.iter().position(|c| *c == Col::Number);
+        let numbered = number_at.is_some();
+        let leading = number_at.unwrap_or(0);
+        let row_cols = &cols[leading..];
         let mut row: Vec<(usize, &'a str)> = Vec::new();
         let mut rows_read = 0;
+        let mut group_cells = 0;
         let mut i = start;
         while i < lines.len() {
             let line = &lines[i];
@@ -219,7 +247,7 @@ impl<'a> Reader<'a, '_> {
                 break;
             }
             if self.section_row(text) {
-                self.flush(&mut row, cols, &mut rows_read);
+                self.flush(&mut row, row_cols, &mut rows_read);
                 self.out.consumed.insert(line.no);
                 i += 1;
                 continue;
@@ -230,21 +258,34 @@ impl<'a> Reader<'a, '_> {
                 row.len() == cols.len()
             };
             if boundary {
-                self.flush(&mut row, cols, &mut rows_read);
+                self.flush(&mut row, row_cols, &mut rows_read);
+                group_cells = 0;
+            }
+            let group_cell = leading > 0
+                && !is_number(text)
+                && (row.is_empty() || row.len() >= row_cols.len())
+                && group_cells < leading;
+            if group_cell {
+                // The merged 分类 cell of the rows that follow.
+                self.flush(&mut row, row_cols, &mut rows_read);
+                group_cells += 1;
+                self.out.consumed.insert(line.no);
+                i += 1;
+                continue;
             }
             if numbered && row.is_empty() && !is_number(text) && rows_read == 0 {
                 break;
             }
-            if row.len() > 2 * cols.len() {
+            if row.len() > 2 * row_cols.len() {
                 // Prose after the table: keep the row's own cells, stop here.
-                row.truncate(cols.len());
+                row.truncate(row_cols.len());
                 break;
             }
             row.push((line.no, text));
             self.out.consumed.insert(line.no);
             i += 1;
         }
-        self.flush(&mut row, cols, &mut rows_read);
+        self.flush(&mut row, row_cols, &mut rows_read);
         i
     }
 
@@ -289,7 +330,8 @@ impl<'a> Reader<'a, '_> {
         }
         if draft.head.is_empty() {
             if draft.body.is_empty() {
-                self.warnings.push(line, "table row without a task");
+                self.warnings
+                    .push(line, "表格行缺少任务内容 (table row without a task)");
                 return;
             }
             draft.head = draft.body.remove(0).1;
@@ -448,6 +490,42 @@ mod tests {
             [(LabelKind::Responsible, "市委政法委".to_string())]
         );
         assert_eq!(t.tasks[0].due_cells, [(8, "2017年底".to_string())]);
+    }
+
+    #[test]
+    fn one_cell_per_line_with_a_merged_category_column_first() {
+        let t = tables(
+            "分类\n序号\n事项\n责任单位\n牵头单位\n发展目标\n1\n地区生产总值增长6.5%以上。\n区农业农村局、区发改局\n区发改局\n2\n固定资产投资增长25%。\n区发改局\n区发改局\n激发市场活力\n3\n深化改革。\n区行政服务中心\n区行政服务中心",
+        );
+        assert_eq!(t.tasks.len(), 3);
+        assert_eq!(t.tasks[0].number, "1");
+        assert_eq!(t.tasks[0].head, "地区生产总值增长6.5%以上。");
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Responsible, "区农业农村局、区发改局".to_string()),
+                (LabelKind::Lead, "区发改局".to_string()),
+            ]
+        );
+        assert_eq!(t.tasks[2].head, "深化改革。");
+    }
+
+    #[test]
+    fn header_words_spaced_out_to_fill_their_cells() {
+        let t = tables(
+            "序号\n目   标   与   任   务\n牵头责任单位\n责任单位\n      1        \n推进三大保卫战。\n市生态环境局\n各县区政府、开发区管委会\n2\n增林地、增绿地。\n市自然资源和规划局\n各县区政府",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "市生态环境局".to_string()),
+                (
+                    LabelKind::Responsible,
+                    "各县区政府、开发区管委会".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub struct UnitEntry {
     pub group: bool,
     /// A role the list itself states (市发改委牵头, 市财政局配合, A（牵头）).
     pub role: Option<UnitRole>,
+    /// Written with the entry before it as one (各乡、镇人民政府): it takes
+    /// that entry's role rather than the next in the list.
+    pub joint: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,11 +35,15 @@ const MAX_NAME: usize = 30;
 const OFFICE_ENDS: &[&str] = &[
     "局", "委", "办", "部", "厅", "院", "会", "中心", "政府", "公司", "室", "处", "所", "站", "队",
     "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡", "部门", "单位", "机构",
+    // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
+    "联", "协", "聯", "協", // As mirrors in traditional script print them.
+    "辦", "廳", "會", "處", "隊", "館", "組", "團", "鎮", "鄉", "部門", "單位", "機構",
 ];
 
 /// Ends of a short abbreviated name that takes the carried prefix.
 const CARRY_ENDS: &[&str] = &[
     "局", "委", "办", "部", "室", "厅", "院", "中心", "会", "所", "站", "队", "处", "组", "署",
+    "辦", "廳", "會", "處", "隊", "組", "联", "协", "聯", "協",
 ];
 
 /// Party organs: with a plain place prefix they still belong to the committee.
@@ -114,19 +121,26 @@ const GOVERNMENT_ENDS: &[&str] = &[
     "管委会",
 ];
 
-const GROUP_ENDS: &[&str] = &["政府", "管委会", "部门", "单位", "办事处", "街道", "乡镇"];
-
 const JURISDICTIONS: &[char] = &['市', '省', '县', '区', '州'];
 
 pub fn parse_unit_list(text: &str) -> ParsedUnits {
+    parse_unit_list_in(text, &[])
+}
+
+/// The list read in a notice about `places` (莲都, 南通: the stems of the
+/// places its title and issuer name). A name that begins with one is
+/// written in full and takes no carried prefix (layout: a list of 区…
+/// offices that names a body after the place itself, 莲都邮政管理局).
+pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
     let mut parsed = ParsedUnits::default();
-    let cleaned = strip_filler(trim_punct(text));
+    let without_notes = strip_rule_notes(text);
+    let cleaned = strip_filler(trim_punct(&without_notes));
     let pieces = split_top_level(cleaned, |c| {
         matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace()
     });
     let mut pending: Vec<UnitEntry> = Vec::new();
     let mut prefix: Option<Prefix> = None;
-    for piece in merge_groups(pieces) {
+    for (piece, joint) in share_suffixes(pieces) {
         if let Some(last) = pending.last_mut().or(parsed.entries.last_mut())
             && last.group
             && piece.chars().count() == 1
@@ -146,11 +160,17 @@ pub fn parse_unit_list(text: &str) -> ParsedUnits {
                 parsed.rejected.push(name.to_string());
                 continue;
             }
-            let full = expand(name, &mut prefix);
+            let own_place = places.iter().any(|p| name.starts_with(p.as_str()));
+            let full = if own_place {
+                name.to_string()
+            } else {
+                expand(name, &mut prefix)
+            };
             pending.push(UnitEntry {
                 group: is_group(&full),
                 name: full,
                 role: own_role,
+                joint,
             });
         }
         // 市发改委牵头，市财政局、市商务局配合: a verb names the role of
@@ -166,10 +186,43 @@ pub fn parse_unit_list(text: &str) -> ParsedUnits {
     parsed
 }
 
+/// The list without bracketed notes that state its convention.
+fn strip_rule_notes(text: &str) -> String {
+    if !super::labels::is_rule_note(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut group = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        if super::text::opens(c) {
+            depth += 1;
+        }
+        if depth > 0 {
+            group.push(c);
+        } else {
+            out.push(c);
+        }
+        if super::text::closes(c) && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                if !super::labels::is_rule_note(&group) {
+                    out.push_str(&group);
+                }
+                group.clear();
+            }
+        }
+    }
+    out.push_str(&group);
+    out
+}
+
 fn strip_filler(s: &str) -> &str {
     let mut s = s.trim();
     for tail in [
         "按职责分工负责",
+        "按職責分工負責",
+        "按职责分工落实",
         "按职能分工负责",
         "按职责分工",
         "分别负责",
@@ -228,33 +281,83 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
         })
         .min_by_key(|(i, _)| *i);
     match first_word {
-        Some((i, role)) => (piece[..i].trim_end(), role, None),
+        // 市人力社保局、市农业农村局分别牵头: every unit named leads.
+        Some((i, role)) => {
+            let name = piece[..i].trim_end();
+            let name = ["分别", "分別", "共同", "联合"]
+                .iter()
+                .find_map(|w| name.strip_suffix(w))
+                .unwrap_or(name);
+            (name.trim_end(), role, None)
+        }
         None => (piece, None, None),
     }
 }
 
-/// 各县(市)、区人民政府(管委会) is one collective, not 各县(市) and a 区政府:
-/// a 各… piece that does not end like an office absorbs the next piece when
-/// that one ends like a government.
-fn merge_groups(pieces: Vec<&str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(pieces.len());
-    let mut open_group = false;
-    for piece in pieces {
-        let core = strip_trailing_group(strip_role(piece).0);
-        if open_group
-            && let Some(last) = out.last_mut()
-            && !piece.contains('各')
-            && core.chars().count() <= 10
-            && GROUP_ENDS.iter().any(|e| core.ends_with(e))
+/// Offices a list names once for several places: 各乡、镇人民政府 is
+/// 各乡人民政府 and 各镇人民政府; 人民大垸、荒湖管理区 is 人民大垸管理区 and
+/// 荒湖管理区 (layout: shared suffixes in unit lists).
+const SHARED_SUFFIXES: &[&str] = &[
+    "街道办事处",
+    "管理委员会",
+    "人民政府",
+    "管理区",
+    "管委会",
+    "办事处",
+    "政府",
+];
+
+/// Levels of government that stand before a shared suffix: 各乡、镇…
+const LEVELS: &[&str] = &["乡", "镇", "县", "区", "市", "街道", "乡镇"];
+
+/// The shared suffix of `piece` (with a trailing note such as (管委会)) and
+/// the length in bytes of the head before it, if the head is short.
+fn shared_suffix(piece: &str) -> Option<(&str, usize)> {
+    let core = strip_trailing_group(strip_role(piece).0);
+    let suffix = SHARED_SUFFIXES.iter().find(|s| core.ends_with(**s))?;
+    let head = core.len() - suffix.len();
+    let head_text = &core[..head];
+    (head > 0 && cjk_count(head_text) <= 4 && !head_text.contains('各'))
+        .then(|| (&piece[head..strip_role(piece).0.len()], head))
+}
+
+/// Whether a piece is the first half of a shared-suffix pair: a place or a
+/// level without an office of its own.
+fn takes_suffix(piece: &str) -> bool {
+    let core = strip_trailing_group(piece);
+    let level = core.strip_prefix('各').unwrap_or(core);
+    let plain = strip_role(piece).0.len() == piece.len();
+    plain
+        && cjk_count(core) <= 6
+        && (LEVELS.contains(&level) || !ends_with_any(core, OFFICE_ENDS))
+        && !is_group_word(core)
+}
+
+fn is_group_word(s: &str) -> bool {
+    ["有关", "相关", "各部门", "各单位", "成员"]
+        .iter()
+        .any(|w| s.contains(w))
+}
+
+/// Pieces with shared suffixes written out; the flag marks the second of
+/// a pair, which shares the first one's role.
+fn share_suffixes(pieces: Vec<&str>) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    while i < pieces.len() {
+        let piece = pieces[i];
+        if let Some(next) = pieces.get(i + 1)
+            && takes_suffix(piece)
+            && let Some((suffix, _)) = shared_suffix(next)
         {
-            last.push('、');
-            last.push_str(piece);
-            open_group = false;
+            out.push((format!("{piece}{suffix}"), false));
+            let every = piece.starts_with('各') && !next.starts_with('各');
+            out.push((format!("{}{next}", if every { "各" } else { "" }), true));
+            i += 2;
             continue;
         }
-        open_group =
-            piece.starts_with('各') && !ends_with_any(strip_trailing_group(piece), OFFICE_ENDS);
-        out.push(piece.to_string());
+        out.push((piece.to_string(), false));
+        i += 1;
     }
     out
 }
@@ -350,7 +453,9 @@ fn expand(name: &str, prefix: &mut Option<Prefix>) -> String {
         }
         return name.to_string();
     }
-    let short = name.chars().count() <= 8 && ends_with_any(name, CARRY_ENDS);
+    // Letters and notes in a name (a page's mojibake, 外经(jīng)贸局) do not
+    // make it long: only its Chinese characters count.
+    let short = cjk_count(name) <= 8 && ends_with_any(name, CARRY_ENDS);
     match prefix {
         Some(p) if short => {
             let party = if p.party {
@@ -457,7 +562,8 @@ mod tests {
                 ("市民政局", false),
                 ("市人社局", false),
                 ("团市委", false),
-                ("各县(市)、区人民政府(管委会)", true),
+                ("各县(市)人民政府(管委会)", true),
+                ("各区人民政府(管委会)", true),
             ]
         );
         assert_eq!(
@@ -468,7 +574,87 @@ mod tests {
             names("各县（市、区），市各有关部门"),
             ["各县（市、区）", "市各有关部门"]
         );
-        assert_eq!(names("各区、县(市)人民政府"), ["各区、县(市)人民政府"]);
+        assert_eq!(
+            names("各区、县(市)人民政府"),
+            ["各区人民政府", "各县(市)人民政府"]
+        );
+    }
+
+    #[test]
+    fn shared_suffixes_are_written_out() {
+        let parsed = parse_unit_list("市统计局,各乡、镇人民政府,人民大垸、荒湖管理区");
+        let got: Vec<(&str, bool)> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.joint))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("市统计局", false),
+                ("各乡人民政府", false),
+                ("各镇人民政府", true),
+                ("人民大垸管理区", false),
+                ("荒湖管理区", true),
+            ]
+        );
+        // Two offices, each complete, share nothing.
+        assert_eq!(names("市财政局、区人民政府"), ["市财政局", "区人民政府"]);
+    }
+
+    #[test]
+    fn units_that_lead_respectively_and_the_rule_note() {
+        let parsed = parse_unit_list("市人力社保局、市农业农村局分别牵头，市财政局配合");
+        let got: Vec<(&str, Option<UnitRole>)> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.role))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("市人力社保局", Some(UnitRole::Lead)),
+                ("市农业农村局", Some(UnitRole::Lead)),
+                ("市财政局", Some(UnitRole::Assist)),
+            ]
+        );
+        assert_eq!(
+            names("市发改委、市财政局（除标注“分别牵头”外，列第一位为牵头或汇总单位，下同）"),
+            ["市发改委", "市财政局"]
+        );
+    }
+
+    #[test]
+    fn lists_as_mirrors_print_them_in_traditional_script() {
+        assert_eq!(
+            names("市級各有關部門及各縣市區政府按職責分工負責"),
+            ["市級各有關部門", "各縣市區政府"]
+        );
+        assert_eq!(
+            names("市經(jīng)貿(mào)委、外經(jīng)貿(mào)局"),
+            ["市經(jīng)貿(mào)委", "市外經(jīng)貿(mào)局"]
+        );
+    }
+
+    #[test]
+    fn a_name_after_the_notices_own_place_is_full() {
+        let places = ["莲都".to_string()];
+        let got: Vec<String> =
+            parse_unit_list_in("区农业农村局、经商局、莲都邮政管理局、商金中心", &places)
+                .entries
+                .into_iter()
+                .map(|e| e.name)
+                .collect();
+        assert_eq!(
+            got,
+            ["区农业农村局", "区经商局", "莲都邮政管理局", "区商金中心"]
+        );
+    }
+
+    #[test]
+    fn peoples_organisations_are_units() {
+        assert!(reads_as_units("市残联、财政局、税务局"));
+        assert_eq!(names("市残联、妇联、科协"), ["市残联", "市妇联", "市科协"]);
     }
 
     #[test]
@@ -531,7 +717,11 @@ mod tests {
         assert_eq!(names("市各委、办、局"), ["市各委、办、局"]);
         assert_eq!(
             names("市生态环境局牵头,各县、区人民政府(管委会)负责落实"),
-            ["市生态环境局", "各县、区人民政府(管委会)"]
+            [
+                "市生态环境局",
+                "各县人民政府(管委会)",
+                "各区人民政府(管委会)"
+            ]
         );
         assert!(reads_as_units(
             "市民政局、财政局，各县(市)、区人民政府(管委会)"

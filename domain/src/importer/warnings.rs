@@ -1,4 +1,4 @@
-//! What could not be read, as `line N: ...`, capped so that a megabyte of
+//! What could not be read, as `第N行：…` (Chinese first, English after), capped so that a megabyte of
 //! garbage yields a readable list rather than a megabyte of warnings.
 
 const MAX_WARNINGS: usize = 100;
@@ -12,7 +12,7 @@ pub struct Warnings {
 impl Warnings {
     pub fn push(&mut self, line: usize, what: impl AsRef<str>) {
         if self.items.len() < MAX_WARNINGS {
-            self.items.push(format!("line {line}: {}", what.as_ref()));
+            self.items.push(format!("第{line}行：{}", what.as_ref()));
         } else {
             self.dropped += 1;
         }
@@ -29,8 +29,10 @@ impl Warnings {
 
     pub fn into_vec(mut self) -> Vec<String> {
         if self.dropped > 0 {
-            self.items
-                .push(format!("{} more warnings not shown", self.dropped));
+            self.items.push(format!(
+                "另有 {} 条提示未列出 ({} more warnings not shown)",
+                self.dropped, self.dropped
+            ));
         }
         self.items
     }
@@ -48,7 +50,10 @@ mod tests {
         }
         let v = w.into_vec();
         assert_eq!(v.len(), MAX_WARNINGS + 1);
-        assert_eq!(v[0], "line 1: unreadable");
-        assert_eq!(v[MAX_WARNINGS], "50 more warnings not shown");
+        assert_eq!(v[0], "第1行：unreadable");
+        assert_eq!(
+            v[MAX_WARNINGS],
+            "另有 50 条提示未列出 (50 more warnings not shown)"
+        );
     }
 }

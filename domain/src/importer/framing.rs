@@ -1,0 +1,69 @@
+//! Headings that frame a plan rather than assign work: a five-year plan's
+//! 规划背景 and 发展基础, a programme's 指导思想 and 基本原则 (layout: plans
+//! and implementation programmes, whose opening chapters set out the
+//! reasoning before the measures). Items under them are no tasks unless
+//! the notice names units for them.
+
+use super::text::trim_punct;
+
+const FRAMING: &[&str] = &[
+    "指导思想",
+    "基本原则",
+    "工作原则",
+    "总体要求",
+    "总体思路",
+    "规划背景",
+    "发展基础",
+    "发展环境",
+    "面临形势",
+    "形势分析",
+    "重要意义",
+    "编制依据",
+    "发展定位",
+    "发展目标",
+    "主要目标",
+    "总体目标",
+    "工作目标",
+    "远景目标",
+    // A programme's phases are dates of the whole plan, not duties: they
+    // become the plan's milestones (layout: phased programmes).
+    "实施步骤",
+    "工作步骤",
+    "方法步骤",
+    "实施阶段",
+    "步骤安排",
+    "进度安排",
+    "时间安排",
+];
+
+/// Whether a heading's text (after its marker) is one of the framing ones.
+pub fn is_framing(heading: &str) -> bool {
+    let title = trim_punct(heading);
+    FRAMING.iter().any(|f| title.starts_with(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framing_headings_and_work_headings() {
+        for h in [
+            "指导思想",
+            " 总体要求",
+            "规划背景",
+            "发展目标。到2025年…",
+            "基本原则",
+        ] {
+            assert!(is_framing(h), "{h}");
+        }
+        for h in [
+            "重点任务",
+            "加强组织领导",
+            "经济社会发展的主要预期目标",
+            "保障措施",
+        ] {
+            assert!(!is_framing(h), "{h}");
+        }
+    }
+}
