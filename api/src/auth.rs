@@ -8,13 +8,19 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use duban_domain::identity;
 use duban_domain::policy::Actor;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::state::AppState;
 
 /// The signed-in caller. Using it as a handler argument makes the route
-/// require a valid token.
+/// require a valid token. A person whose password an administrator set may
+/// only read `/me` and change the password until they have.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Actor);
+
+/// What someone who must change their password may still do.
+fn allowed_before_password_change(req: &HttpRequest) -> bool {
+    matches!(req.path(), "/api/v1/me" | "/api/v1/me/password")
+}
 
 impl FromRequest for Caller {
     type Error = ApiError;
@@ -22,6 +28,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let may_without_new_password = allowed_before_password_change(req);
         let header = req
             .headers()
             .get(header::AUTHORIZATION)
@@ -44,10 +51,16 @@ impl FromRequest for Caller {
                         "Authorization 须为 Bearer 令牌 (expected a bearer token)",
                     )
                 })?;
-            let user_id = state.tokens.verify(token, state.env.now())?;
-            let actor = identity::load_actor(&state.env.db, user_id).await?;
-            tracing::Span::current().record("user_id", actor.user_id);
-            Ok(Caller(actor))
+            let (user_id, version) = state.tokens.verify(token, state.env.now())?;
+            let signed = identity::caller(&state.env.db, user_id, version).await?;
+            tracing::Span::current().record("user_id", user_id);
+            if signed.must_change_password && !may_without_new_password {
+                return Err(ApiError::new(
+                    ErrorKind::PasswordChangeRequired,
+                    "请先修改管理员为您设置的密码：POST /api/v1/me/password (change the password an administrator set first)",
+                ));
+            }
+            Ok(Caller(signed.actor))
         })
     }
 }

@@ -15,13 +15,17 @@ pub enum ErrorKind {
     BadRequest,
     Unauthenticated,
     Forbidden,
+    /// The caller must change the password an administrator set first.
+    PasswordChangeRequired,
     NotFound,
     MethodNotAllowed,
     Conflict(ConflictCode),
     PayloadTooLarge,
     UnsupportedMediaType,
     Unprocessable,
-    TooManyRequests { retry_after_secs: i64 },
+    TooManyRequests {
+        retry_after_secs: i64,
+    },
     Unavailable,
     Internal,
 }
@@ -31,7 +35,7 @@ impl ErrorKind {
         match self {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::Forbidden | ErrorKind::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict(_) => StatusCode::CONFLICT,
@@ -53,6 +57,10 @@ impl ErrorKind {
                 ("unauthenticated", "未登录或登录已失效 (Unauthenticated)")
             }
             ErrorKind::Forbidden => ("forbidden", "无权执行此操作 (Forbidden)"),
+            ErrorKind::PasswordChangeRequired => (
+                "password_change_required",
+                "请先修改密码 (Change your password first)",
+            ),
             ErrorKind::NotFound => ("not_found", "对象不存在 (Not found)"),
             ErrorKind::MethodNotAllowed => (
                 "method_not_allowed",

@@ -14,6 +14,8 @@ use crate::settings::AuthSettings;
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
+    /// The user's credential version when the token was issued.
+    cv: i32,
     iat: i64,
     exp: i64,
     iss: String,
@@ -61,9 +63,15 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, now: DateTime<Utc>) -> Result<IssuedToken, ApiError> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        credential_version: i32,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedToken, ApiError> {
         let claims = Claims {
             sub: user_id.to_string(),
+            cv: credential_version,
             iat: now.timestamp(),
             exp: now.timestamp() + self.ttl_secs,
             iss: self.issuer.clone(),
@@ -77,9 +85,10 @@ impl TokenKeys {
         })
     }
 
-    /// The user id a valid token speaks for. Every failure reads the same to
-    /// the client; the reason goes to the debug log.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<i64, ApiError> {
+    /// The user id a valid token speaks for, and the credential version it
+    /// was issued under. Every failure reads the same to the client; the
+    /// reason goes to the debug log.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<(i64, i32), ApiError> {
         let refused = || ApiError::unauthenticated("令牌无效或已过期 (invalid or expired token)");
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| {
@@ -92,6 +101,7 @@ impl TokenKeys {
             tracing::debug!(exp = c.exp, iat = c.iat, now, "token outside its lifetime");
             return Err(refused());
         }
-        c.sub.parse::<i64>().map_err(|_| refused())
+        let user_id = c.sub.parse::<i64>().map_err(|_| refused())?;
+        Ok((user_id, c.cv))
     }
 }

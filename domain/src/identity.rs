@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::entities::user;
 use crate::password;
 use crate::policy::Actor;
-use crate::{DomainError, Env};
+use crate::{Ctx, DomainError, Env};
 
 /// How sign-in failures are throttled (`[auth]` in the configuration).
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -48,9 +48,32 @@ async fn verify_off_thread(password: String, hash: String) -> Result<bool, Domai
         .map_err(|e| DomainError::Internal(e.into()))
 }
 
+/// Who signed in: the caller, the credential version their token carries,
+/// and whether they must choose a new password before anything else.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub credential_version: i32,
+    pub must_change_password: bool,
+}
+
+impl SignedIn {
+    fn of(u: &user::Model) -> Self {
+        Self {
+            actor: actor_of(u),
+            credential_version: u.credential_version,
+            must_change_password: u.must_change_password,
+        }
+    }
+}
+
 /// Checks a username and password. The answer never tells whether the
 /// username exists: both cases cost one argon2 verification.
-pub async fn authenticate(env: &Env, username: &str, password: &str) -> Result<Actor, DomainError> {
+pub async fn authenticate(
+    env: &Env,
+    username: &str,
+    password: &str,
+) -> Result<SignedIn, DomainError> {
     let (db, clock, policy) = (&env.db, env.clock.as_ref(), env.rules.lockout);
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(username.trim()))
@@ -87,7 +110,7 @@ pub async fn authenticate(env: &Env, username: &str, password: &str) -> Result<A
             .await?;
         txn.commit().await?;
     }
-    Ok(actor_of(&u))
+    Ok(SignedIn::of(&u))
 }
 
 /// Counts one failure atomically; the one that reaches the limit takes the lock.
@@ -135,7 +158,28 @@ async fn record_failure(
 }
 
 /// The caller behind a token, as the database says now. A user who has been
-/// deleted or deactivated since the token was issued is refused.
+/// deleted or deactivated since the token was issued is refused, and so is
+/// a token from before a password change, a reset or a change of role or
+/// unit (its credential version is older).
+pub async fn caller(
+    db: &Db,
+    user_id: i64,
+    credential_version: i32,
+) -> Result<SignedIn, DomainError> {
+    match user::Entity::find_by_id(user_id).one(db.conn()).await? {
+        Some(u) if u.active && u.credential_version == credential_version => Ok(SignedIn::of(&u)),
+        Some(u) if u.active => Err(DomainError::Unauthenticated(
+            "登录已失效（密码或权限已变更），请重新登录 (the credentials changed; sign in again)"
+                .into(),
+        )),
+        _ => Err(DomainError::Unauthenticated(
+            "账户不存在或已停用 (no such active account)".into(),
+        )),
+    }
+}
+
+/// The user as the database says now, for the service's own use (the
+/// demo, the command line, calendar feeds): active users only.
 pub async fn load_actor(db: &Db, user_id: i64) -> Result<Actor, DomainError> {
     match user::Entity::find_by_id(user_id).one(db.conn()).await? {
         Some(u) if u.active => Ok(actor_of(&u)),
@@ -143,6 +187,77 @@ pub async fn load_actor(db: &Db, user_id: i64) -> Result<Actor, DomainError> {
             "账户不存在或已停用 (no such active account)".into(),
         )),
     }
+}
+
+/// A person changes their own password: the current one is checked (a
+/// wrong one counts toward the lock, as at sign-in), the new one must meet
+/// the rules and differ. Tokens issued before stop working; the answer
+/// is the new credential version, for a fresh token.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn change_password(ctx: &Ctx<'_>, current: &str, new: &str) -> Result<i32, DomainError> {
+    password::check_new(new).map_err(|e| {
+        DomainError::Invalid(vec![crate::FieldError::new("new_password", e.message)])
+    })?;
+    if current == new {
+        return Err(DomainError::invalid(
+            "new_password",
+            "新密码不能与当前密码相同 (the new password must differ)",
+        ));
+    }
+    let env = ctx.env;
+    let u = user::Entity::find_by_id(ctx.actor.user_id)
+        .one(env.db.conn())
+        .await?
+        .ok_or(DomainError::NotFound("user"))?;
+    let now = ctx.now;
+    if let Some(until) = u.locked_until.filter(|t| *t > now) {
+        return Err(DomainError::Locked {
+            retry_after_secs: (until - now).num_seconds().max(1),
+        });
+    }
+    if !verify_off_thread(current.to_owned(), u.password_hash.clone()).await? {
+        return Err(
+            match record_failure(&env.db, env.clock.as_ref(), env.rules.lockout, &u).await? {
+                DomainError::Unauthenticated(_) => DomainError::invalid(
+                    "current_password",
+                    "当前密码不正确 (the current password is wrong)",
+                ),
+                other => other,
+            },
+        );
+    }
+    let hash = tokio::task::spawn_blocking({
+        let new = new.to_owned();
+        move || password::hash(&new)
+    })
+    .await
+    .map_err(|e| DomainError::Internal(e.into()))?
+    .map_err(DomainError::Internal)?;
+    let version = u.credential_version + 1;
+    ctx.write(async |tx| {
+        user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::value(hash))
+            .col_expr(user::Column::MustChangePassword, Expr::value(false))
+            .col_expr(user::Column::CredentialVersion, Expr::value(version))
+            .col_expr(user::Column::FailedLogins, Expr::value(0))
+            .col_expr(user::Column::UpdatedAt, Expr::value(tx.now))
+            .filter(user::Column::Id.eq(u.id))
+            .exec(tx.conn())
+            .await?;
+        crate::audit::record(
+            tx.conn(),
+            Some(tx.actor),
+            tx.now,
+            crate::audit::Change::new(
+                crate::audit::AuditEntity::User,
+                u.id,
+                crate::audit::AuditAction::ChangePassword,
+            ),
+        )
+        .await?;
+        Ok(version)
+    })
+    .await
 }
 
 /// The caller's own record, for `/me`.

@@ -212,7 +212,7 @@ async fn main() -> anyhow::Result<()> {
     // Tokens for the load runs, and the ids each unit's clerk may act on.
     let keys = TokenKeys::new(&settings.auth);
     let token = |id: i64| {
-        keys.issue(id, Utc::now())
+        keys.issue(id, 1, Utc::now())
             .map(|t| t.token)
             .map_err(|e| anyhow::anyhow!("{e}"))
     };

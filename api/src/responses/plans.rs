@@ -172,3 +172,15 @@ impl From<Issued> for IssueResponse {
         }
     }
 }
+
+/// A corrected task and the assignments its new due date moved.
+#[derive(Serialize, ToSchema)]
+pub struct TaskUpdated {
+    pub id: i64,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub report_cron: Option<String>,
+    pub moved: Vec<super::assignments::AssignmentResponse>,
+    /// Open assignments left on a date of their own (an extension, a per-unit date).
+    pub kept: usize,
+}

@@ -21,6 +21,8 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds until the token expires.
     pub expires_in: i64,
+    /// An administrator set this password: change it first (`POST /me/password`).
+    pub must_change_password: bool,
 }
 
 /// Sign in with a username and password; answers a bearer token.
@@ -37,12 +39,17 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let actor = identity::authenticate(&state.env, &body.username, &body.password).await?;
-    let issued = state.tokens.issue(actor.user_id, state.env.now())?;
-    tracing::info!(user_id = actor.user_id, "signed in");
+    let signed = identity::authenticate(&state.env, &body.username, &body.password).await?;
+    let issued = state.tokens.issue(
+        signed.actor.user_id,
+        signed.credential_version,
+        state.env.now(),
+    )?;
+    tracing::info!(user_id = signed.actor.user_id, "signed in");
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: issued.token,
         token_type: "Bearer",
         expires_in: issued.expires_in,
+        must_change_password: signed.must_change_password,
     }))
 }

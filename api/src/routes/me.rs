@@ -1,7 +1,9 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use duban_domain::entities::unit;
 use duban_domain::identity;
 use sea_orm::EntityTrait;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
@@ -31,5 +33,49 @@ pub async fn me(state: web::Data<AppState>, Caller(actor): Caller) -> ApiResult<
         unit_id: user.unit_id,
         unit_name,
         roles: actor.roles.iter().collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 10 characters of two kinds or more.
+    pub new_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PasswordChanged {
+    /// A fresh token: the ones issued before the change no longer work.
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+}
+
+/// Change one's own password (the current one is checked; a wrong one counts toward the lock). Older tokens stop working.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = PasswordChange, responses(
+    (status = 200, body = PasswordChanged),
+    (status = 422, description = "The current password is wrong, or the new one too weak", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    body: web::Json<PasswordChange>,
+) -> ApiResult<HttpResponse> {
+    let version = identity::change_password(
+        &state.ctx(&actor),
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    let issued = state
+        .tokens
+        .issue(actor.user_id, version, state.env.now())?;
+    Ok(HttpResponse::Ok().json(PasswordChanged {
+        access_token: issued.token,
+        token_type: "Bearer",
+        expires_in: issued.expires_in,
     }))
 }

@@ -27,6 +27,7 @@ use duban_domain::page::PageRequest;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(auth::login)
         .service(me::me)
+        .service(me::change_password)
         .service(units::create)
         .service(units::list)
         .service(units::get)
@@ -41,6 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(plans::get)
         .service(plans::add_task)
         .service(plans::issue)
+        .service(plans::update)
+        .service(plans::update_task)
+        .service(plans::delete_task)
         .service(assignments::list)
         .service(assignments::get)
         .service(assignments::acknowledge)

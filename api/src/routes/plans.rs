@@ -1,7 +1,7 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDate;
 use duban_domain::entities::indicator::{Comparator, IndicatorKind};
-use duban_domain::workflow::plans::{self, NewIndicator, NewPlan, NewTask};
+use duban_domain::workflow::plans::{self, NewIndicator, NewPlan, NewTask, PlanPatch, TaskPatch};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -9,7 +9,9 @@ use super::Paging;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::responses::Paged;
-use crate::responses::plans::{IssueResponse, PlanDetailResponse, PlanResponse, TaskResponse};
+use crate::responses::plans::{
+    IssueResponse, PlanDetailResponse, PlanResponse, TaskResponse, TaskUpdated,
+};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -72,6 +74,9 @@ pub struct CreateTask {
     pub report_cron: Option<String>,
     #[serde(default)]
     pub indicators: Vec<IndicatorInput>,
+    /// A due date before today is refused unless this says the work is registered late on purpose.
+    #[serde(default)]
+    pub allow_past_due: bool,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -158,6 +163,7 @@ pub async fn add_task(
         assist_unit_ids: b.assist_unit_ids,
         unit_due_on: b.unit_due_on,
         report_cron: b.report_cron,
+        allow_past_due: b.allow_past_due,
         indicators: b
             .indicators
             .into_iter()
@@ -189,4 +195,105 @@ pub async fn issue(
 ) -> ApiResult<HttpResponse> {
     let issued = plans::issue_plan(&state.ctx(&actor), id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(IssueResponse::from(issued)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePlan {
+    pub doc_no: Option<String>,
+    pub title: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub year: Option<i32>,
+}
+
+/// Correct a plan's number, title, date or year (office).
+#[utoipa::path(tag = "plans", security(("bearer" = [])), request_body = UpdatePlan, responses(
+    (status = 200, body = PlanResponse),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[patch("/plans/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<i64>,
+    body: web::Json<UpdatePlan>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let patch = PlanPatch {
+        doc_no: b.doc_no,
+        title: b.title,
+        issued_on: b.issued_on,
+        year: b.year,
+    };
+    let p = plans::update_plan(&state.ctx(&actor), id.into_inner(), patch).await?;
+    Ok(HttpResponse::Ok().json(PlanResponse::from(p)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTask {
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub requirements: Option<String>,
+    /// A new due date moves the task's assignments that keep the old one.
+    pub due_on: Option<NaiveDate>,
+    pub due_text: Option<String>,
+    /// Reporting schedule, 5-field cron; "" removes it.
+    pub report_cron: Option<String>,
+    #[serde(default)]
+    pub allow_past_due: bool,
+}
+
+/// Correct a task (office). A new due date moves its open assignments that still keep the old date, recorded in their history and told to their units.
+#[utoipa::path(tag = "plans", security(("bearer" = [])), request_body = UpdateTask, responses(
+    (status = 200, body = TaskUpdated),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[patch("/tasks/{id}")]
+pub async fn update_task(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<i64>,
+    body: web::Json<UpdateTask>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let patch = TaskPatch {
+        number: b.number,
+        title: b.title,
+        requirements: b.requirements,
+        due_on: b.due_on,
+        due_text: b.due_text,
+        report_cron: b.report_cron,
+        allow_past_due: b.allow_past_due,
+    };
+    let u = plans::update_task(&state.ctx(&actor), id.into_inner(), patch).await?;
+    Ok(HttpResponse::Ok().json(TaskUpdated {
+        id: u.task.id,
+        title: u.task.title,
+        due_on: u.task.due_on,
+        report_cron: u.task.report_cron,
+        moved: u.moved.into_iter().map(|r| state.row(r)).collect(),
+        kept: u.kept,
+    }))
+}
+
+/// Delete a task of a plan not yet issued, with its draft assignments (office).
+#[utoipa::path(tag = "plans", security(("bearer" = [])), responses(
+    (status = 204, description = "Deleted"),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already issued", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[delete("/tasks/{id}")]
+pub async fn delete_task(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    plans::delete_task(&state.ctx(&actor), id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

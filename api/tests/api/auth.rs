@@ -180,6 +180,14 @@ async fn role_unit_and_active_changes_apply_at_once(app: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The token issued under the admin role no longer works at all.
+    app.get("/users", &token)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    app.get("/me", &token)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    let token = app.login("deputy", "Pass-deputy-1").await;
     app.get("/users", &token)
         .await
         .assert_problem(StatusCode::FORBIDDEN);
@@ -190,7 +198,19 @@ async fn role_unit_and_active_changes_apply_at_once(app: &TestApp) {
         json!({"unit_id": other}),
     )
     .await;
+    app.get("/me", &token)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    let token = app.login("deputy", "Pass-deputy-1").await;
     assert_eq!(app.get("/me", &token).await.body["unit_id"], other);
+    // A change that does not touch what a token vouches for keeps it.
+    app.patch(
+        &format!("/users/{id}"),
+        &app.admin_token,
+        json!({"display_name": "副局长"}),
+    )
+    .await;
+    assert_eq!(app.get("/me", &token).await.body["display_name"], "副局长");
     app.patch(
         &format!("/users/{id}"),
         &app.admin_token,
@@ -231,3 +251,62 @@ async fn a_new_password_replaces_the_old(app: &TestApp) {
     assert_eq!(r.body["errors"][0]["field"], "password");
 }
 storage_test!(a_new_password_replaces_the_old);
+
+async fn a_password_an_admin_set_is_changed_first_and_old_tokens_end(app: &TestApp) {
+    let (id, old) = app.user("resetme", "leader", None).await;
+    let r = app
+        .patch(
+            &format!("/users/{id}"),
+            &app.admin_token,
+            json!({"password": "Temp-pass-123"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.get("/me", &old)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    let r = app.try_login("resetme", "Temp-pass-123").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["must_change_password"], true);
+    let temp = r.body["access_token"].as_str().unwrap().to_owned();
+    let refused = app.get("/assignments", &temp).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.body["code"], "password_change_required");
+    assert_eq!(app.get("/me", &temp).await.status, StatusCode::OK);
+    let wrong = app
+        .post(
+            "/me/password",
+            &temp,
+            json!({"current_password": "nope-nope-1", "new_password": "Mine-own-pass-9"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.body["errors"][0]["field"], "current_password");
+    let same = app
+        .post(
+            "/me/password",
+            &temp,
+            json!({"current_password": "Temp-pass-123", "new_password": "Temp-pass-123"}),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = app
+        .post(
+            "/me/password",
+            &temp,
+            json!({"current_password": "Temp-pass-123", "new_password": "Mine-own-pass-9"}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let fresh = done.body["access_token"].as_str().unwrap().to_owned();
+    app.get("/me", &temp)
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/assignments", &fresh).await.status, StatusCode::OK);
+    app.try_login("resetme", "Temp-pass-123")
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
+    let r = app.try_login("resetme", "Mine-own-pass-9").await;
+    assert_eq!(r.body["must_change_password"], false);
+}
+storage_test!(a_password_an_admin_set_is_changed_first_and_old_tokens_end);

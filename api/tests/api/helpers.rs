@@ -181,6 +181,10 @@ impl TestApp {
             .await
     }
 
+    pub async fn delete(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
     pub async fn try_login(&self, username: &str, password: &str) -> Resp {
         self.call(
             Method::POST,

@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod corrections;
 mod directory;
 mod errors;
 mod health;

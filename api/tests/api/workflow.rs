@@ -75,7 +75,7 @@ impl World {
             .post(
                 &format!("/plans/{}/tasks", self.plan),
                 &self.office,
-                json!({"title": title, "due_on": day(due), "lead_unit_id": lead, "assist_unit_ids": assist}),
+                json!({"title": title, "due_on": day(due), "lead_unit_id": lead, "assist_unit_ids": assist, "allow_past_due": due < 0}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);

@@ -177,6 +177,8 @@ pub async fn create_in(tx: &Tx<'_>, new: NewUser, hash: String) -> DomainResult<
         password_hash: Set(hash),
         failed_logins: Set(0),
         locked_until: Set(None),
+        must_change_password: Set(false),
+        credential_version: Set(1),
         created_at: Set(tx.now),
         updated_at: Set(tx.now),
         ..Default::default()
@@ -237,6 +239,12 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<us
         };
         let unit_id = patch.unit_id.unwrap_or(current.unit_id);
         let roles = roles.unwrap_or_else(|| current.roles.clone());
+        // What a token vouches for changed: tokens issued before stop working.
+        let revoke = hash.is_some()
+            || roles != current.roles
+            || unit_id != current.unit_id
+            || patch.active.is_some_and(|a| a != current.active);
+        let credential_version = current.credential_version + i32::from(revoke);
         check_unit_binding(&roles, unit_id).map_err(|e| DomainError::Invalid(vec![e]))?;
         ensure_unit(txn, unit_id).await?;
         let before = snapshot(&current);
@@ -252,10 +260,14 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<us
         if let Some(a) = patch.active {
             am.active = Set(a);
         }
+        am.credential_version = Set(credential_version);
         let action = if let Some(h) = hash {
             am.password_hash = Set(h);
             am.failed_logins = Set(0);
             am.locked_until = Set(None);
+            // A password an administrator chose is changed at the next
+            // sign-in; the service's own resets (the demo) are not.
+            am.must_change_password = Set(!tx.actor.is_system());
             AuditAction::SetPassword
         } else {
             AuditAction::Update

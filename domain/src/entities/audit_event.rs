@@ -17,7 +17,9 @@ crate::vocabulary::vocabulary! {
         Create => "创建",
         Update => "修改",
         /// An account's password set by an administrator.
-        SetPassword => "设置密码",
+        SetPassword => "重置密码",
+        /// A person chose a new password of their own.
+        ChangePassword => "修改密码",
         Delete => "删除",
         Import => "导入",
         Issue => "交办",
@@ -33,6 +35,7 @@ crate::vocabulary::vocabulary! {
         ApproveExtension => "同意延期",
         RejectExtension => "不同意延期",
         Escalate => "升级督办",
+        ChangeDue => "调整完成时限",
     }
 }
 

@@ -30,6 +30,8 @@ crate::vocabulary::vocabulary! {
         Remark => "督查意见",
         /// A leader's instruction.
         Instruction => "领导批示",
+        /// The office moved the due date.
+        DueChanged => "时限调整",
         /// The working-day calendar lacks a year in use (admins).
         CalendarGap => "系统提示",
     }

@@ -51,6 +51,7 @@ fn folder(kind: NoticeKind) -> &'static str {
         NoticeKind::Cancelled => "cancelled",
         NoticeKind::Remark => "remark",
         NoticeKind::Instruction => "instruction",
+        NoticeKind::DueChanged => "due_changed",
         NoticeKind::CalendarGap => "calendar_gap",
     }
 }
@@ -70,6 +71,7 @@ fn built_in(kind: NoticeKind) -> [&'static str; 3] {
         NoticeKind::Cancelled => built_in!("cancelled"),
         NoticeKind::Remark => built_in!("remark"),
         NoticeKind::Instruction => built_in!("instruction"),
+        NoticeKind::DueChanged => built_in!("due_changed"),
         NoticeKind::CalendarGap => built_in!("calendar_gap"),
     }
 }
@@ -446,6 +448,7 @@ mod tests {
                 author: "孙副市长".into(),
                 text: "月底前见成效".into(),
             },
+            Message::DueChanged { from: d, to: d },
             Message::CalendarGap {
                 year: 2027,
                 dir: "config/calendar".into(),

@@ -75,6 +75,8 @@ pub enum Message {
     Remark { author: String, text: String },
     /// 领导批示: a leader's instruction.
     Instruction { author: String, text: String },
+    /// The office moved the due date from `from` to `to`.
+    DueChanged { from: NaiveDate, to: NaiveDate },
     /// The working-day calendar has no schedule for `year` (admins).
     CalendarGap { year: i32, dir: String },
 }
@@ -95,6 +97,7 @@ impl Message {
             Message::Cancelled { .. } => NoticeKind::Cancelled,
             Message::Remark { .. } => NoticeKind::Remark,
             Message::Instruction { .. } => NoticeKind::Instruction,
+            Message::DueChanged { .. } => NoticeKind::DueChanged,
             Message::CalendarGap { .. } => NoticeKind::CalendarGap,
         }
     }

@@ -85,10 +85,12 @@ pub enum Action {
     DecideExtension,
     /// 挂牌督办: an inspector raises an open item by hand.
     Escalate,
+    /// The office moves the due date of a task's assignments.
+    ChangeDue,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Issue,
         Action::Acknowledge,
         Action::ReportProgress,
@@ -99,6 +101,7 @@ impl Action {
         Action::RequestExtension,
         Action::DecideExtension,
         Action::Escalate,
+        Action::ChangeDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +116,7 @@ impl Action {
             Action::RequestExtension => "request_extension",
             Action::DecideExtension => "decide_extension",
             Action::Escalate => "escalate",
+            Action::ChangeDue => "change_due",
         }
     }
 
@@ -128,6 +132,7 @@ impl Action {
             Action::RequestExtension => "申请延期",
             Action::DecideExtension => "审批延期",
             Action::Escalate => "挂牌督办",
+            Action::ChangeDue => "调整完成时限",
         }
     }
 
@@ -142,7 +147,8 @@ impl Action {
             | Action::Approve
             | Action::Return
             | Action::Cancel
-            | Action::DecideExtension => Party::Office,
+            | Action::DecideExtension
+            | Action::ChangeDue => Party::Office,
             Action::Escalate => Party::Inspector,
         }
     }
@@ -216,6 +222,11 @@ pub fn transition(from: Status, action: Action, party: Party) -> Result<Status, 
         ) => from,
         // An item under supervision stays where it is; only open ones can be raised.
         (Action::Escalate, Issued | Acknowledged | InProgress | PendingReview | Returned) => from,
+        // A corrected deadline applies to drafts and to work still open.
+        (
+            Action::ChangeDue,
+            Draft | Issued | Acknowledged | InProgress | PendingReview | Returned,
+        ) => from,
         _ => return Err(TransitionError::NotInThisState { action, from }),
     };
     Ok(to)
@@ -252,6 +263,10 @@ mod tests {
                 Issued | Acknowledged | InProgress | PendingReview | Returned,
                 Action::DecideExtension | Action::Escalate,
             ) => from,
+            (
+                Draft | Issued | Acknowledged | InProgress | PendingReview | Returned,
+                Action::ChangeDue,
+            ) => from,
             _ => return None,
         })
     }
@@ -286,7 +301,7 @@ mod tests {
             }
         }
         assert_eq!(
-            allowed, 30,
+            allowed, 36,
             "the number of legal steps changed: update the table"
         );
     }

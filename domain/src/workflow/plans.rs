@@ -270,6 +270,29 @@ pub struct NewTask {
     pub unit_due_on: std::collections::BTreeMap<i64, NaiveDate>,
     pub report_cron: Option<String>,
     pub indicators: Vec<NewIndicator>,
+    /// Registering work whose date has passed (old paper notices) is
+    /// legitimate but must be said; otherwise a past date is a typo.
+    pub allow_past_due: bool,
+}
+
+/// A due date before today (in the plan's zone) needs the office to say so.
+fn check_due(
+    field: &str,
+    due_on: NaiveDate,
+    plan: &plan::Model,
+    now: chrono::DateTime<chrono::Utc>,
+    allow_past_due: bool,
+) -> Result<(), DomainError> {
+    let today = crate::time::local_date(now, zone_of(&plan.timezone));
+    if due_on < today && !allow_past_due {
+        return Err(DomainError::invalid(
+            field,
+            format!(
+                "完成时限 {due_on} 早于今天 {today}；补登已过期的工作请勾选“允许过去的日期” (allow_past_due) (the due date is in the past; set allow_past_due to register past work)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a reporting schedule: standard five-field cron (0 and 7 are
@@ -361,6 +384,10 @@ pub async fn add_task_in(tx: &Tx<'_>, plan_id: i64, new: NewTask) -> DomainResul
         .one(txn)
         .await?
         .ok_or(DomainError::NotFound("plan"))?;
+    check_due("due_on", new.due_on, &plan, tx.now, new.allow_past_due)?;
+    for d in new.unit_due_on.values() {
+        check_due("unit_due_on", *d, &plan, tx.now, new.allow_past_due)?;
+    }
     let found = unit::Entity::find()
         .filter(unit::Column::Id.is_in(units.iter().map(|(u, _)| *u)))
         .all(txn)
@@ -597,6 +624,276 @@ pub(crate) async fn add_section<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?)
+}
+
+/// Corrections to a plan; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PlanPatch {
+    pub doc_no: Option<String>,
+    pub title: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub year: Option<i32>,
+}
+
+/// The office corrects what it wrote on a plan.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn update_plan(ctx: &Ctx<'_>, id: i64, patch: PlanPatch) -> DomainResult<plan::Model> {
+    ctx.write(async |tx| update_plan_in(tx, id, patch).await)
+        .await
+}
+
+pub async fn update_plan_in(tx: &Tx<'_>, id: i64, patch: PlanPatch) -> DomainResult<plan::Model> {
+    ensure_plan_write(tx.actor)?;
+    let mut errors = Vec::new();
+    let doc_no = patch
+        .doc_no
+        .as_deref()
+        .map(|d| text(&mut errors, "doc_no", d, 100));
+    let title = patch
+        .title
+        .as_deref()
+        .map(|t| text(&mut errors, "title", t, 300));
+    if patch.year.is_some_and(|y| !(2000..=2100).contains(&y)) {
+        errors.push(FieldError::new("year", "年份须在 2000–2100 之间"));
+    }
+    if !errors.is_empty() {
+        return Err(DomainError::Invalid(errors));
+    }
+    let current = plan::Entity::find_by_id(id)
+        .one(tx.conn())
+        .await?
+        .ok_or(DomainError::NotFound("plan"))?;
+    let before = json!({"doc_no": current.doc_no, "title": current.title, "issued_on": current.issued_on, "year": current.year});
+    let mut am: plan::ActiveModel = current.into();
+    if let Some(d) = doc_no {
+        am.doc_no = Set(d);
+    }
+    if let Some(t) = title {
+        am.title = Set(t);
+    }
+    if let Some(d) = patch.issued_on {
+        am.issued_on = Set(d);
+    }
+    if let Some(y) = patch.year {
+        am.year = Set(y);
+    }
+    am.updated_at = Set(tx.now);
+    let model = am.update(tx.conn()).await?;
+    audit::record(
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Plan, id, AuditAction::Update)
+            .before(before)
+            .after(json!({"doc_no": model.doc_no, "title": model.title, "issued_on": model.issued_on, "year": model.year})),
+    )
+    .await?;
+    Ok(model)
+}
+
+/// Corrections to a task; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TaskPatch {
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub requirements: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub due_text: Option<String>,
+    /// `Some("")` removes the schedule.
+    pub report_cron: Option<String>,
+    pub allow_past_due: bool,
+}
+
+/// A corrected task, and the assignments a new due date moved.
+#[derive(Debug, Clone)]
+pub struct UpdatedTask {
+    pub task: task::Model,
+    pub moved: Vec<listing::AssignmentRow>,
+    /// Open assignments left on a date of their own (an extension, a per-unit date).
+    pub kept: usize,
+}
+
+/// The office corrects a task. A new due date moves the task's assignments
+/// that still keep its old date (not those with an extension or a date of
+/// their own), each recorded in its history and told to its unit.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn update_task(ctx: &Ctx<'_>, id: i64, patch: TaskPatch) -> DomainResult<UpdatedTask> {
+    ctx.write(async |tx| update_task_in(tx, id, patch).await)
+        .await
+}
+
+pub async fn update_task_in(tx: &Tx<'_>, id: i64, patch: TaskPatch) -> DomainResult<UpdatedTask> {
+    ensure_plan_write(tx.actor)?;
+    let mut errors = Vec::new();
+    let title = patch
+        .title
+        .as_deref()
+        .map(|t| text(&mut errors, "title", t, 300));
+    if patch
+        .requirements
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > 20_000)
+    {
+        errors.push(FieldError::new("requirements", "最多 20000 个字符"));
+    }
+    let report_cron = match patch.report_cron.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(c) => match check_report_cron(c) {
+            Ok(c) => Some(Some(c)),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(DomainError::Invalid(errors));
+    }
+    let current = task::Entity::find_by_id(id)
+        .one(tx.conn())
+        .await?
+        .ok_or(DomainError::NotFound("task"))?;
+    let plan = plan::Entity::find_by_id(current.plan_id)
+        .one(tx.conn())
+        .await?
+        .ok_or(DomainError::NotFound("task"))?;
+    let old_due = current.due_on;
+    let new_due = patch.due_on.filter(|d| *d != old_due);
+    if let Some(d) = new_due {
+        check_due("due_on", d, &plan, tx.now, patch.allow_past_due)?;
+    }
+    let before = json!({"title": current.title, "due_on": current.due_on, "report_cron": current.report_cron});
+    let mut am: task::ActiveModel = current.into();
+    if let Some(n) = patch.number {
+        am.number = Set(n.trim().chars().take(32).collect());
+    }
+    if let Some(t) = title {
+        am.title = Set(t);
+    }
+    if let Some(r) = patch.requirements {
+        am.requirements = Set(r.trim().to_owned());
+    }
+    if let Some(d) = new_due {
+        am.due_on = Set(d);
+    }
+    if let Some(t) = patch.due_text {
+        am.due_text =
+            Set(Some(t.trim().chars().take(100).collect()).filter(|t: &String| !t.is_empty()));
+    }
+    if let Some(c) = report_cron {
+        am.report_cron = Set(c);
+    }
+    let model = am.update(tx.conn()).await?;
+    audit::record(
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Task, id, AuditAction::Update)
+            .before(before)
+            .after(json!({"title": model.title, "due_on": model.due_on, "report_cron": model.report_cron})),
+    )
+    .await?;
+    let (mut moved, mut kept) = (Vec::new(), 0);
+    if let Some(d) = new_due {
+        let rows = listing::rows_where(
+            tx.conn(),
+            &AssignmentFilter {
+                task_id: Some(id),
+                ..Default::default()
+            },
+            tx.now,
+        )
+        .await?;
+        let mut steps = Vec::new();
+        for row in rows
+            .into_iter()
+            .filter(|r| r.status == Status::Draft || r.status.is_open())
+        {
+            if row.due_on != old_due {
+                kept += 1;
+                continue;
+            }
+            let to = transition(
+                row.status,
+                Action::ChangeDue,
+                party_for(tx.actor, row.unit_id, Action::ChangeDue),
+            )?;
+            let mut effect = Effect::new(AuditAction::ChangeDue)
+                .set(step::Set::DueOn(d))
+                .note("previous_due_on", old_due);
+            if row.status != Status::Draft {
+                effect = effect.tell(
+                    format!("due_changed:{}:{d}", row.id),
+                    Audience::Unit,
+                    Message::DueChanged {
+                        from: old_due,
+                        to: d,
+                    },
+                );
+            }
+            steps.push((Loaded { row, to }, effect));
+        }
+        moved = step::apply_all(tx, steps).await?;
+    }
+    Ok(UpdatedTask {
+        task: model,
+        moved,
+        kept,
+    })
+}
+
+/// The office takes a task out of a plan that has not been issued yet: the
+/// task, its indicators and its draft assignments go.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn delete_task(ctx: &Ctx<'_>, id: i64) -> DomainResult<()> {
+    ctx.write(async |tx| delete_task_in(tx, id).await).await
+}
+
+pub async fn delete_task_in(tx: &Tx<'_>, id: i64) -> DomainResult<()> {
+    ensure_plan_write(tx.actor)?;
+    let t = task::Entity::find_by_id(id)
+        .one(tx.conn())
+        .await?
+        .ok_or(DomainError::NotFound("task"))?;
+    let issued = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.eq(id))
+        .filter(assignment::Column::Status.ne(Status::Draft))
+        .count(tx.conn())
+        .await?;
+    if issued > 0 {
+        return Err(DomainError::conflict(
+            crate::error::ConflictCode::WrongState,
+            "该任务已交办，不能删除；可撤销各单位的事项 (the task has been issued: cancel its assignments instead)",
+        ));
+    }
+    let drafts: Vec<i64> = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.eq(id))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assignment::Entity::delete_many()
+        .filter(assignment::Column::TaskId.eq(id))
+        .exec(tx.conn())
+        .await?;
+    indicator::Entity::delete_many()
+        .filter(indicator::Column::TaskId.eq(id))
+        .exec(tx.conn())
+        .await?;
+    task::Entity::delete_by_id(id).exec(tx.conn()).await?;
+    audit::record(
+        tx.conn(),
+        Some(tx.actor),
+        tx.now,
+        Change::new(AuditEntity::Task, id, AuditAction::Delete).before(json!({
+            "plan_id": t.plan_id, "number": t.number, "title": t.title,
+            "due_on": t.due_on, "assignments": drafts,
+        })),
+    )
+    .await?;
+    Ok(())
 }
 
 /// What issuing a plan did: how many assignments went out, and the units
