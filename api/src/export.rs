@@ -12,6 +12,14 @@ use crate::error::{ApiError, ApiResult};
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A number that is not known (an average over nothing): left blank.
+    Empty,
+}
+
+/// How wide a cell's text shows in a spreadsheet: Chinese characters take
+/// two columns, ASCII one.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// A column: its Chinese header and how to read a row's cell.
@@ -32,6 +40,16 @@ impl<T> Column<T> {
         Self {
             header,
             read: Box::new(move |t| Cell::Number(f(t))),
+        }
+    }
+
+    pub fn optional_number(
+        header: &'static str,
+        f: impl Fn(&T) -> Option<f64> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            header,
+            read: Box::new(move |t| f(t).map_or(Cell::Empty, Cell::Number)),
         }
     }
 }
@@ -63,6 +81,7 @@ pub fn csv_bytes<T>(columns: &[Column<T>], rows: &[T]) -> Result<Vec<u8>, ApiErr
                     Cell::Text(s) => s,
                     Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
                     Cell::Number(n) => format!("{n}"),
+                    Cell::Empty => String::new(),
                 })
                 .collect();
             w.write_record(&record)
@@ -87,20 +106,32 @@ pub fn xlsx_bytes<T>(sheet: &str, columns: &[Column<T>], rows: &[T]) -> Result<V
     let ws = book.add_worksheet();
     ws.set_name(sheet).map_err(err)?;
     let bold = Format::new().set_bold();
+    let mut widths: Vec<usize> = columns.iter().map(|c| display_width(c.header)).collect();
     for (c, col) in columns.iter().enumerate() {
-        let c = c as u16;
-        ws.write_string_with_format(0, c, col.header, &bold)
+        ws.write_string_with_format(0, c as u16, col.header, &bold)
             .map_err(err)?;
-        ws.set_column_width(c, 14).map_err(err)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, col) in columns.iter().enumerate() {
-            match (col.read)(row) {
-                Cell::Text(s) => ws.write_string(r, c as u16, s).map_err(err)?,
-                Cell::Number(n) => ws.write_number(r, c as u16, n).map_err(err)?,
+            let shown = match (col.read)(row) {
+                Cell::Text(s) => {
+                    ws.write_string(r, c as u16, &s).map_err(err)?;
+                    display_width(&s)
+                }
+                Cell::Number(n) => {
+                    ws.write_number(r, c as u16, n).map_err(err)?;
+                    format!("{n}").len()
+                }
+                Cell::Empty => 0,
             };
+            widths[c] = widths[c].max(shown);
         }
+    }
+    // Wide enough for the longest text (a task title wraps past 60).
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(6.0, 62.0))
+            .map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
     book.save_to_buffer().map_err(err)
@@ -120,4 +151,15 @@ pub async fn xlsx_response<T: Send + Sync + 'static>(
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header(disposition(file, "xlsx"))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_counts_double_width() {
+        assert_eq!(display_width("承接政务便民服务"), 16);
+        assert_eq!(display_width("通政办发〔2013〕35号"), 2 * 7 + 6);
+    }
 }

@@ -20,26 +20,83 @@ use crate::supervision::{ack_deadline, ensure_inspection_view};
 use crate::time::zone_of;
 use crate::workflow::Status;
 
-/// Points per event (`[assessment]` in the configuration).
+/// Points per event (`[assessment]` in the configuration). Work done on
+/// time earns; lateness, silence and escalation cost, so a unit that never
+/// acts cannot rank above one that works.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScoreRules {
+    /// Each item completed by its due date.
     pub completed_on_time: f64,
+    /// Each item completed after its due date (done, if late).
     pub completed_late: f64,
+    /// Each open item past its due date.
     pub still_overdue: f64,
+    /// Each item acknowledged after the deadline to do so, or still not.
+    pub acknowledged_late: f64,
+    /// Each open item without a single report although half its time (or
+    /// all of it) has gone.
+    pub not_started: f64,
+    /// Each time a completion request was returned.
     pub returned: f64,
-    pub level3_escalation: f64,
+    /// Each escalation level an item reached (催办 1, 督办 2, 通报 3).
+    pub per_escalation_level: f64,
 }
 
 impl Default for ScoreRules {
     fn default() -> Self {
         Self {
-            completed_on_time: 1.0,
-            completed_late: -1.0,
-            still_overdue: -1.0,
-            returned: -2.0,
-            level3_escalation: -3.0,
+            completed_on_time: 2.0,
+            completed_late: 0.5,
+            still_overdue: -2.0,
+            acknowledged_late: -1.0,
+            not_started: -1.0,
+            returned: -0.5,
+            per_escalation_level: -1.0,
         }
+    }
+}
+
+crate::vocabulary::vocabulary! {
+    /// Why an item earned or cost points.
+    pub enum Rule {
+        CompletedOnTime => "按期办结",
+        CompletedLate => "逾期办结",
+        StillOverdue => "逾期未办结",
+        AcknowledgedLate => "签收超时",
+        NotStarted => "未开展工作",
+        Returned => "被退回",
+        Escalated => "升级督办",
+    }
+}
+
+impl ScoreRules {
+    fn points(&self, rule: Rule) -> f64 {
+        match rule {
+            Rule::CompletedOnTime => self.completed_on_time,
+            Rule::CompletedLate => self.completed_late,
+            Rule::StillOverdue => self.still_overdue,
+            Rule::AcknowledgedLate => self.acknowledged_late,
+            Rule::NotStarted => self.not_started,
+            Rule::Returned => self.returned,
+            Rule::Escalated => self.per_escalation_level,
+        }
+    }
+
+    /// The rules in words, for the README and the assessment page.
+    pub fn describe(&self) -> Vec<(Rule, f64)> {
+        [
+            Rule::CompletedOnTime,
+            Rule::CompletedLate,
+            Rule::StillOverdue,
+            Rule::AcknowledgedLate,
+            Rule::NotStarted,
+            Rule::Returned,
+            Rule::Escalated,
+        ]
+        .into_iter()
+        .map(|r| (r, self.points(r)))
+        .collect()
     }
 }
 
@@ -51,6 +108,16 @@ pub struct StatsScope {
     pub due_to: Option<NaiveDate>,
 }
 
+/// One reason for points: which item, which rule, how often, how many.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Point {
+    pub assignment_id: i64,
+    pub rule: Rule,
+    /// Returns or escalation levels counted; 1 for the others.
+    pub times: u32,
+    pub points: f64,
+}
+
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Tally {
     pub assigned: u64,
@@ -60,10 +127,14 @@ pub struct Tally {
     pub overdue: u64,
     pub returned_count: u64,
     pub acknowledged_late: u64,
+    pub not_started: u64,
     pub average_days_to_complete: Option<f64>,
     pub highest_escalation_level: i32,
     pub level3_count: u64,
     pub score: f64,
+    /// Every point of the score, item by item.
+    #[serde(skip)]
+    pub points: Vec<Point>,
     #[serde(skip)]
     days_to_complete_sum: f64,
 }
@@ -76,10 +147,55 @@ impl Tally {
         now: DateTime<Utc>,
         tz: chrono_tz::Tz,
         cal: &WorkingCalendar,
+        rules: &ScoreRules,
     ) {
         let status = a.status;
         if matches!(status, Status::Draft | Status::Cancelled) {
             return;
+        }
+        let mut point = |rule: Rule, times: u32| {
+            self.points.push(Point {
+                assignment_id: a.id,
+                rule,
+                times,
+                points: rules.points(rule) * f64::from(times),
+            });
+        };
+        if status == Status::Completed {
+            let done = a.completed_at.unwrap_or(now);
+            point(
+                if done <= a.due_at {
+                    Rule::CompletedOnTime
+                } else {
+                    Rule::CompletedLate
+                },
+                1,
+            );
+        } else if now >= a.due_at {
+            point(Rule::StillOverdue, 1);
+        }
+        if let Some(issued) = a.issued_at {
+            let deadline = ack_deadline(issued, tz, cal);
+            let late = match a.acknowledged_at {
+                Some(at) => at > deadline,
+                None => status == Status::Issued && now > deadline,
+            };
+            if late {
+                point(Rule::AcknowledgedLate, 1);
+            }
+            let half_gone = now >= issued + (a.due_at - issued) / 2;
+            if status.is_open() && a.last_report_at.is_none() && half_gone {
+                point(Rule::NotStarted, 1);
+            }
+        }
+        if returns > 0 {
+            point(Rule::Returned, u32::try_from(returns).unwrap_or(u32::MAX));
+        }
+        if a.escalation_level > 0 {
+            point(
+                Rule::Escalated,
+                u32::try_from(a.escalation_level).unwrap_or(0),
+            );
         }
         self.assigned += 1;
         self.returned_count += returns;
@@ -97,30 +213,30 @@ impl Tally {
         } else if now >= a.due_at {
             self.overdue += 1;
         }
-        if let Some(issued) = a.issued_at {
-            let deadline = ack_deadline(issued, tz, cal);
-            let late = match a.acknowledged_at {
-                Some(at) => at > deadline,
-                None => status == Status::Issued && now > deadline,
-            };
-            if late {
-                self.acknowledged_late += 1;
-            }
-        }
+        let mine = self
+            .points
+            .iter()
+            .rev()
+            .take_while(|p| p.assignment_id == a.id);
+        let (late, idle) = mine.fold((false, false), |(l, i), p| {
+            (
+                l || p.rule == Rule::AcknowledgedLate,
+                i || p.rule == Rule::NotStarted,
+            )
+        });
+        self.acknowledged_late += u64::from(late);
+        self.not_started += u64::from(idle);
         self.highest_escalation_level = self.highest_escalation_level.max(a.escalation_level);
         if a.escalation_level >= 3 {
             self.level3_count += 1;
         }
     }
 
-    fn finish(&mut self, rules: &ScoreRules) {
+    fn finish(&mut self) {
         self.average_days_to_complete = (self.completed > 0)
             .then(|| (self.days_to_complete_sum / self.completed as f64 * 10.0).round() / 10.0);
-        self.score = rules.completed_on_time * self.completed_on_time as f64
-            + rules.completed_late * self.completed_late as f64
-            + rules.still_overdue * self.overdue as f64
-            + rules.returned * self.returned_count as f64
-            + rules.level3_escalation * self.level3_count as f64;
+        // Whole and half points only: summing in order keeps it exact.
+        self.score = self.points.iter().map(|p| p.points).sum();
     }
 }
 
@@ -158,7 +274,19 @@ struct Loaded {
     zones: HashMap<i64, chrono_tz::Tz>,
 }
 
-async fn load(db: &Db, actor: &Actor, scope: &StatsScope) -> Result<Loaded, DomainError> {
+/// The units an actor may see statistics of: every unit (None), or their own.
+fn visible_unit(actor: &Actor) -> Result<Option<i64>, DomainError> {
+    match assignment_scope(actor) {
+        Scope::All => Ok(None),
+        Scope::Unit(u) => Ok(Some(u)),
+        Scope::Nothing => Err(DomainError::Forbidden(
+            "该角色不能查看考核统计 (no access to statistics)".into(),
+        )),
+    }
+}
+
+/// The assignments that count for `scope` (one unit's when `unit` is set).
+async fn load(db: &Db, scope: &StatsScope, unit: Option<i64>) -> Result<Loaded, DomainError> {
     let mut cond = Condition::all()
         .add(assignment::Column::Status.ne(Status::Draft))
         .add(assignment::Column::Status.ne(Status::Cancelled));
@@ -171,14 +299,8 @@ async fn load(db: &Db, actor: &Actor, scope: &StatsScope) -> Result<Loaded, Doma
     if let Some(d) = scope.due_to {
         cond = cond.add(assignment::Column::DueOn.lte(d));
     }
-    match assignment_scope(actor) {
-        Scope::All => {}
-        Scope::Unit(u) => cond = cond.add(assignment::Column::UnitId.eq(u)),
-        Scope::Nothing => {
-            return Err(DomainError::Forbidden(
-                "该角色不能查看考核统计 (no access to statistics)".into(),
-            ));
-        }
+    if let Some(u) = unit {
+        cond = cond.add(assignment::Column::UnitId.eq(u));
     }
     let assignments = assignment::Entity::find()
         .filter(cond)
@@ -216,19 +338,26 @@ fn tz_of(l: &Loaded, plan_id: i64) -> chrono_tz::Tz {
         .unwrap_or(chrono_tz::Asia::Shanghai)
 }
 
-/// Per unit, ranked by score (ties: more completed on time, then name).
-/// Unit staff and heads see their own unit only.
-#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
-pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
-    let (db, actor, cal, rules, now) = parts(ctx);
-    let loaded = load(db, actor, scope).await?;
+/// Every unit's tally over `loaded`, ranked by score (ties: more completed
+/// on time, then name).
+async fn ranked(
+    db: &Db,
+    loaded: &Loaded,
+    cal: &WorkingCalendar,
+    rules: &ScoreRules,
+    now: DateTime<Utc>,
+) -> Result<Vec<UnitStats>, DomainError> {
     let mut by_unit: BTreeMap<i64, Tally> = BTreeMap::new();
     for a in &loaded.assignments {
         let returns = loaded.returns.get(&a.id).copied().unwrap_or(0);
-        by_unit
-            .entry(a.unit_id)
-            .or_default()
-            .add(a, returns, now, tz_of(&loaded, a.plan_id), cal);
+        by_unit.entry(a.unit_id).or_default().add(
+            a,
+            returns,
+            now,
+            tz_of(loaded, a.plan_id),
+            cal,
+            rules,
+        );
     }
     let names: HashMap<i64, String> = unit::Entity::find()
         .filter(unit::Column::Id.is_in(by_unit.keys().copied()))
@@ -240,7 +369,7 @@ pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitSta
     let mut rows: Vec<UnitStats> = by_unit
         .into_iter()
         .map(|(unit_id, mut tally)| {
-            tally.finish(rules);
+            tally.finish();
             UnitStats {
                 rank: 0,
                 unit_name: names.get(&unit_id).cloned().unwrap_or_default(),
@@ -268,6 +397,80 @@ pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitSta
     Ok(rows)
 }
 
+/// Per unit, ranked by score over every unit in scope. Unit staff and heads
+/// see their own row, with its true rank among all.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
+    let (db, actor, cal, rules, now) = parts(ctx);
+    let visible = visible_unit(actor)?;
+    let loaded = load(db, scope, None).await?;
+    let mut rows = ranked(db, &loaded, cal, rules, now).await?;
+    if let Some(u) = visible {
+        rows.retain(|r| r.unit_id == u);
+    }
+    Ok(rows)
+}
+
+/// One point of a unit's score with the item it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedPoint {
+    #[serde(flatten)]
+    pub point: Point,
+    pub rule_label: &'static str,
+    /// The item as people name it.
+    pub what: String,
+    pub due_on: NaiveDate,
+    pub status: Status,
+}
+
+/// A unit's row and every point behind its score.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitScore {
+    #[serde(flatten)]
+    pub stats: UnitStats,
+    pub points: Vec<ExplainedPoint>,
+}
+
+/// Why a unit scored what it did: each item and rule. Units see their own.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn unit_score(
+    ctx: &Ctx<'_>,
+    unit_id: i64,
+    scope: &StatsScope,
+) -> Result<UnitScore, DomainError> {
+    let (db, actor, cal, rules, now) = parts(ctx);
+    if visible_unit(actor)?.is_some_and(|u| u != unit_id) {
+        return Err(DomainError::NotFound("unit"));
+    }
+    let loaded = load(db, scope, None).await?;
+    let stats = ranked(db, &loaded, cal, rules, now)
+        .await?
+        .into_iter()
+        .find(|r| r.unit_id == unit_id)
+        .ok_or(DomainError::NotFound("unit"))?;
+    let rows = crate::workflow::listing::rows_by_ids(
+        db.conn(),
+        stats.tally.points.iter().map(|p| p.assignment_id).collect(),
+    )
+    .await?;
+    let points = stats
+        .tally
+        .points
+        .iter()
+        .map(|p| {
+            let row = rows.get(&p.assignment_id);
+            ExplainedPoint {
+                point: p.clone(),
+                rule_label: p.rule.label(),
+                what: row.map(|r| r.what()).unwrap_or_default(),
+                due_on: row.map_or(NaiveDate::MIN, |r| r.due_on),
+                status: row.map_or(Status::Issued, |r| r.status),
+            }
+        })
+        .collect();
+    Ok(UnitScore { stats, points })
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanStats {
     pub plan_id: i64,
@@ -282,14 +485,18 @@ pub struct PlanStats {
 pub async fn plan_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<PlanStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     ensure_inspection_view(actor)?;
-    let loaded = load(db, actor, scope).await?;
+    let loaded = load(db, scope, visible_unit(actor)?).await?;
     let mut by_plan: BTreeMap<i64, Tally> = BTreeMap::new();
     for a in &loaded.assignments {
         let returns = loaded.returns.get(&a.id).copied().unwrap_or(0);
-        by_plan
-            .entry(a.plan_id)
-            .or_default()
-            .add(a, returns, now, tz_of(&loaded, a.plan_id), cal);
+        by_plan.entry(a.plan_id).or_default().add(
+            a,
+            returns,
+            now,
+            tz_of(&loaded, a.plan_id),
+            cal,
+            rules,
+        );
     }
     let plans: HashMap<i64, plan::Model> = plan::Entity::find()
         .all(db.conn())
@@ -300,7 +507,7 @@ pub async fn plan_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<PlanSta
     Ok(by_plan
         .into_iter()
         .map(|(plan_id, mut tally)| {
-            tally.finish(rules);
+            tally.finish();
             let p = plans.get(&plan_id);
             PlanStats {
                 plan_id,
@@ -331,11 +538,11 @@ pub async fn task_stats(ctx: &Ctx<'_>, plan_id: i64) -> Result<Vec<TaskStats>, D
     ensure_inspection_view(actor)?;
     let loaded = load(
         db,
-        actor,
         &StatsScope {
             plan_id: Some(plan_id),
             ..Default::default()
         },
+        None,
     )
     .await?;
     let names: HashMap<i64, String> = unit::Entity::find()
@@ -361,12 +568,13 @@ pub async fn task_stats(ctx: &Ctx<'_>, plan_id: i64) -> Result<Vec<TaskStats>, D
                     now,
                     tz_of(&loaded, a.plan_id),
                     cal,
+                    rules,
                 );
                 if a.status.is_open() && now >= a.due_at {
                     behind.push(names.get(&a.unit_id).cloned().unwrap_or_default());
                 }
             }
-            tally.finish(rules);
+            tally.finish();
             TaskStats {
                 task_id: t.id,
                 number: t.number,
@@ -517,17 +725,81 @@ mod tests {
         assert_eq!(meets("很好", "95", Comparator::AtLeast), None);
     }
 
+    fn item(status: Status, issued_days_ago: i64, due_in_days: i64) -> assignment::Model {
+        let now: DateTime<Utc> = "2026-06-15T02:00:00Z".parse().unwrap();
+        let due_on = (now + chrono::Duration::days(due_in_days)).date_naive();
+        assignment::Model {
+            id: 1,
+            task_id: 1,
+            plan_id: 1,
+            unit_id: 1,
+            role: crate::entities::assignment::AssignmentRole::Lead,
+            status,
+            due_on,
+            due_at: crate::time::end_of_day(due_on, chrono_tz::Asia::Shanghai),
+            issued_at: Some(now - chrono::Duration::days(issued_days_ago)),
+            acknowledged_at: None,
+            completed_at: None,
+            last_report_at: None,
+            percent: None,
+            escalation_level: 0,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn score(items: &[assignment::Model], returns: u64) -> Tally {
+        let now: DateTime<Utc> = "2026-06-15T02:00:00Z".parse().unwrap();
+        let mut t = Tally::default();
+        for a in items {
+            t.add(
+                a,
+                returns,
+                now,
+                chrono_tz::Asia::Shanghai,
+                &WorkingCalendar::default(),
+                &ScoreRules::default(),
+            );
+        }
+        t.finish();
+        t
+    }
+
     #[test]
-    fn the_default_rules_score_as_configured() {
-        let mut t = Tally {
-            completed_on_time: 2,
-            completed_late: 1,
-            overdue: 1,
-            returned_count: 1,
-            level3_count: 1,
-            ..Default::default()
-        };
-        t.finish(&ScoreRules::default());
-        assert_eq!(t.score, 2.0 - 1.0 - 1.0 - 2.0 - 3.0);
+    fn work_done_on_time_ranks_above_work_never_started() {
+        let now: DateTime<Utc> = "2026-06-15T02:00:00Z".parse().unwrap();
+        let mut done = item(Status::Completed, 30, 5);
+        done.acknowledged_at = Some(now - chrono::Duration::days(29));
+        done.last_report_at = Some(now - chrono::Duration::days(2));
+        done.completed_at = Some(now - chrono::Duration::days(1));
+        // Returned once on the way: still well ahead.
+        let worker = score(&[done], 1);
+        let idle = score(&[item(Status::Issued, 30, -3)], 0);
+        assert!(
+            worker.score > 0.0 && idle.score < 0.0,
+            "{worker:?} {idle:?}"
+        );
+        let rules: Vec<Rule> = idle.points.iter().map(|p| p.rule).collect();
+        assert_eq!(
+            rules,
+            vec![Rule::StillOverdue, Rule::AcknowledgedLate, Rule::NotStarted],
+            "every cost is explained"
+        );
+        assert_eq!(idle.score, -2.0 - 1.0 - 1.0);
+        assert_eq!(worker.score, 2.0 - 0.5);
+    }
+
+    #[test]
+    fn fresh_work_costs_nothing_yet_and_escalation_costs_per_level() {
+        let fresh = score(&[item(Status::Issued, 0, 30)], 0);
+        assert_eq!((fresh.score, fresh.points.len()), (0.0, 0));
+        let mut raised = item(Status::InProgress, 40, -20);
+        raised.acknowledged_at = raised.issued_at;
+        raised.last_report_at = raised.issued_at;
+        raised.escalation_level = 3;
+        let t = score(&[raised], 0);
+        assert_eq!(t.score, -2.0 - 3.0, "{:?}", t.points);
+        assert_eq!(t.level3_count, 1);
     }
 }

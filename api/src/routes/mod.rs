@@ -68,6 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(stats::unit_stats_csv)
         .service(stats::unit_stats_xlsx)
         .service(stats::unit_stats)
+        .service(stats::unit_score)
         .service(stats::plan_stats)
         .service(stats::task_stats)
         .service(stats::indicator_stats)

@@ -47,8 +47,31 @@ pub async fn unit_stats(
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
     let items = units(&state, &actor, &query).await?;
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "items": items, "rules": state.settings.assessment })))
+    let rules: Vec<serde_json::Value> = state
+        .env
+        .rules
+        .assessment
+        .describe()
+        .into_iter()
+        .map(|(rule, points)| serde_json::json!({"rule": rule, "label": rule.label(), "points": points}))
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "rules": rules })))
+}
+
+/// One unit's score explained: every item and rule behind it (a unit sees its own).
+#[utoipa::path(tag = "inspection", security(("bearer" = [])), params(StatsQuery), responses(
+    (status = 200, description = "The unit's row with `points`: [{assignment_id, rule, rule_label, times, points, what, due_on, status}]", body = Object),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/stats/units/{id}")]
+pub async fn unit_score(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<i64>,
+    query: web::Query<StatsQuery>,
+) -> ApiResult<HttpResponse> {
+    let score = assessment::unit_score(&state.ctx(&actor), id.into_inner(), &query.scope()).await?;
+    Ok(HttpResponse::Ok().json(score))
 }
 
 fn unit_columns() -> Vec<Column<UnitStats>> {
@@ -70,15 +93,16 @@ fn unit_columns() -> Vec<Column<UnitStats>> {
         Column::number("签收超时", |u: &UnitStats| {
             u.tally.acknowledged_late as f64
         }),
-        Column::text("平均办结天数", |u: &UnitStats| {
-            u.tally
-                .average_days_to_complete
-                .map(|d| d.to_string())
-                .unwrap_or_default()
+        Column::number("未开展工作", |u: &UnitStats| {
+            u.tally.not_started as f64
         }),
-        Column::number("最高督办等级", |u: &UnitStats| {
-            f64::from(u.tally.highest_escalation_level)
+        Column::optional_number("平均办结天数", |u: &UnitStats| {
+            u.tally.average_days_to_complete
         }),
+        Column::text("最高督办等级", |u: &UnitStats| {
+            duban_domain::escalation::level_name(u.tally.highest_escalation_level).to_owned()
+        }),
+        Column::number("通报事项", |u: &UnitStats| u.tally.level3_count as f64),
         Column::number("得分", |u: &UnitStats| u.tally.score),
     ]
 }

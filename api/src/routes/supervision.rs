@@ -67,11 +67,11 @@ pub fn board_columns() -> Vec<Column<AssignmentResponse>> {
         Column::number("逾期工作日", |a: &AssignmentResponse| {
             a.working_days_overdue as f64
         }),
-        Column::number("督办等级", |a: &AssignmentResponse| {
-            f64::from(a.escalation_level)
+        Column::text("督办等级", |a: &AssignmentResponse| {
+            duban_domain::escalation::level_name(a.escalation_level).to_owned()
         }),
-        Column::text("完成进度", |a: &AssignmentResponse| {
-            a.percent.map(|p| format!("{p}%")).unwrap_or_default()
+        Column::optional_number("完成比例(%)", |a: &AssignmentResponse| {
+            a.percent.map(f64::from)
         }),
     ]
 }

@@ -3,10 +3,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
+use sea_orm::{ConnectionTrait, DbErr};
 
-use crate::entities::assignment;
-use crate::workflow::listing::{AssignmentRow, base_select};
+use crate::workflow::listing::{AssignmentRow, rows_by_ids};
 
 /// The item a message is about, as it is now.
 pub type ItemFacts = AssignmentRow;
@@ -14,18 +13,7 @@ pub type ItemFacts = AssignmentRow;
 /// The list lines of the given assignments, by id.
 pub async fn item_facts<C: ConnectionTrait>(
     conn: &C,
-    mut ids: Vec<i64>,
+    ids: Vec<i64>,
 ) -> Result<HashMap<i64, ItemFacts>, DbErr> {
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(1000) {
-        let rows = base_select()
-            .filter(assignment::Column::Id.is_in(chunk.iter().copied()))
-            .into_model::<AssignmentRow>()
-            .all(conn)
-            .await?;
-        out.extend(rows.into_iter().map(|r| (r.id, r)));
-    }
-    Ok(out)
+    rows_by_ids(conn, ids).await
 }

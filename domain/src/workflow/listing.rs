@@ -271,6 +271,25 @@ fn filter_condition(f: &AssignmentFilter, now: DateTime<Utc>) -> (Condition, boo
     (c, needs_join)
 }
 
+/// The rows of the given assignments, by id (visibility is the caller's).
+pub async fn rows_by_ids<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    mut ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, AssignmentRow>, sea_orm::DbErr> {
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let rows = base_select()
+            .filter(assignment::Column::Id.is_in(chunk.iter().copied()))
+            .into_model::<AssignmentRow>()
+            .all(conn)
+            .await?;
+        out.extend(rows.into_iter().map(|r| (r.id, r)));
+    }
+    Ok(out)
+}
+
 /// Every row meeting `f`, unscoped and unpaged, deadline first, on any
 /// connection: for a step over many items (issuing a plan), whose caller
 /// has checked that the actor may.
