@@ -1,54 +1,165 @@
 //! Extractor configuration: size limits and how malformed input is answered.
 //! Every refusal is a problem+json 4xx; nothing reaches a handler half-read.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{HttpRequest, web};
 
 use crate::error::{ApiError, ErrorKind};
 
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(move |err, _req| json_error(err, limit).into())
-}
-
-fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
-    match err {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::new(
-                ErrorKind::PayloadTooLarge,
-                format!("请求体超过 {limit} 字节上限 (body larger than {limit} bytes)"),
-            )
-        }
-        JsonPayloadError::ContentType => ApiError::new(
-            ErrorKind::UnsupportedMediaType,
-            "请求体须为 JSON，Content-Type: application/json (expected a JSON body)",
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
-            ErrorKind::Unprocessable,
-            format!("字段缺失或类型不符 (missing or mistyped field): {e}"),
-        ),
-        JsonPayloadError::Deserialize(e) => ApiError::new(
-            ErrorKind::BadRequest,
-            format!("JSON 格式错误 (malformed JSON): {e}"),
-        ),
-        other => ApiError::new(
-            ErrorKind::BadRequest,
-            format!("无法读取请求体 (could not read the body): {other}"),
-        ),
-    }
-}
-
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
         let detail = match err {
-            QueryPayloadError::Deserialize(e) => {
-                format!("查询参数无效 (invalid query parameter): {e}")
-            }
-            other => format!("查询参数无效 (invalid query parameter): {other}"),
+            QueryPayloadError::Deserialize(e) => format!(
+                "查询参数无效：{} (invalid query parameter)",
+                explain(&e.to_string())
+            ),
+            _ => "查询参数无效 (invalid query parameter)".to_owned(),
         };
         ApiError::new(ErrorKind::Unprocessable, detail).into()
     })
+}
+
+/// What a deserializer's complaint means, in words a person can act on.
+/// The library's English never reaches the client.
+pub fn explain(message: &str) -> String {
+    let m = message;
+    let has = |s: &str| m.contains(s);
+    if has("invalid characters")
+        || has("premature end of input")
+        || has("input is out of range")
+        || has("input is not enough")
+        || has("trailing input")
+        || has("input contains")
+    {
+        return "日期须为 YYYY-MM-DD 格式，如 2027-03-31 (a date such as 2027-03-31)".into();
+    }
+    if has("missing field") {
+        return "缺少必填项 (required)".into();
+    }
+    if has("unknown field") {
+        return "不认识的字段 (unknown field)".into();
+    }
+    if let Some(rest) = m.split_once("unknown variant").map(|(_, r)| r) {
+        let choices: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, e)| e)
+            .unwrap_or("")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        return format!(
+            "取值须为 {} 之一 (one of the listed values)",
+            choices.join("、")
+        );
+    }
+    if has("expected i") || has("expected u") || has("integer") {
+        return "须为整数 (an integer)".into();
+    }
+    if has("expected f64") || has("expected f32") || has("number") {
+        return "须为数字 (a number)".into();
+    }
+    if has("a boolean") || has("bool") {
+        return "须为 true 或 false (true or false)".into();
+    }
+    if has("a sequence") {
+        return "须为列表 (a list)".into();
+    }
+    if has("a string") {
+        return "须为文字 (text)".into();
+    }
+    if has("a map") || has("struct") {
+        return "须为对象 (an object)".into();
+    }
+    "取值不符合要求 (invalid value)".into()
+}
+
+/// A JSON body, read within the size limit and deserialized so that a
+/// mistake is named by its field, in Chinese (`web::Json` answers serde's
+/// English without the field).
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Deserializes `bytes`, naming a bad field by its path (`indicators[0].kind`).
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() {
+            let message = explain(&inner.to_string());
+            let field = if field == "." {
+                // A missing field is reported at its parent: name it.
+                inner
+                    .to_string()
+                    .split('`')
+                    .nth(1)
+                    .unwrap_or("body")
+                    .to_owned()
+            } else {
+                field
+            };
+            ApiError::from(duban_domain::DomainError::invalid(field, message))
+        } else {
+            ApiError::new(
+                ErrorKind::BadRequest,
+                format!(
+                    "JSON 格式错误，第 {} 行第 {} 列 (malformed JSON at line {}, column {})",
+                    inner.line(),
+                    inner.column(),
+                    inner.line(),
+                    inner.column()
+                ),
+            )
+        }
+    })
+}
+
+fn json_limit(req: &HttpRequest) -> usize {
+    req.app_data::<web::Data<crate::state::AppState>>()
+        .map_or(64 * 1024, |s| s.settings.server.json_limit_bytes)
+}
+
+fn not_json(content_type: Option<&str>) -> bool {
+    content_type.is_none_or(|c| !c.to_ascii_lowercase().contains("json"))
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let limit = json_limit(req);
+        let content_type = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let payload = payload.take();
+        Box::pin(async move {
+            if not_json(content_type.as_deref()) {
+                return Err(ApiError::new(
+                    ErrorKind::UnsupportedMediaType,
+                    "请求体须为 JSON，Content-Type: application/json (expected a JSON body)",
+                ));
+            }
+            let bytes = read_body(payload, limit).await?;
+            parse_json(&bytes).map(Json)
+        })
+    }
 }
 
 /// A path segment that is not a well-formed id names nothing that exists.
@@ -89,9 +200,7 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Option
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<crate::state::AppState>>()
-            .map_or(64 * 1024, |s| s.settings.server.json_limit_bytes);
+        let limit = json_limit(req);
         let content_type = req
             .headers()
             .get(actix_web::http::header::CONTENT_TYPE)
@@ -103,15 +212,13 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Option
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(OptionalJson(None));
             }
-            if content_type.as_deref().is_some_and(|c| !c.contains("json")) {
+            if content_type.is_some() && not_json(content_type.as_deref()) {
                 return Err(ApiError::new(
                     ErrorKind::UnsupportedMediaType,
                     "请求体须为 JSON，Content-Type: application/json (expected a JSON body)",
                 ));
             }
-            serde_json::from_slice::<T>(&bytes)
-                .map(|v| OptionalJson(Some(v)))
-                .map_err(|e| json_error(JsonPayloadError::Deserialize(e), limit))
+            parse_json(&bytes).map(|v| OptionalJson(Some(v)))
         })
     }
 }

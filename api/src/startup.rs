@@ -184,7 +184,6 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             })
             .map(|app| app.wrap(TracingLogger::<RequestSpan>::new()))
             .app_data(data.clone())
-            .app_data(extract::json_config(json_limit))
             .app_data(extract::query_config())
             .app_data(extract::path_config())
             .app_data(web::PayloadConfig::new(json_limit))

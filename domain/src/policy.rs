@@ -68,10 +68,17 @@ pub fn ensure_directory(actor: &Actor, action: DirectoryAction) -> Result<(), cr
     if may_directory(actor, action) {
         Ok(())
     } else {
-        Err(crate::DomainError::Forbidden(format!(
-            "{:?} requires the admin role",
-            action
-        )))
+        Err(crate::DomainError::Forbidden(match action {
+            DirectoryAction::ReadUsers => {
+                "只有系统管理员可以查看账户 (only administrators read accounts)".into()
+            }
+            DirectoryAction::ManageUsers => {
+                "只有系统管理员可以管理账户 (only administrators manage accounts)".into()
+            }
+            DirectoryAction::ManageUnits | DirectoryAction::ReadUnits => {
+                "只有系统管理员可以管理单位 (only administrators manage units)".into()
+            }
+        }))
     }
 }
 

@@ -57,7 +57,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role '{0}' (known: admin, office, unit_staff, unit_head, inspector, leader)")]
+#[error(
+    "未知角色“{0}”：须为 admin、office、unit_staff、unit_head、inspector、leader 之一 (unknown role)"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Paging;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::OptionalJson;
+use crate::extract::{Json, OptionalJson};
 use crate::responses::Paged;
 use crate::responses::assignments::{
     AssignmentDetailResponse, AssignmentResponse, CommentResponse, ExtensionDecided,
@@ -167,7 +167,7 @@ pub async fn add_report(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<ReportBody>,
+    body: Json<ReportBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let new = NewReport {
@@ -205,7 +205,7 @@ pub async fn review(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<ReviewBody>,
+    body: Json<ReviewBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let d = assignments::review(
@@ -267,7 +267,7 @@ pub async fn request_extension(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<ExtensionBody>,
+    body: Json<ExtensionBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let req = extensions::request(&state.ctx(&actor), id.into_inner(), b.due_on, &b.reason).await?;
@@ -294,7 +294,7 @@ pub async fn decide_extension(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<ExtensionDecisionBody>,
+    body: Json<ExtensionDecisionBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let d = extensions::decide(&state.ctx(&actor), id.into_inner(), b.approve, b.comment).await?;
@@ -323,7 +323,7 @@ pub async fn add_comment(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<CommentBody>,
+    body: Json<CommentBody>,
 ) -> ApiResult<HttpResponse> {
     let remark = assignments::add_comment(&state.ctx(&actor), id.into_inner(), &body.text).await?;
     Ok(HttpResponse::Created().json(CommentResponse::from(remark)))

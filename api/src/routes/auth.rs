@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
+use crate::extract::Json;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -36,7 +37,7 @@ pub struct TokenResponse {
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let signed = identity::authenticate(&state.env, &body.username, &body.password).await?;

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::extract::Json;
 use crate::responses::directory::MeResponse;
 use crate::state::AppState;
 
@@ -62,7 +63,7 @@ pub struct PasswordChanged {
 pub async fn change_password(
     state: web::Data<AppState>,
     Caller(actor): Caller,
-    body: web::Json<PasswordChange>,
+    body: Json<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
     let version = identity::change_password(
         &state.ctx(&actor),

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Paging;
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::extract::Json;
 use crate::responses::Paged;
 use crate::responses::plans::{
     IssueResponse, PlanDetailResponse, PlanResponse, TaskResponse, TaskUpdated,
@@ -94,7 +95,7 @@ pub struct PlanQuery {
 pub async fn create(
     state: web::Data<AppState>,
     Caller(actor): Caller,
-    body: web::Json<CreatePlan>,
+    body: Json<CreatePlan>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let new = NewPlan {
@@ -149,7 +150,7 @@ pub async fn add_task(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<CreateTask>,
+    body: Json<CreateTask>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let new = NewTask {
@@ -218,7 +219,7 @@ pub async fn update(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<UpdatePlan>,
+    body: Json<UpdatePlan>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let patch = PlanPatch {
@@ -258,7 +259,7 @@ pub async fn update_task(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<UpdateTask>,
+    body: Json<UpdateTask>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let patch = TaskPatch {

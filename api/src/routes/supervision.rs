@@ -8,6 +8,7 @@ use super::Paging;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::export::{self, Column};
+use crate::extract::Json;
 use crate::responses::Paged;
 use crate::responses::assignments::{AssignmentResponse, Escalated};
 use crate::state::AppState;
@@ -153,7 +154,7 @@ pub async fn escalate(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<EscalateBody>,
+    body: Json<EscalateBody>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let level = supervision::escalate_by_hand(&state.ctx(&actor), id, &body.note).await?;

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Paging;
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::extract::Json;
 use crate::extract::nullable;
 use crate::responses::Paged;
 use crate::responses::directory::UnitResponse;
@@ -62,7 +63,7 @@ pub struct UnitQuery {
 pub async fn create(
     state: web::Data<AppState>,
     Caller(actor): Caller,
-    body: web::Json<CreateUnit>,
+    body: Json<CreateUnit>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     ensure_directory(&actor, DirectoryAction::ManageUnits)?;
@@ -115,7 +116,7 @@ pub async fn update(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<UpdateUnit>,
+    body: Json<UpdateUnit>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let patch = UnitPatch {

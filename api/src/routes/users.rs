@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Paging;
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::extract::Json;
 use crate::extract::nullable;
 use crate::responses::Paged;
 use crate::responses::directory::UserResponse;
@@ -66,7 +67,7 @@ pub struct UserQuery {
 pub async fn create(
     state: web::Data<AppState>,
     Caller(actor): Caller,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     // Refuse before parsing so a unit's staff learn nothing about the rules.
@@ -132,7 +133,7 @@ pub async fn update(
     state: web::Data<AppState>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: web::Json<UpdateUser>,
+    body: Json<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let patch = UserPatch {

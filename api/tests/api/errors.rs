@@ -139,3 +139,89 @@ async fn bad_queries_and_unknown_routes_are_problems(app: &TestApp) {
     assert_eq!(r.body["items"], json!([]));
 }
 storage_test!(bad_queries_and_unknown_routes_are_problems);
+
+async fn mistakes_are_named_by_field_in_chinese(app: &TestApp) {
+    let w = crate::workflow::World::new(app).await;
+    let path = format!("/plans/{}/tasks", w.plan);
+    let r = app
+        .post(
+            &path,
+            &w.office,
+            json!({"title": "t", "due_on": "2027/3/31", "lead_unit_id": w.a}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "due_on", "{}", r.body);
+    let text = r.body.to_string();
+    assert!(
+        text.contains("YYYY-MM-DD") && !text.contains("invalid characters"),
+        "{text}"
+    );
+    let r = app
+        .post(
+            &path,
+            &w.office,
+            json!({"title": "t", "due_on": "2027-03-31", "lead_unit_id": "甲"}),
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["field"], "lead_unit_id", "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("整数"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post(
+            &path,
+            &w.office,
+            json!({"title": "t", "due_on": "2027-03-31"}),
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["field"], "lead_unit_id", "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("必填"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post(
+            &path,
+            &w.office,
+            json!({"title": "t", "due_on": "2027-03-31", "lead_unit_id": w.a, "indicators": [{"name": "n", "target": "1", "kind": "soft"}]}),
+        )
+        .await;
+    assert_eq!(
+        r.body["errors"][0]["field"], "indicators[0].kind",
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("binding"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .call(
+            Method::GET,
+            "/assignments?due_from=2027/3/31",
+            Some(&w.office),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("YYYY-MM-DD"),
+        "{}",
+        r.body
+    );
+}
+storage_test!(mistakes_are_named_by_field_in_chinese);
