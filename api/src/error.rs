@@ -177,6 +177,7 @@ impl From<DomainError> for ApiError {
                 Self::new(ErrorKind::Conflict(code), message)
             }
             DomainError::Unauthenticated(why) => Self::new(ErrorKind::Unauthenticated, why),
+            DomainError::TooLarge(why) => Self::new(ErrorKind::PayloadTooLarge, why),
             DomainError::Locked { retry_after_secs } => Self::new(
                 ErrorKind::TooManyRequests { retry_after_secs },
                 format!(

@@ -36,6 +36,9 @@ pub enum DomainError {
     /// Credentials missing, wrong, or the account cannot sign in.
     #[error("unauthenticated: {0}")]
     Unauthenticated(String),
+    /// More than the limit for this input (an attachment's size).
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// Too many failed attempts; try again after the given number of seconds.
     #[error("locked for {retry_after_secs} s")]
     Locked { retry_after_secs: i64 },

@@ -851,7 +851,72 @@ async fn attachments_are_checked_and_kept_to_the_unit(app: &TestApp) {
     up(&w.staff_a, "application/pdf", big, "big.pdf")
         .await
         .assert_problem(StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(app.count("attachments").await, 1);
+    // A browser's form: the field `file` names itself; the type is read
+    // from the bytes, not from what the form claims.
+    let form = |field: &str, name: &str, body: &[u8]| {
+        let mut b = Vec::new();
+        b.extend_from_slice(
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n",
+        );
+        b.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        b.extend_from_slice(body);
+        b.extend_from_slice(b"\r\n--XyZ--\r\n");
+        b
+    };
+    let url = format!("/reports/{report}/attachments");
+    let ct = "multipart/form-data; boundary=XyZ";
+    let r = app
+        .raw(
+            Method::POST,
+            &url,
+            Some(&w.staff_a),
+            ct,
+            form("file", "进展.txt", "第一季度完成80%".as_bytes()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["filename"], "进展.txt");
+    assert!(
+        r.body["content_type"]
+            .as_str()
+            .unwrap()
+            .starts_with("text/plain"),
+        "{}",
+        r.body
+    );
+    app.raw(
+        Method::POST,
+        &url,
+        Some(&w.staff_a),
+        ct,
+        form("other", "a.txt", b"abc"),
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    app.raw(
+        Method::POST,
+        &url,
+        Some(&w.staff_a),
+        ct,
+        form("file", "a.exe", b"MZ\x90\x00\x03"),
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    app.raw(
+        Method::POST,
+        &url,
+        Some(&w.staff_a),
+        "application/pdf",
+        pdf.clone(),
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("attachments").await, 2);
+    // Nothing refused is left on disk half-written.
+    let incoming = app.settings.storage.attachments_dir.join("incoming");
+    assert_eq!(std::fs::read_dir(&incoming).unwrap().count(), 0);
     for tok in [&w.staff_a, &w.head_a, &w.office, &w.inspector, &w.leader] {
         let r = app
             .call(
