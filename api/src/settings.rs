@@ -52,6 +52,20 @@ pub struct StorageSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct FeedSettings {
+    /// Open items one calendar feed reads at most.
+    pub max_items: u64,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        Self {
+            max_items: duban_domain::supervision::feeds::FEED_ITEM_LIMIT,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub level: String,
     pub format: LogFormat,
@@ -74,6 +88,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub storage: StorageSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub feeds: FeedSettings,
     #[serde(default)]
     pub jobs: duban_jobs::JobsSettings,
     #[serde(default)]

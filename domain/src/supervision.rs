@@ -245,6 +245,163 @@ pub mod feeds {
             .await
     }
 
+    /// One deadline in a calendar: an item for a unit, a task for those
+    /// who supervise it (the units that still owe it named inside).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Deadline {
+        /// Stable across reads, so calendar apps update rather than duplicate.
+        pub uid: String,
+        pub due_on: chrono::NaiveDate,
+        pub summary: String,
+        pub description: String,
+        /// The item to open (a unit's feed), or the first open item of the task.
+        pub assignment_id: i64,
+        /// Still ahead (in the plan's time zone): worth a reminder the day before.
+        pub ahead: bool,
+    }
+
+    /// What a feed holds and what it had to leave out.
+    #[derive(Debug, Clone)]
+    pub struct Deadlines {
+        pub title: String,
+        pub description: String,
+        pub items: Vec<Deadline>,
+        /// Open items beyond the feed's limit (the latest deadlines).
+        pub left_out: u64,
+    }
+
+    /// Open items read into one feed at most, unless configured otherwise;
+    /// beyond it the feed says so.
+    pub const FEED_ITEM_LIMIT: u64 = 2000;
+
+    /// The deadlines the actor answers for or supervises: a unit's staff
+    /// get their unit's open items; the office, inspectors and leaders one
+    /// event per task and date with the units that have not finished.
+    /// Nearest deadlines first; overdue items stay until they are closed.
+    #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+    pub async fn deadlines(ctx: &Ctx<'_>, limit: u64) -> Result<Deadlines, DomainError> {
+        let limit = limit.max(1);
+        use crate::page::{MAX_PER_PAGE, PageRequest};
+        use crate::workflow::Status;
+        use crate::workflow::listing::{self, AssignmentFilter, Sort, SortKey};
+        let supervisor = ctx.actor.sees_all_units();
+        let unit_id = if supervisor { None } else { ctx.actor.unit_id };
+        if !supervisor && unit_id.is_none() {
+            return Ok(Deadlines {
+                title: "督办事项".into(),
+                description: "此账号不属于任何承办单位，也不负责督查，订阅中没有事项。".into(),
+                items: Vec::new(),
+                left_out: 0,
+            });
+        }
+        let filter = AssignmentFilter {
+            statuses: Status::OPEN.to_vec(),
+            unit_id,
+            sort: Sort {
+                key: SortKey::DueOn,
+                descending: false,
+            },
+            ..Default::default()
+        };
+        let mut rows = Vec::new();
+        let mut total = 0;
+        for page in 1.. {
+            let got = listing::list(
+                ctx,
+                &filter,
+                PageRequest::new(Some(page), Some(MAX_PER_PAGE))?,
+            )
+            .await?;
+            total = got.total;
+            let n = got.items.len() as u64;
+            rows.extend(got.items);
+            if n < MAX_PER_PAGE || rows.len() as u64 >= limit.min(total) {
+                break;
+            }
+        }
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let left_out = total.saturating_sub(rows.len() as u64);
+        let now = ctx.now;
+        let state = |r: &listing::AssignmentRow| {
+            let d = r.derived(now);
+            if d.overdue {
+                format!("{}，已逾期 {} 天", r.status.label(), d.days_overdue)
+            } else {
+                r.status.label().to_owned()
+            }
+        };
+        let ahead = |r: &listing::AssignmentRow| {
+            r.due_on > crate::time::local_date(now, crate::time::zone_of(&r.plan_timezone))
+        };
+        let items = if supervisor {
+            // Rows come sorted by date; one event per task and date, in
+            // the order of its first row.
+            let mut items: Vec<Deadline> = Vec::new();
+            let mut units: Vec<Vec<String>> = Vec::new();
+            let mut index = std::collections::HashMap::new();
+            for r in &rows {
+                let at = *index.entry((r.task_id, r.due_on)).or_insert_with(|| {
+                    items.push(Deadline {
+                        uid: format!("task-{}-{}@duban", r.task_id, r.due_on),
+                        due_on: r.due_on,
+                        summary: format!("【督办】{}", r.what_in_plan()),
+                        description: format!("{}\n完成时限：{}", r.what(), r.due_on),
+                        assignment_id: r.id,
+                        ahead: ahead(r),
+                    });
+                    units.push(Vec::new());
+                    items.len() - 1
+                });
+                units[at].push(format!(
+                    "{}：{}（{}）",
+                    r.role.label(),
+                    r.unit_name,
+                    state(r)
+                ));
+            }
+            for (item, list) in items.iter_mut().zip(units) {
+                item.summary = format!("{}（{} 个单位未办结）", item.summary, list.len());
+                item.description = format!("{}\n{}", item.description, list.join("\n"));
+            }
+            items
+        } else {
+            rows.iter()
+                .map(|r| Deadline {
+                    uid: format!("assignment-{}@duban", r.id),
+                    due_on: r.due_on,
+                    summary: format!("【督办】{}", r.what_in_plan()),
+                    description: format!(
+                        "{}\n责任单位：{}（{}）\n状态：{}\n完成时限：{}",
+                        r.what(),
+                        r.unit_name,
+                        r.role.label(),
+                        state(r),
+                        r.due_on
+                    ),
+                    assignment_id: r.id,
+                    ahead: ahead(r),
+                })
+                .collect()
+        };
+        let mut description = if supervisor {
+            format!("督办的全部未办结事项，共 {total} 项")
+        } else {
+            format!("本单位未办结的督办事项，共 {total} 项")
+        };
+        if left_out > 0 {
+            description.push_str(&format!(
+                "；只列出时限最近的 {} 项，其余 {left_out} 项请在系统中查看",
+                rows.len()
+            ));
+        }
+        Ok(Deadlines {
+            title: "督办事项".into(),
+            description,
+            items,
+            left_out,
+        })
+    }
+
     /// The user a live token belongs to.
     pub async fn user_of(db: &Db, token: &str) -> Result<i64, DomainError> {
         let plausible = token.len() == 48 && token.bytes().all(|b| b.is_ascii_hexdigit());

@@ -1,9 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::Duration;
 use duban_domain::identity;
 use duban_domain::supervision::feeds;
-use duban_domain::workflow::Status;
-use duban_domain::workflow::listing::{self, AssignmentFilter};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,7 +17,9 @@ pub struct FeedResponse {
     pub url: String,
 }
 
-/// A secret, revocable iCalendar (.ics) address of the caller's unit's open deadlines.
+/// A secret, revocable iCalendar (.ics) address of the deadlines the caller
+/// answers for (a unit's open items) or supervises (the office, inspectors
+/// and leaders: one event per task and date, naming the units that owe it).
 #[utoipa::path(tag = "inspection", security(("bearer" = [])), responses((status = 201, body = FeedResponse)))]
 #[post("/me/calendar-feed")]
 pub async fn create(
@@ -53,35 +54,37 @@ pub async fn ics(state: web::Data<AppState>, token: web::Path<String>) -> ApiRes
             )
         })?;
     let ctx = state.ctx(&actor);
-    let now = ctx.now;
-    let filter = AssignmentFilter {
-        statuses: Status::OPEN.to_vec(),
-        unit_id: actor.unit_id,
-        ..Default::default()
-    };
-    let rows = listing::list(
-        &ctx,
-        &filter,
-        duban_domain::page::PageRequest::new(Some(1), Some(200))?,
-    )
-    .await?;
+    let feed = feeds::deadlines(&ctx, state.settings.feeds.max_items).await?;
+    let base = state.settings.server.public_url.trim_end_matches('/');
     let mut cal = Calendar::new();
-    cal.name("督办事项 Duban deadlines");
-    for r in rows.items {
-        let label = r.status.label();
-        let event = Event::new()
-            .uid(&format!("assignment-{}@duban", r.id))
-            .summary(&format!("【督办】{} {}", r.task_number, r.task_title))
-            .description(&format!(
-                "{} {}{}\n责任单位：{}\n状态：{label}\n完成时限：{}",
-                r.plan_doc_no, r.task_number, r.task_title, r.unit_name, r.due_on
-            ))
-            .all_day(r.due_on)
-            .timestamp(now)
-            .done();
-        cal.push(event);
+    cal.name(&feed.title).description(&feed.description);
+    // Calendar apps poll; an hour is fresh enough for deadlines.
+    cal.append_property(("REFRESH-INTERVAL;VALUE=DURATION", "PT1H"))
+        .append_property(("X-PUBLISHED-TTL", "PT1H"));
+    for d in feed.items {
+        // All-day: DTEND is exclusive, so the event ends the next day.
+        let end = d.due_on.succ_opt().unwrap_or(d.due_on);
+        let mut event = Event::new();
+        event
+            .uid(&d.uid)
+            .summary(&d.summary)
+            .description(&d.description)
+            .url(&format!("{base}/assignments/{}", d.assignment_id))
+            .starts(d.due_on)
+            .ends(end)
+            .timestamp(ctx.now);
+        if d.ahead {
+            // 09:00 the day before (an all-day event starts at 00:00); the
+            // alarm keeps its identity across polls so apps do not repeat it.
+            let mut alarm =
+                Alarm::display(&format!("明天到期：{}", d.summary), -Duration::hours(15));
+            alarm.uid(&format!("alarm-{}", d.uid)).timestamp(ctx.now);
+            event.alarm(alarm);
+        }
+        cal.push(event.done());
     }
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
+        .insert_header(("Cache-Control", "private, max-age=0"))
         .body(cal.done().to_string()))
 }

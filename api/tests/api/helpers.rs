@@ -14,19 +14,25 @@ use serde_json::{Value, json};
 #[macro_export]
 macro_rules! storage_test {
     ($name:ident) => {
+        $crate::storage_test!($name, &[]);
+    };
+    // With settings of its own: `&[("DUBAN__FEEDS__MAX_ITEMS", "2")]`.
+    ($name:ident, $extra:expr) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::helpers::TestApp::spawn($crate::helpers::Store::Sqlite)
-                    .await
-                    .expect("SQLite is always available");
+                let app =
+                    $crate::helpers::TestApp::spawn_with($crate::helpers::Store::Sqlite, $extra)
+                        .await
+                        .expect("SQLite is always available");
                 super::$name(&app).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(app) =
-                    $crate::helpers::TestApp::spawn($crate::helpers::Store::Postgres).await
+                    $crate::helpers::TestApp::spawn_with($crate::helpers::Store::Postgres, $extra)
+                        .await
                 {
                     super::$name(&app).await;
                 }
@@ -85,10 +91,6 @@ pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
 }
 
 impl TestApp {
-    pub async fn spawn(store: Store) -> Option<TestApp> {
-        Self::spawn_with(store, &[]).await
-    }
-
     pub async fn spawn_with(store: Store, extra: &[(&str, &str)]) -> Option<TestApp> {
         let database = TestDatabase::fresh(store).await?;
         let url = database.url.clone();

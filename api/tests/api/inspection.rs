@@ -303,6 +303,8 @@ async fn board_escalation_assessment_exports_and_feed(app: &TestApp) {
     .assert_problem(StatusCode::FORBIDDEN);
 
     // The calendar feed: no header needed, one event per open deadline, revocable.
+    let joint = w.task(app, "AB联合推进", 5, w.a, &[w.b]).await;
+    assert_eq!(joint.len(), 2);
     let r = app
         .call(Method::POST, "/me/calendar-feed", Some(&w.staff_b), None)
         .await;
@@ -318,12 +320,69 @@ async fn board_escalation_assessment_exports_and_feed(app: &TestApp) {
     );
     let ics = ics.text().await.unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
-    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+    let ics = ics.replace("\r\n ", "");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 3, "{ics}");
     assert!(ics.contains("B逾期未办"));
+    assert!(ics.contains("AB联合推进"));
+    assert!(ics.contains("已逾期 30 天"), "{ics}");
     assert!(
         !ics.contains("A按期办结"),
         "another unit's deadlines stay out"
     );
+    // All-day events last their day: DTEND (exclusive) is the next day.
+    let dates = |prop: &str| -> Vec<chrono::NaiveDate> {
+        ics.lines()
+            .filter_map(|l| l.strip_prefix(prop))
+            .map(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y%m%d").unwrap())
+            .collect()
+    };
+    let (starts, ends) = (dates("DTSTART;VALUE=DATE:"), dates("DTEND;VALUE=DATE:"));
+    assert_eq!(starts.len(), 3, "{ics}");
+    assert_eq!(
+        ends,
+        starts
+            .iter()
+            .map(|d| d.succ_opt().unwrap())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        ics.contains(&format!(
+            "URL:{}/assignments/{}",
+            app.settings.server.public_url.trim_end_matches('/'),
+            joint[1]
+        )),
+        "{ics}"
+    );
+    // A reminder at 09:00 the day before, for what is still ahead only.
+    assert_eq!(ics.matches("TRIGGER:-PT54000S").count(), 1, "{ics}");
+    assert!(ics.contains("UID:alarm-assignment-"), "{ics}");
+    // Those who supervise get every open deadline, one event per task,
+    // naming the units that still owe it.
+    for tok in [&w.office, &w.inspector, &w.leader] {
+        let r = app
+            .call(Method::POST, "/me/calendar-feed", Some(tok), None)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let ics = app
+            .client
+            .get(r.body["url"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .replace("\r\n ", "");
+        // B's two, two of A's and the joint one (two units, one event).
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5, "{ics}");
+        assert!(ics.contains("AB联合推进（2 个单位未办结）"), "{ics}");
+        assert!(ics.contains("B逾期未办（1 个单位未办结）"), "{ics}");
+        assert!(
+            !ics.contains("A按期办结"),
+            "finished work is not a deadline"
+        );
+        assert!(ics.contains("共 6 项"), "{ics}");
+    }
     app.call(Method::DELETE, "/me/calendar-feed", Some(&w.staff_b), None)
         .await;
     assert_eq!(
@@ -373,3 +432,37 @@ async fn escalated_items_stay_on_the_board_until_closed(app: &TestApp) {
     );
 }
 storage_test!(escalated_items_stay_on_the_board_until_closed);
+
+/// A feed larger than its limit keeps the nearest deadlines and says what
+/// it left out, in the calendar's description.
+async fn a_full_feed_says_what_it_left_out(app: &TestApp) {
+    let w = World::new(app).await;
+    for (title, due) in [("最近", 1), ("其次", 2), ("较远", 30), ("最远", 60)] {
+        w.task(app, title, due, w.b, &[]).await;
+    }
+    let r = app
+        .call(Method::POST, "/me/calendar-feed", Some(&w.staff_b), None)
+        .await;
+    let ics = app
+        .client
+        .get(r.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("\r\n ", "");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+    assert!(ics.contains("最近") && ics.contains("其次"), "{ics}");
+    assert!(!ics.contains("最远"), "{ics}");
+    assert!(
+        ics.contains("X-WR-CALDESC:本单位未办结的督办事项，共 4 项；只列出时限最近的 2 项，其余 2 项请在系统中查看"),
+        "{ics}"
+    );
+}
+
+storage_test!(
+    a_full_feed_says_what_it_left_out,
+    &[("DUBAN__FEEDS__MAX_ITEMS", "2")]
+);

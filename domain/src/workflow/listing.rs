@@ -126,6 +126,13 @@ impl AssignmentRow {
         .to_owned()
     }
 
+    /// The task as it is named inside its plan: "(一)承接政务便民服务".
+    pub fn what_in_plan(&self) -> String {
+        format!("{}{}", self.task_number, self.task_title)
+            .trim()
+            .to_owned()
+    }
+
     pub fn derived(&self, now: DateTime<Utc>) -> Derived {
         let overdue = self.status.is_open() && now >= self.due_at;
         let today = local_date(now, zone_of(&self.plan_timezone));
