@@ -359,20 +359,7 @@ async fn board_escalation_assessment_exports_and_feed(app: &TestApp) {
     // Those who supervise get every open deadline, one event per task,
     // naming the units that still owe it.
     for tok in [&w.office, &w.inspector, &w.leader] {
-        let r = app
-            .call(Method::POST, "/me/calendar-feed", Some(tok), None)
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED);
-        let ics = app
-            .client
-            .get(r.body["url"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .replace("\r\n ", "");
+        let ics = feed(app, tok).await;
         // B's two, two of A's and the joint one (two units, one event).
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5, "{ics}");
         assert!(ics.contains("AB联合推进（2 个单位未办结）"), "{ics}");
@@ -433,6 +420,21 @@ async fn escalated_items_stay_on_the_board_until_closed(app: &TestApp) {
 }
 storage_test!(escalated_items_stay_on_the_board_until_closed);
 
+/// The caller's calendar feed as a calendar app reads it (lines unfolded).
+async fn feed(app: &TestApp, token: &str) -> String {
+    let r = app
+        .call(Method::POST, "/me/calendar-feed", Some(token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let ics = app
+        .client
+        .get(r.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    ics.text().await.unwrap().replace("\r\n ", "")
+}
+
 /// A feed larger than its limit keeps the nearest deadlines and says what
 /// it left out, in the calendar's description.
 async fn a_full_feed_says_what_it_left_out(app: &TestApp) {
@@ -440,19 +442,7 @@ async fn a_full_feed_says_what_it_left_out(app: &TestApp) {
     for (title, due) in [("最近", 1), ("其次", 2), ("较远", 30), ("最远", 60)] {
         w.task(app, title, due, w.b, &[]).await;
     }
-    let r = app
-        .call(Method::POST, "/me/calendar-feed", Some(&w.staff_b), None)
-        .await;
-    let ics = app
-        .client
-        .get(r.body["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .replace("\r\n ", "");
+    let ics = feed(app, &w.staff_b).await;
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
     assert!(ics.contains("最近") && ics.contains("其次"), "{ics}");
     assert!(!ics.contains("最远"), "{ics}");
