@@ -132,15 +132,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import(settings, clock, args).await,
         Command::Jobs(cmd) => jobs(settings, clock, cmd).await,
         Command::Demo => {
-            let (env, _) = environment(&settings, clock).await?;
-            let (logins, again) = crate::demo::load(&env).await?;
+            let (env, catalogue) = environment(&settings, clock).await?;
+            let (logins, again) = crate::demo::load(&env, &settings, catalogue).await?;
             env.db.close().await?;
             println!(
                 "{}",
                 if again {
                     "The demo was already loaded; its passwords have been reset."
                 } else {
-                    "Demo loaded: 通政办发〔2013〕35号 (dates moved to this year), issued and in progress."
+                    "Demo loaded: the Nantong notice (通政办发〔2013〕35号) as if issued twenty weeks ago, worked on and escalated up to today."
                 }
             );
             crate::demo::print_logins(&logins, None);
@@ -381,7 +381,11 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .is_empty();
         if empty {
-            Some(crate::demo::load(&env).await?.0)
+            Some(
+                crate::demo::load(&env, &settings, catalogue.clone())
+                    .await?
+                    .0,
+            )
         } else {
             println!(
                 "The database already holds data: the demo is not loaded again (`duban demo` resets its passwords)."

@@ -212,11 +212,13 @@ async fn demo_on(store: Store) {
     };
     let settings = test_settings(&database.url, &[]);
     let clock = duban_domain::clock::ManualClock::new(crate::helpers::t0());
-    let (env, _) = duban_api::startup::environment(&settings, std::sync::Arc::new(clock))
+    let (env, catalogue) = duban_api::startup::environment(&settings, std::sync::Arc::new(clock))
         .await
         .unwrap();
     let db = env.db.clone();
-    let (logins, again) = duban_api::demo::load(&env).await.unwrap();
+    let (logins, again) = duban_api::demo::load(&env, &settings, catalogue.clone())
+        .await
+        .unwrap();
     assert!(!again);
     assert_eq!(logins.len(), 9);
     let roles: std::collections::BTreeSet<&str> = logins.iter().map(|l| l.role).collect();
@@ -255,13 +257,68 @@ async fn demo_on(store: Store) {
     ] {
         assert!(statuses.contains(s), "{s} in {statuses:?}");
     }
+    // Played out over twenty weeks up to today: deadlines spread over the
+    // months, some passed and escalated as the ladder leaves them.
+    let today = crate::helpers::t0().date_naive();
+    let dues: std::collections::BTreeSet<_> = all.iter().map(|a| a.due_on).collect();
+    assert!(dues.len() >= 6, "{dues:?}");
+    assert!(dues.iter().any(|d| *d < today) && dues.iter().any(|d| *d > today));
+    let top = all.iter().map(|a| a.escalation_level).max().unwrap();
+    assert_eq!(top, 3, "the longest overdue reached the top of the ladder");
+    assert!(all.iter().any(|a| a.escalation_level == 1));
     assert!(
-        all.iter().all(|a| a.due_on.to_string().starts_with("2026")),
-        "dates moved to this year"
+        all.iter()
+            .filter(|a| a.due_on >= today)
+            .all(|a| a.escalation_level == 0),
+        "nothing not yet due is escalated"
     );
-    assert_eq!(comment::Entity::find().count(db.conn()).await.unwrap(), 1);
+    let plan = plan::Entity::find().one(db.conn()).await.unwrap().unwrap();
+    assert_eq!(plan.issued_on, today - chrono::Duration::weeks(20));
+    assert!(
+        plan.doc_no
+            .contains(&format!("〔{}〕", chrono::Datelike::year(&plan.issued_on))),
+        "{}",
+        plan.doc_no
+    );
+    use duban_domain::entities::comment::CommentKind;
+    use duban_domain::entities::{audit_event, extension_request};
+    use duban_domain::escalation::event as escalation_event;
+    let moments: std::collections::BTreeSet<_> = audit_event::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.at.date_naive())
+        .collect();
+    assert!(moments.len() >= 20, "work on many days: {moments:?}");
+    assert!(moments.iter().all(|d| *d <= today));
+    let ladder = escalation_event::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap();
+    assert!(ladder.iter().any(|e| e.level == 3));
+    assert!(ladder.iter().all(|e| e.at.date_naive() > plan.issued_on));
+    let extensions = extension_request::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap();
+    assert!(extensions.len() >= 2, "{extensions:?}");
+    let kinds: Vec<_> = comment::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [CommentKind::Remark, CommentKind::Instruction],
+        "督查意见 and 领导批示"
+    );
     // A second run keeps the data and gives new passwords that work.
-    let (again_logins, again) = duban_api::demo::load(&env).await.unwrap();
+    let (again_logins, again) = duban_api::demo::load(&env, &settings, catalogue.clone())
+        .await
+        .unwrap();
     assert!(again);
     let office = again_logins
         .iter()
