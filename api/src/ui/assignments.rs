@@ -102,7 +102,9 @@ fn read(q: &Fields) -> Asked {
         min_escalation_level: note(p, q.int("min_level", "督办等级")),
         due_from: note(p, q.date("due_from", "起始日期")),
         due_to: note(p, q.date("due_to", "截止日期")),
-        q: q.get("q").map(str::to_owned),
+        // Control characters match nothing a person wrote (and PostgreSQL refuses NUL).
+        q: q.get("q")
+            .map(|t| t.chars().filter(|c| !c.is_control()).collect()),
         ..Default::default()
     };
     let page = note(p, q.int::<u64>("page", "页码")).unwrap_or(1).max(1);

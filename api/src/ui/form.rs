@@ -20,8 +20,14 @@ use crate::state::AppState;
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
+    /// NUL is dropped from every value: no person types it, and PostgreSQL
+    /// refuses it in text.
     pub fn parse(bytes: &[u8]) -> Self {
-        Self(form_urlencoded::parse(bytes).into_owned().collect())
+        Self(
+            form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
+                .collect(),
+        )
     }
 
     pub fn of_query(req: &HttpRequest) -> Self {
@@ -182,7 +188,7 @@ async fn read(
                         bytes,
                     },
                 )),
-                None => fields.push(name, String::from_utf8_lossy(&bytes).into_owned()),
+                None => fields.push(name, String::from_utf8_lossy(&bytes).replace('\0', "")),
             }
         }
         Ok((fields, files))

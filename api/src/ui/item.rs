@@ -330,6 +330,22 @@ async fn refused(
     }
 }
 
+/// The answer to a step: done (its message), or refused (back to its form).
+async fn settle<T>(
+    state: &AppState,
+    req: &HttpRequest,
+    sub: &Submission,
+    id: i64,
+    form: &'static str,
+    done_key: String,
+    result: Result<T, DomainError>,
+) -> UiResult<HttpResponse> {
+    match result {
+        Ok(_) => done(state, req, sub, id, done_key).await,
+        Err(e) => refused(state, req, sub, id, form, e).await,
+    }
+}
+
 fn version(sub: &Submission) -> Option<i32> {
     sub.fields.get("version").and_then(|v| v.parse().ok())
 }
@@ -341,10 +357,17 @@ pub async fn acknowledge(
     id: web::Path<String>,
 ) -> UiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    match service::acknowledge(&state.ctx(&sub.viewer.actor), id, version(&sub)).await {
-        Ok(_) => done(&state, &req, &sub, id, "acknowledged".into()).await,
-        Err(e) => refused(&state, &req, &sub, id, "acknowledge", e).await,
-    }
+    let result = service::acknowledge(&state.ctx(&sub.viewer.actor), id, version(&sub)).await;
+    settle(
+        &state,
+        &req,
+        &sub,
+        id,
+        "acknowledge",
+        "acknowledged".into(),
+        result,
+    )
+    .await
 }
 
 /// 提交进展 / 申请办结, with an optional 附件. The file is checked before the
@@ -457,10 +480,17 @@ pub async fn request_extension(
         }
     };
     let reason = sub.fields.text("reason");
-    match extensions::request(&state.ctx(&sub.viewer.actor), id, due_on, &reason).await {
-        Ok(_) => done(&state, &req, &sub, id, "extension_requested".into()).await,
-        Err(e) => refused(&state, &req, &sub, id, "extension", e).await,
-    }
+    let result = extensions::request(&state.ctx(&sub.viewer.actor), id, due_on, &reason).await;
+    settle(
+        &state,
+        &req,
+        &sub,
+        id,
+        "extension",
+        "extension_requested".into(),
+        result,
+    )
+    .await
 }
 
 pub async fn review(
@@ -549,10 +579,8 @@ pub async fn cancel(
 ) -> UiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let reason = Some(sub.fields.text("reason_cancel"));
-    match service::cancel(&state.ctx(&sub.viewer.actor), id, reason, version(&sub)).await {
-        Ok(_) => done(&state, &req, &sub, id, "cancelled".into()).await,
-        Err(e) => refused(&state, &req, &sub, id, "cancel", e).await,
-    }
+    let result = service::cancel(&state.ctx(&sub.viewer.actor), id, reason, version(&sub)).await;
+    settle(&state, &req, &sub, id, "cancel", "cancelled".into(), result).await
 }
 
 /// 挂牌督办 asks once more: what it does, to what level, with a note.

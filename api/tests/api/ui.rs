@@ -485,6 +485,32 @@ async fn garbage_form_input_is_a_4xx_page_never_a_5xx(app: &TestApp) {
         let (s, body, _) = b.get(&format!("/assignments{q}")).await;
         assert_eq!(s, StatusCode::OK, "{q}: {body}");
     }
+    // Text with NUL in it (which PostgreSQL refuses) is stored without it.
+    let (s, _, _) = b
+        .post(
+            &format!("/assignments/{i}/acknowledge"),
+            &[("csrf", &csrf)],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, body, _) = b
+        .post(
+            &format!("/assignments/{i}/reports"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "progress"),
+                ("text", "进展\u{0}顺利"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    let (_, page, _) = b.get(&format!("/assignments/{i}")).await;
+    assert!(
+        page.contains("进展顺利"),
+        "the report reads without the NUL"
+    );
 }
 storage_test!(garbage_form_input_is_a_4xx_page_never_a_5xx);
 
