@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark of the workflow API (docs/BENCHMARKS.md).
-# usage: bench/run.sh sqlite|postgres [assignments] [seconds]
+# usage: bench/run.sh sqlite|postgres [assignments] [seconds] [api|ui]
+# (ui: the web UI's 事项 page and item page instead of the JSON API)
 # Needs wrk (apt-get install wrk) and, for postgres, the server at 127.0.0.1:5432.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,9 @@ else
   export DUBAN__DATABASE__URL="postgres://postgres@127.0.0.1:5432/$db"
 fi
 cargo build --release --quiet --bin duban --bin duban-bench
-./target/release/duban-bench seed --assignments "$n" --units 30 --out bench/out
-./target/release/duban serve --no-jobs > "$work/serve.log" 2>&1 &
+bin=${CARGO_TARGET_DIR:-target}/release
+"$bin/duban-bench" seed --assignments "$n" --units 30 --out bench/out
+"$bin/duban" serve --no-jobs > "$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; [ "$store" = sqlite ] || psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18181/healthz >/dev/null && break; sleep 0.1; done
@@ -30,6 +32,15 @@ echo "== $store, $n assignments: idle RSS $(ps -o rss= -p $pid) KiB, anonymous (
 staff=$(python3 -c 'import json;print(json.load(open("bench/out/tokens.json"))["staff_token"])')
 insp=$(python3 -c 'import json;print(json.load(open("bench/out/tokens.json"))["inspector_token"])')
 base=http://127.0.0.1:18181
+if [ "${4:-api}" = ui ]; then
+  echo "== UI: the clerk's 事项 page (HTML, 25 a page), 16 sessions"
+  wrk -t2 -c16 -d"${secs}s" --latency -s bench/ui_list.lua "$base"
+  echo "== UI: the item page, each opened by its unit's clerk, 16 sessions"
+  wrk -t2 -c16 -d"${secs}s" --latency -s bench/ui_item.lua "$base"
+  echo "== after load: RSS $(ps -o rss= -p $pid) KiB"
+  grep -c '" 500\|panicked' "$work/serve.log" || true
+  exit 0
+fi
 echo "== list: one unit's open assignments, 25 a page, 16 connections"
 wrk -t2 -c16 -d"${secs}s" --latency -s bench/list.lua -H "Authorization: Bearer $staff" "$base"
 echo "== overdue filter (inspector, all units), 25 a page, 16 connections"

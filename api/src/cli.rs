@@ -419,8 +419,9 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         crate::demo::print_logins(logins, Some(&base));
     }
     println!("Duban is listening on {base}");
-    println!("  sign in:  POST {base}/api/v1/auth/login");
-    println!("  API docs: {base}/api/v1/docs");
+    println!("  open in a browser: {base}/  (登录 with a username and password)");
+    println!("  API sign-in:       POST {base}/api/v1/auth/login");
+    println!("  API docs:          {base}/api/v1/docs");
     app.run_until_stopped().await.context("serving HTTP")?;
     if let Some(s) = scheduler {
         s.stop().await;

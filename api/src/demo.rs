@@ -659,7 +659,8 @@ pub fn print_logins(logins: &[Login], base: Option<&str>) {
         );
     }
     if let Some(b) = base {
-        println!(" Sign in: POST {b}/api/v1/auth/login   API docs: {b}/api/v1/docs");
+        println!(" Open {b}/ in a browser and sign in with one of these.");
+        println!(" API: POST {b}/api/v1/auth/login   API docs: {b}/api/v1/docs");
     }
     println!("================================================================");
 }

@@ -54,6 +54,24 @@ impl<T> Column<T> {
     }
 }
 
+/// A report's file as a download under its own (UTF-8) name, never kept by
+/// a shared cache: the API's and the web UI's download.
+pub fn attachment_response(filename: String, content_type: String, bytes: Vec<u8>) -> HttpResponse {
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::FilenameExt(ExtendedValue {
+            charset: actix_web::http::header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: filename.into_bytes(),
+        })],
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(disposition)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
+}
+
 fn disposition(name: &str, ext: &str) -> ContentDisposition {
     ContentDisposition {
         disposition: DispositionType::Attachment,

@@ -112,6 +112,19 @@ impl Application {
     }
 }
 
+/// Unknown addresses: problem+json under `/api/`, the HTML 404 page elsewhere.
+async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    if req.path().starts_with("/api/") {
+        match extract::no_route(req).await {
+            Ok(r) => r,
+            Err(e) => e.error_response(),
+        }
+    } else {
+        crate::ui::error::UiError::NotFound.error_response()
+    }
+}
+
 /// The API's routes, each with its OpenAPI path.
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(routes::health::healthz)
@@ -206,8 +219,10 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     }),
                 )
             })
+            // The web UI, outside /api/v1.
+            .map(|app| app.configure(crate::ui::configure))
             .configure(api_routes)
-            .default_service(web::to(extract::no_route))
+            .default_service(web::to(not_found))
             .into_app()
     })
     .workers(workers)

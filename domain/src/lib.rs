@@ -5,6 +5,7 @@
 //! deadline maths) take plain values; use cases take a [`Ctx`] (who acts,
 //! when, on what) and, to compose in one transaction, a [`Tx`].
 
+pub mod account;
 pub mod assessment;
 pub mod audit;
 pub mod calendar;

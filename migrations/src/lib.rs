@@ -10,6 +10,7 @@ mod m20261121_000003_jobs;
 mod m20261121_000004_inspection;
 mod m20261201_000005_catalogue;
 mod m20261201_000006_people;
+mod m20261201_000007_ui;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_inspection::Migration),
             Box::new(m20261201_000005_catalogue::Migration),
             Box::new(m20261201_000006_people::Migration),
+            Box::new(m20261201_000007_ui::Migration),
         ]
     }
 }

@@ -1,6 +1,4 @@
-use actix_web::http::header::{
-    self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use duban_domain::workflow::attachments::{self, Upload};
 use futures_util::StreamExt;
@@ -143,16 +141,9 @@ pub async fn download(
             path.display()
         ))
     })?;
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::FilenameExt(ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: m.filename.into_bytes(),
-        })],
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(m.content_type)
-        .insert_header(disposition)
-        .body(bytes))
+    Ok(crate::export::attachment_response(
+        m.filename,
+        m.content_type,
+        bytes,
+    ))
 }

@@ -125,6 +125,13 @@ impl TestApp {
         Some(test)
     }
 
+    /// Today's date in Beijing by the app's clock (the browser suite sets dates by it).
+    #[allow(dead_code)]
+    pub fn clock_today(&self) -> String {
+        use duban_domain::clock::Clock;
+        duban_domain::time::local_date(self.clock.now(), chrono_tz::Asia::Shanghai).to_string()
+    }
+
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("/healthz") || path.starts_with("/readyz") {
             format!("{}{path}", self.base)

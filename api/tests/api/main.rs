@@ -16,4 +16,5 @@ mod import_formats;
 mod inspection;
 mod matrix;
 mod robustness;
+mod ui;
 mod workflow;

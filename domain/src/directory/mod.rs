@@ -1,5 +1,6 @@
 //! The unit tree and the accounts of the people who work in it.
 
+pub mod pick;
 pub mod units;
 pub mod users;
 mod validate;

@@ -1,13 +1,18 @@
 //! Plans, tasks and assignments through their whole lifecycle.
 
+pub mod actions;
 pub mod assignments;
 pub mod attachments;
 pub mod extensions;
 pub mod import;
+pub mod issue_preview;
+pub mod item_view;
 pub mod lifecycle;
 pub mod listing;
 pub mod plans;
+pub mod standing;
 pub(crate) mod step;
+pub mod workbench;
 
 pub use step::stale;
 
