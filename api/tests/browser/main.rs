@@ -65,7 +65,7 @@ async fn the_supervision_cycle_in_chromium() {
             return;
         }
     };
-    let app = TestApp::spawn(Store::Sqlite)
+    let app = TestApp::spawn_with(Store::Sqlite, &[])
         .await
         .expect("SQLite is always available");
     let shots = std::env::var("DUBAN_SCREENSHOTS").unwrap_or_default();
