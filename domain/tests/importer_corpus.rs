@@ -26,6 +26,9 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 1.0;
 const HELDOUT_FLOOR: f64 = 0.96;
+/// Held-out round 2 (2026-12-01): fifteen notices collected after the rules
+/// of the first round, scored once before any rule was changed for them.
+const HELDOUT2_FLOOR: f64 = 0.0;
 
 #[derive(Debug, Default)]
 struct Truth {
@@ -262,6 +265,16 @@ fn heldout_corpus_scores_above_its_floor() {
     assert!(
         s.ratio() >= HELDOUT_FLOOR,
         "{:.3} < {HELDOUT_FLOOR}",
+        s.ratio()
+    );
+}
+
+#[test]
+fn heldout2_corpus_scores_above_its_floor() {
+    let s = score_set("heldout2");
+    assert!(
+        s.ratio() >= HELDOUT2_FLOOR,
+        "{:.3} < {HELDOUT2_FLOOR}",
         s.ratio()
     );
 }
