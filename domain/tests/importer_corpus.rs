@@ -27,8 +27,9 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 const TUNING_FLOOR: f64 = 1.0;
 const HELDOUT_FLOOR: f64 = 0.96;
 /// Held-out round 2 (2026-12-01): fifteen notices collected after the rules
-/// of the first round, scored once before any rule was changed for them.
-const HELDOUT2_FLOOR: f64 = 0.0;
+/// of the first round, scored once before any rule was changed for them:
+/// 160/243 (65.8 %).
+const HELDOUT2_FLOOR: f64 = 0.65;
 
 #[derive(Debug, Default)]
 struct Truth {
