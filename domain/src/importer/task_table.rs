@@ -11,6 +11,7 @@ use super::draft::{TaskDraft, UnitSource};
 use super::labels::{LabelHit, LabelKind};
 use super::markers::{self, MarkerKind};
 use super::model::Section;
+use super::noise::is_noise;
 use super::text::{Line, cjk_count, trim_punct};
 use super::units::reads_as_units;
 use super::warnings::Warnings;
@@ -72,8 +73,60 @@ fn classify(cell: &str) -> Option<Col> {
         | "时间安排" | "时限" | "进度安排" | "时间进度" => Col::Due,
         "类别" | "分类" | "领域" | "板块" | "备注" | "责任领导" | "分管领导" | "牵头领导"
         | "责任人" | "联系人" | "考核方式" => Col::Other,
-        _ => return None,
+        _ => return classify_by_words(cell),
     })
+}
+
+/// Layout: header cells worded otherwise (主要责任单位, 协同配合单位,
+/// 民生事项名称, 2022年度任务目标, 分管市领导, 1-9月份工作完成情况),
+/// classified by the words they are made of. Progress and contact columns
+/// of progress reports (进展情况, 完成情况, 监督电话) are read past, so
+/// their dates are not taken for deadlines.
+fn classify_by_words(cell: &str) -> Option<Col> {
+    let has = |words: &[&str]| words.iter().any(|w| cell.contains(w));
+    // A header word, not a label with its list (责任单位:市民政局) nor prose.
+    let wordlike = cell
+        .chars()
+        .all(|c| super::text::is_cjk(c) || c.is_ascii_digit() || matches!(c, '-' | '—' | '~'));
+    if cell.chars().count() > 14 || !wordlike || cjk_count(cell) < 2 {
+        return None;
+    }
+    if has(&["领导", "责任人", "联系人", "电话"]) {
+        return Some(Col::Other);
+    }
+    if has(&["单位", "部门", "主体", "科室", "处室", "股室"]) {
+        return Some(if has(&["牵头", "主办", "主要责任", "主责"]) {
+            Col::Units(LabelKind::Lead)
+        } else if has(&["配合", "协办", "协同", "协助", "参与"]) {
+            Col::Units(LabelKind::Assist)
+        } else {
+            Col::Units(LabelKind::Responsible)
+        });
+    }
+    if has(&["时限", "期限", "时间节点", "完成时间", "截止"]) {
+        return Some(Col::Due);
+    }
+    if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) {
+        return Some(Col::Other);
+    }
+    if has(&["措施", "举措", "计划", "要求", "目标", "标准"]) {
+        return Some(Col::Detail);
+    }
+    if has(&["任务", "事项", "名称", "内容", "项目", "工作"]) {
+        return Some(Col::Task);
+    }
+    None
+}
+
+/// The year a header cell names (2022年度任务目标): the year of the work
+/// in an annual table whose page has no title naming it.
+fn header_year(cell: &str) -> Option<i32> {
+    let digits: String = cell.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &cell[digits.len()..];
+    (digits.len() == 4 && rest.starts_with('年'))
+        .then(|| digits.parse().ok())
+        .flatten()
+        .filter(|y| (1990..=2100).contains(y))
 }
 
 fn is_header(cols: &[Col]) -> bool {
@@ -86,6 +139,8 @@ pub struct TaskTables {
     pub sections: Vec<Section>,
     pub tasks: Vec<TaskDraft>,
     pub consumed: HashSet<usize>,
+    /// The year a header cell names (2022年度任务目标).
+    pub year: Option<i32>,
 }
 
 pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
@@ -95,6 +150,7 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
         section: None,
         out: TaskTables::default(),
         warnings,
+        last_numbered: false,
     };
     let mut i = 0;
     while i < lines.len() {
@@ -102,6 +158,7 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
         let cols: Option<Vec<Col>> = words.iter().map(|w| classify(w)).collect();
         if let Some(cols) = cols.filter(|c| c.len() >= 2 && is_header(c)) {
             reader.out.consumed.insert(lines[i].no);
+            reader.note_year(words.iter().copied());
             let spaced = strong_cells(&lines[i].text).len() < 2;
             i = reader.horizontal(i + 1, &cols, spaced);
             continue;
@@ -110,6 +167,7 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
             for line in &lines[i..next] {
                 reader.out.consumed.insert(line.no);
             }
+            reader.note_year(lines[i..next].iter().map(|l| l.text.as_str()));
             i = reader.vertical(next, &cols);
             continue;
         }
@@ -156,9 +214,17 @@ struct Reader<'a, 'w> {
     section: Option<String>,
     out: TaskTables,
     warnings: &'w mut Warnings,
+    /// The last row read carried its own 序号.
+    last_numbered: bool,
 }
 
 impl<'a> Reader<'a, '_> {
+    fn note_year<'h>(&mut self, cells: impl Iterator<Item = &'h str>) {
+        if self.out.year.is_none() {
+            self.out.year = cells.filter_map(|c| header_year(c.trim())).next();
+        }
+    }
+
     /// 一、产业发展 inside a table names the group of rows below it.
     fn section_row(&mut self, text: &str) -> bool {
         match markers::detect(text) {
@@ -189,6 +255,11 @@ impl<'a> Reader<'a, '_> {
             if ends_table(text, line.no, self.signature) {
                 break;
             }
+            if is_noise(text) {
+                // The page's metadata rows around a table are no rows of it.
+                i += 1;
+                continue;
+            }
             let mut cells = strong_cells(text);
             if cells.len() < 2 && spaced {
                 let words = tokens(text);
@@ -198,8 +269,10 @@ impl<'a> Reader<'a, '_> {
             }
             if cells.len() >= 2 {
                 loose_lines = 0;
-                let cells = cells.into_iter().map(|c| (line.no, c)).collect();
-                self.push_row(cells, cols);
+                let cells: Vec<(usize, &str)> = cells.into_iter().map(|c| (line.no, c)).collect();
+                if !self.continue_row(&cells, cols) {
+                    self.push_row(cells, cols);
+                }
             } else if self.section_row(text) {
                 loose_lines = 0;
             } else {
@@ -289,6 +362,40 @@ impl<'a> Reader<'a, '_> {
         i
     }
 
+    /// Layout: a row under a merged 序号 cell (one number spanning several
+    /// rows, 2 | 建成驿站7家 … then 新增托位500个 | … | ||): without a number
+    /// of its own after numbered rows, it is a further item of the task
+    /// above, its cells in the columns after 序号.
+    fn continue_row(&mut self, cells: &[(usize, &str)], cols: &[Col]) -> bool {
+        let continues = cols.first() == Some(&Col::Number)
+            && self.last_numbered
+            && cells.first().is_some_and(|(_, c)| !is_number(c))
+            && cells.len() < cols.len();
+        let Some(task) = self.out.tasks.last_mut().filter(|_| continues) else {
+            return false;
+        };
+        for (col, (line, cell)) in cols[1..].iter().zip(cells) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match col {
+                Col::Task | Col::Detail => task.body.push((*line, cell.to_string())),
+                Col::Units(kind) => task.units.push((
+                    *line,
+                    UnitSource::Label(LabelHit {
+                        kind: *kind,
+                        units_text: cell.to_string(),
+                        at_line_start: true,
+                    }),
+                )),
+                Col::Due => task.due_cells.push((*line, cell.to_string())),
+                Col::Number | Col::Other => {}
+            }
+        }
+        true
+    }
+
     fn flush(&mut self, row: &mut Vec<(usize, &str)>, cols: &[Col], rows_read: &mut usize) {
         if !row.is_empty() {
             self.push_row(std::mem::take(row), cols);
@@ -336,6 +443,7 @@ impl<'a> Reader<'a, '_> {
             }
             draft.head = draft.body.remove(0).1;
         }
+        self.last_numbered = number.is_some();
         draft.number = number.unwrap_or_else(|| (self.out.tasks.len() + 1).to_string());
         self.out.tasks.push(draft);
     }

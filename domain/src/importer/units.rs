@@ -403,6 +403,8 @@ fn plausible(name: &str) -> bool {
 /// Whether `text` is nothing but a list of offices (every name ends like
 /// one), as a table cell or a continuation line of a label is.
 pub fn reads_as_units(text: &str) -> bool {
+    // Layout: tables whose every cell ends with a full stop (区教育局。).
+    let text = text.trim_end().trim_end_matches('。');
     if text.chars().count() > 120 || text.contains('。') {
         return false;
     }
@@ -448,8 +450,13 @@ struct Prefix {
 /// its prefix for the names that follow.
 fn expand(name: &str, prefix: &mut Option<Prefix>) -> String {
     if let Some(own) = full_name_prefix(name) {
-        if let Some(p) = own {
-            *prefix = Some(p);
+        match own {
+            Some(p) => *prefix = Some(p),
+            // Layout: 区卫健委,各乡镇人民政府、街道办事处 — after a
+            // collective the place an earlier name carried is not carried
+            // on (街道办事处, not 区街道办事处).
+            None if name.starts_with('各') => *prefix = None,
+            None => {}
         }
         return name.to_string();
     }
@@ -516,6 +523,21 @@ mod tests {
             .into_iter()
             .map(|e| e.name)
             .collect()
+    }
+
+    #[test]
+    fn no_place_is_carried_past_a_collective() {
+        assert_eq!(
+            names("区教育局、区卫健委,各乡镇人民政府、街道办事处,魏武国控集团"),
+            [
+                "区教育局",
+                "区卫健委",
+                "各乡镇人民政府",
+                "街道办事处",
+                "魏武国控集团"
+            ]
+        );
+        assert_eq!(names("各街道、区直各部门"), ["各街道", "区直各部门"]);
     }
 
     #[test]
