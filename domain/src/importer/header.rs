@@ -351,14 +351,9 @@ fn first_standalone_date(lines: &[Line]) -> Option<NaiveDate> {
 
 fn labelled_date(lines: &[Line]) -> Option<NaiveDate> {
     let re = LABELLED_DATE.as_ref()?;
-    lines.iter().find_map(|l| {
-        let caps = re.captures(&l.text)?;
-        ymd(
-            caps.get(1)?.as_str().parse().ok()?,
-            caps.get(2)?.as_str().parse().ok()?,
-            caps.get(3)?.as_str().parse().ok()?,
-        )
-    })
+    lines
+        .iter()
+        .find_map(|l| captured_date(&re.captures(&l.text)?))
 }
 
 /// How many lines from the top a news report's date is looked for.
@@ -370,14 +365,7 @@ fn reported_date(lines: &[Line]) -> Option<NaiveDate> {
         .iter()
         .filter(|l| !l.text.is_empty())
         .take(REPORT_LINES)
-        .find_map(|l| {
-            let caps = re.captures(&l.text)?;
-            ymd(
-                caps.get(1)?.as_str().parse().ok()?,
-                caps.get(2)?.as_str().parse().ok()?,
-                caps.get(3)?.as_str().parse().ok()?,
-            )
-        })
+        .find_map(|l| captured_date(&re.captures(&l.text)?))
 }
 
 fn published_date(lines: &[Line]) -> Option<NaiveDate> {
@@ -385,14 +373,7 @@ fn published_date(lines: &[Line]) -> Option<NaiveDate> {
     lines
         .iter()
         .filter(|l| !PAGE_COUNTERS.iter().any(|c| l.text.contains(c)))
-        .find_map(|l| {
-            let caps = re.captures(&l.text)?;
-            ymd(
-                caps.get(1)?.as_str().parse().ok()?,
-                caps.get(2)?.as_str().parse().ok()?,
-                caps.get(3)?.as_str().parse().ok()?,
-            )
-        })
+        .find_map(|l| captured_date(&re.captures(&l.text)?))
 }
 
 /// A line that is only a date: 2013年2月27日, 二〇一三年二月二十七日.
@@ -409,6 +390,15 @@ pub fn parse_standalone_date(line: &str) -> Option<NaiveDate> {
     let month = parse_number(caps.get(2)?.as_str())?;
     let day = parse_number(caps.get(3)?.as_str())?;
     ymd(year, month, day)
+}
+
+/// Year, month and day from a date pattern's first three groups.
+fn captured_date(caps: &regex::Captures) -> Option<NaiveDate> {
+    ymd(
+        caps.get(1)?.as_str().parse().ok()?,
+        caps.get(2)?.as_str().parse().ok()?,
+        caps.get(3)?.as_str().parse().ok()?,
+    )
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {

@@ -91,7 +91,28 @@ fn classify_by_words(cell: &str) -> Option<Col> {
     if cell.chars().count() > 14 || !wordlike || cjk_count(cell) < 2 {
         return None;
     }
-    if has(&["领导", "责任人", "联系人", "电话"]) {
+    // People and how to reach them (分管市领导, 包保县领导, 监督电话).
+    let people = ["领导", "责任人", "联系人", "电话"]
+        .iter()
+        .any(|w| cell.ends_with(w));
+    let whose = [
+        "分管",
+        "牵头",
+        "责任",
+        "包抓",
+        "包保",
+        "主管",
+        "联系",
+        "监督",
+        "挂点",
+        "挂钩",
+        "市政府",
+        "县政府",
+        "区政府",
+    ]
+    .iter()
+    .any(|w| cell.starts_with(w));
+    if people && whose {
         return Some(Col::Other);
     }
     if has(&["单位", "部门", "主体", "科室", "处室", "股室"]) {
@@ -316,6 +337,14 @@ impl<'a> Reader<'a, '_> {
                 i += 1;
                 continue;
             }
+            if let Some(after) = self.bare_group_row(i) {
+                self.flush(&mut row, row_cols, &mut rows_read);
+                for line in &lines[i..after] {
+                    self.out.consumed.insert(line.no);
+                }
+                i = after;
+                continue;
+            }
             if ends_table(text, line.no, self.signature) {
                 break;
             }
@@ -357,9 +386,41 @@ impl<'a> Reader<'a, '_> {
             row.push((line.no, text));
             self.out.consumed.insert(line.no);
             i += 1;
+            if !numbered && row_complete(&row, row_cols) {
+                self.flush(&mut row, row_cols, &mut rows_read);
+            }
         }
         self.flush(&mut row, row_cols, &mut rows_read);
         i
+    }
+
+    /// Layout: a group row of a table one cell per line, its number alone on
+    /// a line and its name on the next ((一) / 经济社会发展主要预期目标): a
+    /// section, not the end of the table. Returns the index after it.
+    fn bare_group_row(&mut self, i: usize) -> Option<usize> {
+        let lines = self.lines;
+        let marker = markers::detect(&lines[i].text)?;
+        let group = matches!(marker.kind, MarkerKind::SectionCn | MarkerKind::ParenCn);
+        if !group || !marker.rest.is_empty() {
+            return None;
+        }
+        let (at, name) = lines
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .take(4)
+            .find(|(_, l)| !l.text.is_empty())?;
+        let name = name.text.trim();
+        let short = name.chars().count() <= 30 && !name.contains('。') && !reads_as_units(name);
+        if !short || markers::detect(name).is_some() {
+            return None;
+        }
+        self.out.sections.push(Section {
+            number: marker.number.clone(),
+            title: trim_punct(name).to_string(),
+        });
+        self.section = Some(marker.number);
+        Some(at + 1)
     }
 
     /// Layout: a row under a merged 序号 cell (one number spanning several
@@ -447,6 +508,26 @@ impl<'a> Reader<'a, '_> {
         draft.number = number.unwrap_or_else(|| (self.out.tasks.len() + 1).to_string());
         self.out.tasks.push(draft);
     }
+}
+
+/// Layout: a table one cell per line without a 序号 column (a progress
+/// report: 项目内容 / 责任单位 / 进展情况, the merged 项目名称 given once per
+/// group): a row ends as many cells after its unit list as the header has
+/// columns after its unit column, so rows short of a merged cell still
+/// part where they should.
+fn row_complete(row: &[(usize, &str)], cols: &[Col]) -> bool {
+    let Some(last_units) = cols.iter().rposition(|c| matches!(c, Col::Units(_))) else {
+        return false;
+    };
+    let after = cols.len() - last_units - 1;
+    let units_at = row
+        .iter()
+        .enumerate()
+        .skip(1)
+        .rev()
+        .find(|(_, (_, cell))| reads_as_units(cell))
+        .map(|(at, _)| at);
+    units_at.is_some_and(|at| row.len() == at + 1 + after)
 }
 
 fn is_number(text: &str) -> bool {
@@ -646,6 +727,80 @@ mod tests {
         assert_eq!(t.tasks[1].head, "建设日间照料中心");
         assert_eq!(t.tasks[1].section.as_deref(), Some("一"));
         assert_eq!(t.tasks[1].due_cells, [(4, "年内".to_string())]);
+    }
+
+    #[test]
+    fn header_words_worded_otherwise() {
+        assert_eq!(classify("主要责任单位"), Some(Col::Units(LabelKind::Lead)));
+        assert_eq!(
+            classify("协同配合单位"),
+            Some(Col::Units(LabelKind::Assist))
+        );
+        assert_eq!(classify("民生事项名称"), Some(Col::Task));
+        assert_eq!(classify("2022年度任务目标"), Some(Col::Detail));
+        assert_eq!(classify("分管市领导"), Some(Col::Other));
+        assert_eq!(classify("1-9月份工作完成情况"), Some(Col::Other));
+        assert_eq!(classify("责任单位:市民政局"), None);
+        assert_eq!(classify("加强领导"), None);
+        assert_eq!(header_year("2022年度任务目标"), Some(2022));
+        let t = tables(
+            "序号\n\n重点工作任务\n\n主要责任单位\n\n协同配合单位\n\n3\n\n固定资产投资增长7.5%左右。\n\n区发改委\n\n区工信局、区住建局,各乡镇人民政府。",
+        );
+        assert_eq!(t.tasks.len(), 1);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "区发改委".to_string()),
+                (
+                    LabelKind::Assist,
+                    "区工信局、区住建局,各乡镇人民政府。".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn progress_columns_are_read_past_and_a_header_names_the_year() {
+        let t = tables(
+            "类别 | 民生事项名称 | 2022年度任务目标 | 责任单位 | 分管市领导 | 1-9月份工作完成情况 |\n四、教育文化 | 14.改扩建学校 | 完成2座教学楼建设。 | 教育体育局 | 刘福利 | 9月份开始施工。 |\n15.建设运动场地 | 完成13处。 | 教育体育局 | 刘福利 | 9月23日调度。 |",
+        );
+        assert_eq!(t.year, Some(2022));
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[1].head, "15.建设运动场地");
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "教育体育局".to_string())]
+        );
+        assert!(t.tasks[1].body.iter().all(|(_, b)| !b.contains("调度")));
+    }
+
+    #[test]
+    fn rows_under_a_merged_number_are_further_items() {
+        let t = tables(
+            "序号 | 项目内容 | 进展情况 | 责任单位 |\n2 | 新建成婴幼儿照护服务成长驿站7家。 | 新建13家。 | 卫生健康局 |\n新增托位500个。 | 新增600个。 | ||\n3 | 实施农村公路大中修100公里。 | 预计11月底前完成。 | 交通运输局 |",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[0].body, [(3, "新增托位500个。".to_string())]);
+        assert!(t.tasks[1].due_cells.is_empty());
+    }
+
+    #[test]
+    fn unnumbered_rows_part_after_their_units_and_bare_group_numbers() {
+        let t = tables(
+            "项目名称\n\n项目内容\n\n责任单位\n\n进展情况\n\n(一)\n\n经济社会发展主要预期目标\n\n地区生产总值增长6.5%以上\n\n区发改经信局、各街道\n\n正常进行中\n\n财政收入与经济增长基本同步\n\n区财政局、各街道\n\n正常进行中\n\n(二)\n\n支持实体企业发展\n\n落实减税降费政策\n\n区财政局\n\n已完成",
+        );
+        assert_eq!(t.sections.len(), 2);
+        assert_eq!(t.sections[0].title, "经济社会发展主要预期目标");
+        let heads: Vec<&str> = t.tasks.iter().map(|d| d.head.as_str()).collect();
+        assert_eq!(
+            heads,
+            [
+                "地区生产总值增长6.5%以上",
+                "财政收入与经济增长基本同步",
+                "落实减税降费政策"
+            ]
+        );
+        assert_eq!(t.tasks[2].section.as_deref(), Some("(二)"));
     }
 
     #[test]
