@@ -63,7 +63,17 @@ static REPORTED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 /// Counters that put a line among the sharing site's furniture: its time
 /// is when the site showed the page, not when the notice was published.
-const PAGE_COUNTERS: &[&str] = &["浏览", "点击", "阅读", "访问"];
+/// Layout: policy aggregators name who posted the text (发布人:春秋智谷 /
+/// 发布时间:…), whose time is the posting, not the notice's.
+const PAGE_COUNTERS: &[&str] = &[
+    "浏览",
+    "点击",
+    "阅读",
+    "访问",
+    "发布人",
+    "上传人",
+    "上传时间",
+];
 // 2013年, and a quarter's report titled 2020第三季度 (layout: progress
 // reports whose title names the year without 年).
 static YEAR_IN_TITLE: LazyLock<Option<Regex>> =
@@ -599,6 +609,10 @@ mod tests {
     #[test]
     fn a_sharing_sites_page_time_is_not_the_notices() {
         let h = header("浏览量:          时间:2020-02-16 04:20:51\n武政办〔2019〕1号");
+        assert_eq!(h.header.issued_on, None);
+        let h = header(
+            "加快流通业发展实施意见\n发布人:春秋智谷  /  发布时间:2017-11-24 10:12:15\n一、目标",
+        );
         assert_eq!(h.header.issued_on, None);
     }
 
