@@ -26,6 +26,10 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 1.0;
 const HELDOUT_FLOOR: f64 = 0.96;
+/// Held-out round 3 (2026-12-01): twelve notices collected and given their
+/// truth before the round-2 rules were run on them; scored once, when those
+/// rules were done: 43/53 (81.1 %).
+const HELDOUT3_FLOOR: f64 = 0.81;
 /// Tuning round 2: ten further notices for the rules written after held-out
 /// round 2 was scored.
 const TUNING2_FLOOR: f64 = 0.95;
@@ -276,4 +280,9 @@ fn heldout_corpus_scores_above_its_floor() {
 #[test]
 fn heldout2_corpus_scores_above_its_floor() {
     assert_floor("heldout2", HELDOUT2_FLOOR);
+}
+
+#[test]
+fn heldout3_corpus_scores_above_its_floor() {
+    assert_floor("heldout3", HELDOUT3_FLOOR);
 }
