@@ -85,10 +85,11 @@ fn classify(cell: &str) -> Option<Col> {
 fn classify_by_words(cell: &str) -> Option<Col> {
     let has = |words: &[&str]| words.iter().any(|w| cell.contains(w));
     // A header word, not a label with its list (责任单位:市民政局) nor prose.
-    let wordlike = cell
-        .chars()
-        .all(|c| super::text::is_cjk(c) || c.is_ascii_digit() || matches!(c, '-' | '—' | '~'));
-    if cell.chars().count() > 14 || !wordlike || cjk_count(cell) < 2 {
+    let wordlike = |cell: &str| {
+        cell.chars()
+            .all(|c| super::text::is_cjk(c) || c.is_ascii_digit() || matches!(c, '-' | '—' | '~'))
+    };
+    if cell.chars().nth(14).is_some() || !wordlike(cell) || cjk_count(cell) < 2 {
         return None;
     }
     // People and how to reach them (分管市领导, 包保县领导, 监督电话).
