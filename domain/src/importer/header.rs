@@ -131,7 +131,10 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         .as_ref()
         .and_then(|s| s.issuer.clone())
         .or_else(|| title.as_deref().and_then(issuer_from_title));
-    let title_year = title.as_deref().and_then(single_year);
+    let title_year = title
+        .as_deref()
+        .and_then(single_year)
+        .or_else(|| letter_work_year(lines));
     let year = issued_on
         .map(|d| d.year())
         .or_else(|| doc_no.as_deref().and_then(doc_no_year))
@@ -201,7 +204,7 @@ fn doc_no_year(doc_no: &str) -> Option<i32> {
     digits.parse().ok()
 }
 
-fn ends_like_title(s: &str) -> bool {
+pub(crate) fn ends_like_title(s: &str) -> bool {
     TITLE_END.as_ref().is_some_and(|re| re.is_match(s))
 }
 
@@ -364,6 +367,33 @@ fn labelled_date(lines: &[Line]) -> Option<NaiveDate> {
     lines
         .iter()
         .find_map(|l| captured_date(&re.captures(&l.text)?))
+}
+
+// The year of the work as a cover letter names it (现将…提出的2020年重点工作
+// 任务予以分解).
+static LETTER_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"((?:19|20)\d{2})\s*年度?[^。，,；;：:\d]{0,16}?(?:重点工作|工作任务|目标任务|重点任务|工作要点|民生实事)",
+    )
+    .ok()
+});
+
+/// Layout: pages whose title is missing (the masthead 许政 [2020] 20号, then
+/// the addressees): the one year the cover letter names for the work is the
+/// year of the work.
+fn letter_work_year(lines: &[Line]) -> Option<i32> {
+    let re = LETTER_YEAR.as_ref()?;
+    let years: HashSet<i32> = lines
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .take(REPORT_LINES)
+        .flat_map(|l| re.captures_iter(&l.text))
+        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .collect();
+    match years.len() {
+        1 => years.into_iter().next(),
+        _ => None,
+    }
 }
 
 /// How many lines from the top a news report's date is looked for.
@@ -649,6 +679,16 @@ mod tests {
             single_year("2020第三季度政府工作报告重点任务目标执行情况"),
             Some(2020)
         );
+    }
+
+    #[test]
+    fn the_year_a_cover_letter_names_when_there_is_no_title() {
+        let h = header(
+            "许政 [2020] 20号\n各县(市、区)人民政府:\n现将《政府工作报告》提出的2020年重点工作任务予以分解。\n一、抓好疫情防控",
+        );
+        assert_eq!(h.title_year, Some(2020));
+        let h = header("各县人民政府:\n总结2019年重点工作,部署2020年重点工作任务。\n");
+        assert_eq!(h.title_year, None);
     }
 
     #[test]
