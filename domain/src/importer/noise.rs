@@ -154,17 +154,29 @@ const METADATA_LABELS: &[&str] = &[
 const METADATA_LABELS_ALONE: &[&str] =
     &["信息名称", "名称", "标题", "文号", "发布文号", "发文字号"];
 
+/// Characters of a line's start looked at for a field label: enough for
+/// the longest label and what may follow it.
+const LABEL_WINDOW: usize = 12;
+
 fn is_metadata_field(line: &str) -> bool {
+    // Only the line's start matters: the cost stays the same however long
+    // the line is.
     let compact: String = line
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '•' | '∙' | '·' | '[' | ']' | '【' | '】'))
+        .take(LABEL_WINDOW)
         .collect();
     let label = compact.trim_end_matches([':', '：', '|']);
-    METADATA_LABELS.iter().any(|l| compact.starts_with(l)) || METADATA_LABELS_ALONE.contains(&label)
+    let whole = compact.chars().count() < LABEL_WINDOW;
+    METADATA_LABELS.iter().any(|l| compact.starts_with(l))
+        || (whole && METADATA_LABELS_ALONE.contains(&label))
 }
 
 /// Layout: a breadcrumb trail of short links (长城网 > 文明河北 > 五大创建).
 fn is_breadcrumb(line: &str) -> bool {
+    if !line.contains(['>', '＞', '»']) {
+        return false;
+    }
     let parts: Vec<&str> = line.split(['>', '＞', '»']).map(str::trim).collect();
     parts.len() >= 3
         && parts
