@@ -28,7 +28,7 @@ static DOC_NO_LOOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static TITLE_END: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(通知|意见|方案|规划|办法|决定|报告|函|批复|计划|要点|细则|规定|纲要|安排|通报|公告|措施|清单|条例|指引|分工|任务书|分解|分解表)(\s*[（(][^（()）]{1,12}[)）])?$",
+        r"(通知|意见|方案|规划|办法|决定|报告|函|批复|计划|要点|细则|规定|纲要|安排|通报|公告|措施|清单|条例|指引|分工|任务书|分解|分解表|(?:情况|一览|任务|进度|台账|计划)表)(\s*[（(][^（()）]{1,12}[)）])?$",
     )
     .ok()
 });
@@ -53,11 +53,31 @@ static PUBLISHED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
+// Layout: news pages carrying a notice, which say when it was issued
+// (2022年1月25日，河北省委、省政府出台《…》，全文如下).
+static REPORTED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[，,]?[^。《]{0,30}?(?:印发|出台|发布|下发|公布)了?《",
+    )
+    .ok()
+});
 /// Counters that put a line among the sharing site's furniture: its time
 /// is when the site showed the page, not when the notice was published.
-const PAGE_COUNTERS: &[&str] = &["浏览", "点击", "阅读", "访问"];
+/// Layout: policy aggregators name who posted the text (发布人:春秋智谷 /
+/// 发布时间:…), whose time is the posting, not the notice's.
+const PAGE_COUNTERS: &[&str] = &[
+    "浏览",
+    "点击",
+    "阅读",
+    "访问",
+    "发布人",
+    "上传人",
+    "上传时间",
+];
+// 2013年, and a quarter's report titled 2020第三季度 (layout: progress
+// reports whose title names the year without 年).
 static YEAR_IN_TITLE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").ok());
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*(?:年|第[一二三四1-4]季度)").ok());
 static YEAR_RANGE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*(?:年)?\s*[-—–～~至到]\s*(?:19|20)\d{2}").ok());
 
@@ -103,14 +123,18 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         .as_ref()
         .map(|s| s.date)
         .or_else(|| labelled_date(lines))
-        .or_else(|| first_standalone_date(lines));
+        .or_else(|| first_standalone_date(lines))
+        .or_else(|| reported_date(lines));
     let published = signed.is_none().then(|| published_date(lines)).flatten();
     let issued_on = signed.or(published);
     let issuer = signature
         .as_ref()
         .and_then(|s| s.issuer.clone())
         .or_else(|| title.as_deref().and_then(issuer_from_title));
-    let title_year = title.as_deref().and_then(single_year);
+    let title_year = title
+        .as_deref()
+        .and_then(single_year)
+        .or_else(|| letter_work_year(lines));
     let year = issued_on
         .map(|d| d.year())
         .or_else(|| doc_no.as_deref().and_then(doc_no_year))
@@ -131,11 +155,44 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
 }
 
 fn find_doc_no(raw: &str) -> Option<String> {
-    [&*DOC_NO, &*DOC_NO_SPACED, &*DOC_NO_LOOSE]
+    // Layout: programmes that open by citing what they implement
+    // (根据《国务院关于…的意见》(国发〔2012〕39号)…): a number in brackets
+    // right after a cited title is that document's. The notice's own
+    // number is the first compact one that is no citation; when every
+    // compact number is a citation and the text spells no number otherwise,
+    // the notice names none of its own. Otherwise the compact spelling keeps
+    // its precedence over spaced ones.
+    let compact: Vec<regex::Match> = DOC_NO
+        .as_ref()
+        .map(|re| re.find_iter(raw).collect())
+        .unwrap_or_default();
+    if let Some(own) = compact.iter().find(|m| !is_citation(raw, m.start())) {
+        return Some(own.as_str().to_string());
+    }
+    let other = [&*DOC_NO_SPACED, &*DOC_NO_LOOSE]
         .into_iter()
         .flatten()
-        .find_map(|re| re.find(raw))
-        .map(|m| m.as_str().to_string())
+        .find_map(|re| re.find_iter(raw).find(|m| !is_citation(raw, m.start())));
+    match (compact.first(), other) {
+        (Some(first), Some(_)) => Some(first.as_str().to_string()),
+        (_, Some(m)) => Some(m.as_str().to_string()),
+        (_, None) => None,
+    }
+}
+
+/// The number at `start` stands in brackets opened right after a cited
+/// title: 《…》(国发〔2012〕39号), 《…》（国发〔2012〕39号、国办发〔2014〕51号）.
+fn is_citation(raw: &str, start: usize) -> bool {
+    let before = raw.get(..start).unwrap_or_default();
+    for (seen, (at, c)) in before.char_indices().rev().enumerate() {
+        if seen > 80 || matches!(c, ')' | '）' | '\n' | '。') {
+            return false;
+        }
+        if matches!(c, '(' | '（') {
+            return before[..at].trim_end().ends_with(['》', '〉']);
+        }
+    }
+    false
 }
 
 fn doc_no_year(doc_no: &str) -> Option<i32> {
@@ -147,7 +204,7 @@ fn doc_no_year(doc_no: &str) -> Option<i32> {
     digits.parse().ok()
 }
 
-fn ends_like_title(s: &str) -> bool {
+pub(crate) fn ends_like_title(s: &str) -> bool {
     TITLE_END.as_ref().is_some_and(|re| re.is_match(s))
 }
 
@@ -307,14 +364,48 @@ fn first_standalone_date(lines: &[Line]) -> Option<NaiveDate> {
 
 fn labelled_date(lines: &[Line]) -> Option<NaiveDate> {
     let re = LABELLED_DATE.as_ref()?;
-    lines.iter().find_map(|l| {
-        let caps = re.captures(&l.text)?;
-        ymd(
-            caps.get(1)?.as_str().parse().ok()?,
-            caps.get(2)?.as_str().parse().ok()?,
-            caps.get(3)?.as_str().parse().ok()?,
-        )
-    })
+    lines
+        .iter()
+        .find_map(|l| captured_date(&re.captures(&l.text)?))
+}
+
+// The year of the work as a cover letter names it (现将…提出的2020年重点工作
+// 任务予以分解).
+static LETTER_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"((?:19|20)\d{2})\s*年度?[^。，,；;：:\d]{0,16}?(?:重点工作|工作任务|目标任务|重点任务|工作要点|民生实事)",
+    )
+    .ok()
+});
+
+/// Layout: pages whose title is missing (the masthead 许政 [2020] 20号, then
+/// the addressees): the one year the cover letter names for the work is the
+/// year of the work.
+fn letter_work_year(lines: &[Line]) -> Option<i32> {
+    let re = LETTER_YEAR.as_ref()?;
+    let years: HashSet<i32> = lines
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .take(REPORT_LINES)
+        .flat_map(|l| re.captures_iter(&l.text))
+        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .collect();
+    match years.len() {
+        1 => years.into_iter().next(),
+        _ => None,
+    }
+}
+
+/// How many lines from the top a news report's date is looked for.
+const REPORT_LINES: usize = 15;
+
+fn reported_date(lines: &[Line]) -> Option<NaiveDate> {
+    let re = REPORTED_DATE.as_ref()?;
+    lines
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .take(REPORT_LINES)
+        .find_map(|l| captured_date(&re.captures(&l.text)?))
 }
 
 fn published_date(lines: &[Line]) -> Option<NaiveDate> {
@@ -322,14 +413,7 @@ fn published_date(lines: &[Line]) -> Option<NaiveDate> {
     lines
         .iter()
         .filter(|l| !PAGE_COUNTERS.iter().any(|c| l.text.contains(c)))
-        .find_map(|l| {
-            let caps = re.captures(&l.text)?;
-            ymd(
-                caps.get(1)?.as_str().parse().ok()?,
-                caps.get(2)?.as_str().parse().ok()?,
-                caps.get(3)?.as_str().parse().ok()?,
-            )
-        })
+        .find_map(|l| captured_date(&re.captures(&l.text)?))
 }
 
 /// A line that is only a date: 2013年2月27日, 二〇一三年二月二十七日.
@@ -346,6 +430,15 @@ pub fn parse_standalone_date(line: &str) -> Option<NaiveDate> {
     let month = parse_number(caps.get(2)?.as_str())?;
     let day = parse_number(caps.get(3)?.as_str())?;
     ymd(year, month, day)
+}
+
+/// Year, month and day from a date pattern's first three groups.
+fn captured_date(caps: &regex::Captures) -> Option<NaiveDate> {
+    ymd(
+        caps.get(1)?.as_str().parse().ok()?,
+        caps.get(2)?.as_str().parse().ok()?,
+        caps.get(3)?.as_str().parse().ok()?,
+    )
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
@@ -488,6 +581,21 @@ mod tests {
     }
 
     #[test]
+    fn numbers_cited_after_a_title_are_not_the_notices() {
+        let h = header(
+            "关于加快流通业发展的实施意见\n根据《国务院关于深化流通体制改革的意见》(国发〔2012〕39号)、《意见》（国办发〔2014〕51号、国办发〔2015〕2号）精神,制定本意见。",
+        );
+        assert_eq!(h.header.doc_no, None);
+        let h = header(
+            "关于推进社区建设的通知\n根据《意见》(国发〔2012〕39号)要求。\n某政发〔2013〕5号\n",
+        );
+        assert_eq!(h.header.doc_no.as_deref(), Some("某政发〔2013〕5号"));
+        // The notice's own number in brackets under its title is its own.
+        let h = header("关于分解落实目标任务的通知\n(泰政发〔2007〕23号)\n");
+        assert_eq!(h.header.doc_no.as_deref(), Some("泰政发〔2007〕23号"));
+    }
+
+    #[test]
     fn issuer_falls_back_to_the_title() {
         let h = header("国务院办公厅关于推进社区服务的意见\n正文。");
         assert_eq!(h.header.issuer.as_deref(), Some("国务院办公厅"));
@@ -517,8 +625,24 @@ mod tests {
     }
 
     #[test]
+    fn a_news_report_says_when_the_notice_was_issued() {
+        let h = header(
+            "河北省委省政府出台实施意见\n2022-04-07 10:34:55 作者:记者\n  (记者 贾宏博)2022年1月25日,河北省委、省政府出台《关于做好2022年重点工作的实施意见》,全文如下。\n一、任务",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2022, 1, 25));
+        assert!(!h.issued_from_publishing);
+        // A deadline in the body is no report of issue.
+        let h = header("一、任务\n2022年6月30日前完成《规划》编制。");
+        assert_eq!(h.header.issued_on, None);
+    }
+
+    #[test]
     fn a_sharing_sites_page_time_is_not_the_notices() {
         let h = header("浏览量:          时间:2020-02-16 04:20:51\n武政办〔2019〕1号");
+        assert_eq!(h.header.issued_on, None);
+        let h = header(
+            "加快流通业发展实施意见\n发布人:春秋智谷  /  发布时间:2017-11-24 10:12:15\n一、目标",
+        );
         assert_eq!(h.header.issued_on, None);
     }
 
@@ -539,6 +663,32 @@ mod tests {
             ["亳州", "谯城"]
         );
         assert!(place_stems("县人民政府关于分解落实的通知").is_empty());
+    }
+
+    #[test]
+    fn progress_tables_and_quarterly_reports_are_titles() {
+        let h = header(
+            "索引号 | 000330185/2022-86781 | 公开方式 | 主动公开 |\n2022年区政府民生实事项目进展情况表(截至9月底)\n序号 | 项目内容 | 责任单位 |",
+        );
+        assert_eq!(
+            h.header.title.as_deref(),
+            Some("2022年区政府民生实事项目进展情况表(截至9月底)")
+        );
+        assert_eq!(h.title_year, Some(2022));
+        assert_eq!(
+            single_year("2020第三季度政府工作报告重点任务目标执行情况"),
+            Some(2020)
+        );
+    }
+
+    #[test]
+    fn the_year_a_cover_letter_names_when_there_is_no_title() {
+        let h = header(
+            "许政 [2020] 20号\n各县(市、区)人民政府:\n现将《政府工作报告》提出的2020年重点工作任务予以分解。\n一、抓好疫情防控",
+        );
+        assert_eq!(h.title_year, Some(2020));
+        let h = header("各县人民政府:\n总结2019年重点工作,部署2020年重点工作任务。\n");
+        assert_eq!(h.title_year, None);
     }
 
     #[test]

@@ -87,6 +87,16 @@ fn clean_rest(s: &str) -> &str {
     trim_punct(s)
 }
 
+/// Layout: text from PDFs that puts a space between a number and its
+/// separator (1 . 严格管控…, 一 、 承担的…): the space is skipped when a
+/// separator follows it.
+fn spaced_separator(tail: &str) -> &str {
+    match tail.strip_prefix(' ') {
+        Some(rest) if rest.starts_with(['.', '．', '、']) => rest,
+        _ => tail,
+    }
+}
+
 /// Leading run of characters satisfying `pred`, at most `max` of them.
 fn leading(s: &str, max: usize, pred: impl Fn(char) -> bool) -> &str {
     let mut end = 0;
@@ -145,7 +155,7 @@ fn parenthesised(line: &str) -> Option<Marker<'_>> {
 
 fn arabic(line: &str) -> Option<Marker<'_>> {
     let digits = leading(line, 3, |c| c.is_ascii_digit());
-    let tail = &line[digits.len()..];
+    let tail = spaced_separator(&line[digits.len()..]);
     let mut chars = tail.chars();
     let sep = chars.next()?;
     let next = chars.next();
@@ -173,7 +183,7 @@ fn arabic(line: &str) -> Option<Marker<'_>> {
 fn section_cn(line: &str) -> Option<Marker<'_>> {
     let numeral = leading(line, 3, |c| is_cn_numeral_char(c) && c != '两');
     parse_number(numeral)?;
-    let tail = &line[numeral.len()..];
+    let tail = spaced_separator(&line[numeral.len()..]);
     let sep = tail.chars().next()?;
     if !matches!(sep, '、' | '．' | '.') {
         return None;
@@ -254,6 +264,28 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn a_space_before_the_separator_as_pdf_text_has_it() {
+        assert_eq!(
+            kind_and_number("2 . 以兰考为引领"),
+            Some((
+                MarkerKind::Arabic,
+                "2".to_string(),
+                "以兰考为引领".to_string()
+            ))
+        );
+        assert_eq!(
+            kind_and_number("一 、 承担的任务"),
+            Some((
+                MarkerKind::SectionCn,
+                "一".to_string(),
+                "承担的任务".to_string()
+            ))
+        );
+        assert_eq!(kind_and_number("5 个示范县"), None);
+        assert_eq!(kind_and_number("3 .5倍"), None);
     }
 
     #[test]

@@ -84,14 +84,14 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         ));
     }
     let mut plan = header.header;
+    // The year of the work: the title's, else the one a table header names.
+    let work_year = header.title_year.or(body.table_year);
     let ctx = BuildContext {
         deadlines: DeadlineContext {
-            work_year: header.title_year.or(plan.year),
+            work_year: work_year.or(plan.year),
             issued_on: plan.issued_on,
         },
-        default_due: header
-            .title_year
-            .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
+        default_due: work_year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
         // Tasks without units fall to the addressees or the issuer, warned
         // about in `assign_unnamed`.
         expect_units: body.expect_units && addressees.is_none() && plan.issuer.is_none(),
@@ -161,6 +161,8 @@ struct Body {
     expect_units: bool,
     /// Text outside the tasks, which may speak for the whole notice.
     loose: Vec<String>,
+    /// The year the task table's header names, when the table is the breakdown.
+    table_year: Option<i32>,
 }
 
 /// The tasks come from the numbered outline or from a task table; a notice
@@ -195,6 +197,7 @@ fn read_body(
             drafts: task_tables.tasks,
             expect_units: true,
             loose,
+            table_year: task_tables.year,
         };
     }
     for line in &outline.dangling_labels {
@@ -213,6 +216,7 @@ fn read_body(
         drafts: outline.tasks,
         expect_units: outline.has_unit_labels,
         loose,
+        table_year: None,
     }
 }
 

@@ -106,8 +106,89 @@ const SHORT_ONLY: &[&str] = &[
 
 const SHORT_LINE: usize = 40;
 
+/// Layout: the metadata block of government information-disclosure pages,
+/// one field a line or a row (• 组配分类 / 发布机构 区府办 公开范围 面向全社会
+/// / 索引号: | … | 成文日期: | … |): a line that starts with a field's label
+/// is the page's, never a title or a task. Dates and doc numbers in it are
+/// still read by the header, which scans every line.
+const METADATA_LABELS: &[&str] = &[
+    "索引号",
+    "信息索引号",
+    "组配分类",
+    "主题分类",
+    "体裁分类",
+    "信息分类",
+    "发布机构",
+    "发文机关",
+    "发文机构",
+    "所属机构",
+    "关键词",
+    "主题词",
+    "信息来源",
+    "主题导航",
+    "内容概述",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "公开属性",
+    "公开期限",
+    "公开类型",
+    "公开类别",
+    "生成日期",
+    "成文日期",
+    "发文日期",
+    "公开日期",
+    "效力状况",
+    "有效性",
+    "文件编号",
+    "备注/文号",
+    "著录日期",
+    "体裁",
+    "文号",
+    "发文字号",
+    "发布文号",
+];
+
+/// Labels that are furniture only alone on their line, their value below
+/// (a title after 信息名称 on the same line is still the title).
+const METADATA_LABELS_ALONE: &[&str] =
+    &["信息名称", "名称", "标题", "文号", "发布文号", "发文字号"];
+
+/// Characters of a line's start looked at for a field label: enough for
+/// the longest label and what may follow it.
+const LABEL_WINDOW: usize = 12;
+
+fn is_metadata_field(line: &str) -> bool {
+    // Only the line's start matters: the cost stays the same however long
+    // the line is.
+    let compact: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '•' | '∙' | '·' | '[' | ']' | '【' | '】'))
+        .take(LABEL_WINDOW)
+        .collect();
+    let label = compact.trim_end_matches([':', '：', '|']);
+    let whole = compact.chars().count() < LABEL_WINDOW;
+    METADATA_LABELS.iter().any(|l| compact.starts_with(l))
+        || (whole && METADATA_LABELS_ALONE.contains(&label))
+}
+
+/// Layout: a breadcrumb trail of short links (长城网 > 文明河北 > 五大创建).
+fn is_breadcrumb(line: &str) -> bool {
+    if !line.contains(['>', '＞', '»']) {
+        return false;
+    }
+    let parts: Vec<&str> = line.split(['>', '＞', '»']).map(str::trim).collect();
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().count() <= 12 && !p.contains(['。', '，', ',']))
+}
+
 pub fn is_noise(line: &str) -> bool {
     if ALWAYS.iter().any(|p| line.contains(p)) {
+        return true;
+    }
+    if is_metadata_field(line) || is_breadcrumb(line) {
         return true;
     }
     let short = line.chars().count() <= SHORT_LINE && !line.contains('。');
@@ -148,6 +229,30 @@ mod tests {
             "(此件公开发布)",
         ] {
             assert!(is_noise(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn disclosure_metadata_and_breadcrumbs_are_noise() {
+        for line in [
+            "  • 组配分类",
+            "  • 信息名称",
+            "  • 体裁:通知",
+            "  • 文号:新密政办〔2021〕6号",
+            "发布机构 区府办 公开范围 面向全社会",
+            "索引号: | 113706850042672474/2022-04772 | 成文日期: | 2022-10-08 |",
+            "有 效 性: | 失效 | ||",
+            "长城网 > 文明河北 > 五大创建",
+        ] {
+            assert!(is_noise(line), "{line}");
+        }
+        for line in [
+            "关于印发2020年重点工作的通知",
+            "序号 | 重点任务 | 责任单位",
+            "1.加快建设发布机构信息平台。",
+            "当年>上年",
+        ] {
+            assert!(!is_noise(line), "{line}");
         }
     }
 

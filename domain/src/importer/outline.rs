@@ -145,7 +145,15 @@ fn classify<'a>(
         let mut inline = Vec::new();
         if matches!(kind, Kind::Text) {
             let hits = labels::find_labels(text);
-            if let Some(marker) = markers::detect(text) {
+            // Layout: a page's metadata list repeats the notice's title as
+            // a bullet (• 某某办公室关于…的通知): a title is no item.
+            let marker = markers::detect(text).filter(|m| {
+                !(m.kind == MarkerKind::Bullet
+                    && m.rest.contains("关于")
+                    && !m.rest.contains('。')
+                    && super::header::ends_like_title(m.rest))
+            });
+            if let Some(marker) = marker {
                 kind = Kind::Marker(marker);
                 inline = inline_sources(text, hits);
             } else if hits.first().is_some_and(|h| h.at_line_start) {
@@ -638,6 +646,15 @@ mod tests {
             ]
         );
         assert_eq!(o.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_title_in_a_bullet_list_of_page_metadata_is_no_item() {
+        let o = outline(
+            "• 新密市人民政府办公室 关于做好重点工作任务落实的通知\n各乡镇人民政府:\n1.严格管控债务。\n责任单位:市财政局\n2.加强风貌管理。\n责任单位:市住建局",
+        );
+        assert_eq!(o.tasks.len(), 2);
+        assert_eq!(o.tasks[0].number, "1");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::draft::{TaskDraft, UnitSource};
 use super::labels::{LabelHit, LabelKind};
 use super::markers::{self, MarkerKind};
 use super::model::Section;
+use super::noise::is_noise;
 use super::text::{Line, cjk_count, trim_punct};
 use super::units::reads_as_units;
 use super::warnings::Warnings;
@@ -72,8 +73,82 @@ fn classify(cell: &str) -> Option<Col> {
         | "时间安排" | "时限" | "进度安排" | "时间进度" => Col::Due,
         "类别" | "分类" | "领域" | "板块" | "备注" | "责任领导" | "分管领导" | "牵头领导"
         | "责任人" | "联系人" | "考核方式" => Col::Other,
-        _ => return None,
+        _ => return classify_by_words(cell),
     })
+}
+
+/// Layout: header cells worded otherwise (主要责任单位, 协同配合单位,
+/// 民生事项名称, 2022年度任务目标, 分管市领导, 1-9月份工作完成情况),
+/// classified by the words they are made of. Progress and contact columns
+/// of progress reports (进展情况, 完成情况, 监督电话) are read past, so
+/// their dates are not taken for deadlines.
+fn classify_by_words(cell: &str) -> Option<Col> {
+    let has = |words: &[&str]| words.iter().any(|w| cell.contains(w));
+    // A header word, not a label with its list (责任单位:市民政局) nor prose.
+    let wordlike = |cell: &str| {
+        cell.chars()
+            .all(|c| super::text::is_cjk(c) || c.is_ascii_digit() || matches!(c, '-' | '—' | '~'))
+    };
+    if cell.chars().nth(14).is_some() || !wordlike(cell) || cjk_count(cell) < 2 {
+        return None;
+    }
+    // People and how to reach them (分管市领导, 包保县领导, 监督电话).
+    let people = ["领导", "责任人", "联系人", "电话"]
+        .iter()
+        .any(|w| cell.ends_with(w));
+    let whose = [
+        "分管",
+        "牵头",
+        "责任",
+        "包抓",
+        "包保",
+        "主管",
+        "联系",
+        "监督",
+        "挂点",
+        "挂钩",
+        "市政府",
+        "县政府",
+        "区政府",
+    ]
+    .iter()
+    .any(|w| cell.starts_with(w));
+    if people && whose {
+        return Some(Col::Other);
+    }
+    if has(&["单位", "部门", "主体", "科室", "处室", "股室"]) {
+        return Some(if has(&["牵头", "主办", "主要责任", "主责"]) {
+            Col::Units(LabelKind::Lead)
+        } else if has(&["配合", "协办", "协同", "协助", "参与"]) {
+            Col::Units(LabelKind::Assist)
+        } else {
+            Col::Units(LabelKind::Responsible)
+        });
+    }
+    if has(&["时限", "期限", "时间节点", "完成时间", "截止"]) {
+        return Some(Col::Due);
+    }
+    if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) {
+        return Some(Col::Other);
+    }
+    if has(&["措施", "举措", "计划", "要求", "目标", "标准"]) {
+        return Some(Col::Detail);
+    }
+    if has(&["任务", "事项", "名称", "内容", "项目", "工作"]) {
+        return Some(Col::Task);
+    }
+    None
+}
+
+/// The year a header cell names (2022年度任务目标): the year of the work
+/// in an annual table whose page has no title naming it.
+fn header_year(cell: &str) -> Option<i32> {
+    let digits: String = cell.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &cell[digits.len()..];
+    (digits.len() == 4 && rest.starts_with('年'))
+        .then(|| digits.parse().ok())
+        .flatten()
+        .filter(|y| (1990..=2100).contains(y))
 }
 
 fn is_header(cols: &[Col]) -> bool {
@@ -86,6 +161,8 @@ pub struct TaskTables {
     pub sections: Vec<Section>,
     pub tasks: Vec<TaskDraft>,
     pub consumed: HashSet<usize>,
+    /// The year a header cell names (2022年度任务目标).
+    pub year: Option<i32>,
 }
 
 pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
@@ -95,6 +172,7 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
         section: None,
         out: TaskTables::default(),
         warnings,
+        last_numbered: false,
     };
     let mut i = 0;
     while i < lines.len() {
@@ -102,6 +180,7 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
         let cols: Option<Vec<Col>> = words.iter().map(|w| classify(w)).collect();
         if let Some(cols) = cols.filter(|c| c.len() >= 2 && is_header(c)) {
             reader.out.consumed.insert(lines[i].no);
+            reader.note_year(words.iter().copied());
             let spaced = strong_cells(&lines[i].text).len() < 2;
             i = reader.horizontal(i + 1, &cols, spaced);
             continue;
@@ -110,6 +189,7 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
             for line in &lines[i..next] {
                 reader.out.consumed.insert(line.no);
             }
+            reader.note_year(lines[i..next].iter().map(|l| l.text.as_str()));
             i = reader.vertical(next, &cols);
             continue;
         }
@@ -156,9 +236,17 @@ struct Reader<'a, 'w> {
     section: Option<String>,
     out: TaskTables,
     warnings: &'w mut Warnings,
+    /// The last row read carried its own 序号.
+    last_numbered: bool,
 }
 
 impl<'a> Reader<'a, '_> {
+    fn note_year<'h>(&mut self, cells: impl Iterator<Item = &'h str>) {
+        if self.out.year.is_none() {
+            self.out.year = cells.filter_map(|c| header_year(c.trim())).next();
+        }
+    }
+
     /// 一、产业发展 inside a table names the group of rows below it.
     fn section_row(&mut self, text: &str) -> bool {
         match markers::detect(text) {
@@ -189,6 +277,11 @@ impl<'a> Reader<'a, '_> {
             if ends_table(text, line.no, self.signature) {
                 break;
             }
+            if is_noise(text) {
+                // The page's metadata rows around a table are no rows of it.
+                i += 1;
+                continue;
+            }
             let mut cells = strong_cells(text);
             if cells.len() < 2 && spaced {
                 let words = tokens(text);
@@ -198,8 +291,10 @@ impl<'a> Reader<'a, '_> {
             }
             if cells.len() >= 2 {
                 loose_lines = 0;
-                let cells = cells.into_iter().map(|c| (line.no, c)).collect();
-                self.push_row(cells, cols);
+                let cells: Vec<(usize, &str)> = cells.into_iter().map(|c| (line.no, c)).collect();
+                if !self.continue_row(&cells, cols) {
+                    self.push_row(cells, cols);
+                }
             } else if self.section_row(text) {
                 loose_lines = 0;
             } else {
@@ -243,6 +338,14 @@ impl<'a> Reader<'a, '_> {
                 i += 1;
                 continue;
             }
+            if let Some(after) = self.bare_group_row(i) {
+                self.flush(&mut row, row_cols, &mut rows_read);
+                for line in &lines[i..after] {
+                    self.out.consumed.insert(line.no);
+                }
+                i = after;
+                continue;
+            }
             if ends_table(text, line.no, self.signature) {
                 break;
             }
@@ -284,9 +387,75 @@ impl<'a> Reader<'a, '_> {
             row.push((line.no, text));
             self.out.consumed.insert(line.no);
             i += 1;
+            if !numbered && row_complete(&row, row_cols) {
+                self.flush(&mut row, row_cols, &mut rows_read);
+            }
         }
         self.flush(&mut row, row_cols, &mut rows_read);
         i
+    }
+
+    /// Layout: a group row of a table one cell per line, its number alone on
+    /// a line and its name on the next ((一) / 经济社会发展主要预期目标): a
+    /// section, not the end of the table. Returns the index after it.
+    fn bare_group_row(&mut self, i: usize) -> Option<usize> {
+        let lines = self.lines;
+        let marker = markers::detect(&lines[i].text)?;
+        let group = matches!(marker.kind, MarkerKind::SectionCn | MarkerKind::ParenCn);
+        if !group || !marker.rest.is_empty() {
+            return None;
+        }
+        let (at, name) = lines
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .take(4)
+            .find(|(_, l)| !l.text.is_empty())?;
+        let name = name.text.trim();
+        let short = name.chars().count() <= 30 && !name.contains('。') && !reads_as_units(name);
+        if !short || markers::detect(name).is_some() {
+            return None;
+        }
+        self.out.sections.push(Section {
+            number: marker.number.clone(),
+            title: trim_punct(name).to_string(),
+        });
+        self.section = Some(marker.number);
+        Some(at + 1)
+    }
+
+    /// Layout: a row under a merged 序号 cell (one number spanning several
+    /// rows, 2 | 建成驿站7家 … then 新增托位500个 | … | ||): without a number
+    /// of its own after numbered rows, it is a further item of the task
+    /// above, its cells in the columns after 序号.
+    fn continue_row(&mut self, cells: &[(usize, &str)], cols: &[Col]) -> bool {
+        let continues = cols.first() == Some(&Col::Number)
+            && self.last_numbered
+            && cells.first().is_some_and(|(_, c)| !is_number(c))
+            && cells.len() < cols.len();
+        let Some(task) = self.out.tasks.last_mut().filter(|_| continues) else {
+            return false;
+        };
+        for (col, (line, cell)) in cols[1..].iter().zip(cells) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match col {
+                Col::Task | Col::Detail => task.body.push((*line, cell.to_string())),
+                Col::Units(kind) => task.units.push((
+                    *line,
+                    UnitSource::Label(LabelHit {
+                        kind: *kind,
+                        units_text: cell.to_string(),
+                        at_line_start: true,
+                    }),
+                )),
+                Col::Due => task.due_cells.push((*line, cell.to_string())),
+                Col::Number | Col::Other => {}
+            }
+        }
+        true
     }
 
     fn flush(&mut self, row: &mut Vec<(usize, &str)>, cols: &[Col], rows_read: &mut usize) {
@@ -336,9 +505,30 @@ impl<'a> Reader<'a, '_> {
             }
             draft.head = draft.body.remove(0).1;
         }
+        self.last_numbered = number.is_some();
         draft.number = number.unwrap_or_else(|| (self.out.tasks.len() + 1).to_string());
         self.out.tasks.push(draft);
     }
+}
+
+/// Layout: a table one cell per line without a 序号 column (a progress
+/// report: 项目内容 / 责任单位 / 进展情况, the merged 项目名称 given once per
+/// group): a row ends as many cells after its unit list as the header has
+/// columns after its unit column, so rows short of a merged cell still
+/// part where they should.
+fn row_complete(row: &[(usize, &str)], cols: &[Col]) -> bool {
+    let Some(last_units) = cols.iter().rposition(|c| matches!(c, Col::Units(_))) else {
+        return false;
+    };
+    let after = cols.len() - last_units - 1;
+    let units_at = row
+        .iter()
+        .enumerate()
+        .skip(1)
+        .rev()
+        .find(|(_, (_, cell))| reads_as_units(cell))
+        .map(|(at, _)| at);
+    units_at.is_some_and(|at| row.len() == at + 1 + after)
 }
 
 fn is_number(text: &str) -> bool {
@@ -538,6 +728,80 @@ mod tests {
         assert_eq!(t.tasks[1].head, "建设日间照料中心");
         assert_eq!(t.tasks[1].section.as_deref(), Some("一"));
         assert_eq!(t.tasks[1].due_cells, [(4, "年内".to_string())]);
+    }
+
+    #[test]
+    fn header_words_worded_otherwise() {
+        assert_eq!(classify("主要责任单位"), Some(Col::Units(LabelKind::Lead)));
+        assert_eq!(
+            classify("协同配合单位"),
+            Some(Col::Units(LabelKind::Assist))
+        );
+        assert_eq!(classify("民生事项名称"), Some(Col::Task));
+        assert_eq!(classify("2022年度任务目标"), Some(Col::Detail));
+        assert_eq!(classify("分管市领导"), Some(Col::Other));
+        assert_eq!(classify("1-9月份工作完成情况"), Some(Col::Other));
+        assert_eq!(classify("责任单位:市民政局"), None);
+        assert_eq!(classify("加强领导"), None);
+        assert_eq!(header_year("2022年度任务目标"), Some(2022));
+        let t = tables(
+            "序号\n\n重点工作任务\n\n主要责任单位\n\n协同配合单位\n\n3\n\n固定资产投资增长7.5%左右。\n\n区发改委\n\n区工信局、区住建局,各乡镇人民政府。",
+        );
+        assert_eq!(t.tasks.len(), 1);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "区发改委".to_string()),
+                (
+                    LabelKind::Assist,
+                    "区工信局、区住建局,各乡镇人民政府。".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn progress_columns_are_read_past_and_a_header_names_the_year() {
+        let t = tables(
+            "类别 | 民生事项名称 | 2022年度任务目标 | 责任单位 | 分管市领导 | 1-9月份工作完成情况 |\n四、教育文化 | 14.改扩建学校 | 完成2座教学楼建设。 | 教育体育局 | 刘福利 | 9月份开始施工。 |\n15.建设运动场地 | 完成13处。 | 教育体育局 | 刘福利 | 9月23日调度。 |",
+        );
+        assert_eq!(t.year, Some(2022));
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[1].head, "15.建设运动场地");
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "教育体育局".to_string())]
+        );
+        assert!(t.tasks[1].body.iter().all(|(_, b)| !b.contains("调度")));
+    }
+
+    #[test]
+    fn rows_under_a_merged_number_are_further_items() {
+        let t = tables(
+            "序号 | 项目内容 | 进展情况 | 责任单位 |\n2 | 新建成婴幼儿照护服务成长驿站7家。 | 新建13家。 | 卫生健康局 |\n新增托位500个。 | 新增600个。 | ||\n3 | 实施农村公路大中修100公里。 | 预计11月底前完成。 | 交通运输局 |",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[0].body, [(3, "新增托位500个。".to_string())]);
+        assert!(t.tasks[1].due_cells.is_empty());
+    }
+
+    #[test]
+    fn unnumbered_rows_part_after_their_units_and_bare_group_numbers() {
+        let t = tables(
+            "项目名称\n\n项目内容\n\n责任单位\n\n进展情况\n\n(一)\n\n经济社会发展主要预期目标\n\n地区生产总值增长6.5%以上\n\n区发改经信局、各街道\n\n正常进行中\n\n财政收入与经济增长基本同步\n\n区财政局、各街道\n\n正常进行中\n\n(二)\n\n支持实体企业发展\n\n落实减税降费政策\n\n区财政局\n\n已完成",
+        );
+        assert_eq!(t.sections.len(), 2);
+        assert_eq!(t.sections[0].title, "经济社会发展主要预期目标");
+        let heads: Vec<&str> = t.tasks.iter().map(|d| d.head.as_str()).collect();
+        assert_eq!(
+            heads,
+            [
+                "地区生产总值增长6.5%以上",
+                "财政收入与经济增长基本同步",
+                "落实减税降费政策"
+            ]
+        );
+        assert_eq!(t.tasks[2].section.as_deref(), Some("(二)"));
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Lines and characters: the importer never slices by byte offsets it did not
 //! get from the string itself, so arbitrary input cannot split a character.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 /// One input line, numbered from 1, with width variants folded so the
 /// parsers see one spelling of digits, spaces and the percent sign.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,14 +16,51 @@ pub struct Line {
 /// Splits on `\n`, `\r\n` and lone `\r`; every line is normalised and trimmed.
 pub fn split_lines(input: &str) -> Vec<Line> {
     let unified = input.replace("\r\n", "\n").replace('\r', "\n");
-    unified
-        .split('\n')
-        .enumerate()
-        .map(|(i, raw)| Line {
-            no: i + 1,
-            text: normalise(raw),
-        })
-        .collect()
+    let mut lines = Vec::new();
+    for (i, raw) in unified.split('\n').enumerate() {
+        let text = normalise(raw);
+        for piece in run_in_items(&text) {
+            lines.push(Line {
+                no: i + 1,
+                text: piece.trim().to_string(),
+            });
+        }
+    }
+    lines
+}
+
+/// Items a run-in line holds, at least this long and with this many.
+const RUN_IN_MIN_CHARS: usize = 300;
+const RUN_IN_MIN_ITEMS: usize = 3;
+
+// An item marker after a space: 一、 (一) 1. 12、
+static RUN_IN_MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\s(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、][^\d\s])").ok()
+});
+
+/// Layout: mirrors that run a whole notice into one line (… 一、加快提振市场信心
+/// (一)全面促进消费增长。 1.把恢复… (省商务厅…负责) 2.落实好…): a long line
+/// with several item markers after spaces is read as one line per item. The
+/// pieces keep the line's number.
+fn run_in_items(text: &str) -> Vec<&str> {
+    let Some(re) = RUN_IN_MARKER.as_ref() else {
+        return vec![text];
+    };
+    if text.chars().nth(RUN_IN_MIN_CHARS).is_none() {
+        return vec![text];
+    }
+    let starts: Vec<usize> = re.find_iter(text).map(|m| m.start()).collect();
+    if starts.len() < RUN_IN_MIN_ITEMS {
+        return vec![text];
+    }
+    let mut pieces = Vec::with_capacity(starts.len() + 1);
+    let mut from = 0;
+    for start in starts {
+        pieces.push(&text[from..start]);
+        from = start;
+    }
+    pieces.push(&text[from..]);
+    pieces
 }
 
 fn normalise(raw: &str) -> String {
@@ -166,6 +207,23 @@ mod tests {
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["一", "达到95%", "end"]);
         assert_eq!(lines[2].no, 3);
+    }
+
+    #[test]
+    fn a_notice_run_into_one_line_is_read_item_by_item() {
+        let filler = "各地各部门要认真落实。".repeat(30);
+        let text = format!(
+            "某省人民政府关于重点工作的通知 {filler} 一、加快提振市场信心 (一)全面促进消费增长。 1.把恢复消费摆在优先位置,有2.5倍的空间。(省商务厅负责) 2.落实好90条措施。(省发展改革委牵头)"
+        );
+        let lines = split_lines(&text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts.len(), 5);
+        assert_eq!(texts[1], "一、加快提振市场信心");
+        assert_eq!(texts[2], "(一)全面促进消费增长。");
+        assert!(texts[3].starts_with("1.把恢复消费") && texts[3].ends_with("(省商务厅负责)"));
+        assert!(lines.iter().all(|l| l.no == 1));
+        // A short line keeps its spaces and numbers.
+        assert_eq!(split_lines("一、目标 1.加强 2.推进 3.落实").len(), 1);
     }
 
     #[test]

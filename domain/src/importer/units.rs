@@ -123,6 +123,41 @@ const GOVERNMENT_ENDS: &[&str] = &[
 
 const JURISDICTIONS: &[char] = &['市', '省', '县', '区', '州'];
 
+/// Province-level names as they begin a body's name (河南银保监局).
+const PROVINCES: &[&str] = &[
+    "北京",
+    "天津",
+    "河北",
+    "山西",
+    "内蒙古",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "上海",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "重庆",
+    "四川",
+    "贵州",
+    "云南",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+];
+
 pub fn parse_unit_list(text: &str) -> ParsedUnits {
     parse_unit_list_in(text, &[])
 }
@@ -134,7 +169,8 @@ pub fn parse_unit_list(text: &str) -> ParsedUnits {
 pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
     let mut parsed = ParsedUnits::default();
     let without_notes = strip_rule_notes(text);
-    let cleaned = strip_filler(trim_punct(&without_notes));
+    let joined = join_broken_names(&without_notes);
+    let cleaned = strip_filler(trim_punct(&joined));
     let pieces = split_top_level(cleaned, |c| {
         matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace()
     });
@@ -184,6 +220,39 @@ pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
     }
     parsed.entries.append(&mut pending);
     parsed
+}
+
+/// Layout: text from PDFs with spaces inside names (市 财政局, 资源规划 局,
+/// 伏羲 山管委 会). A space is read as a break inside a name where the word
+/// before it is a short piece that names no office (市, 伏羲) or the word
+/// after it is a lone character or two (局, 会); between names written out
+/// (区财政局 区商务局) it still parts them.
+fn join_broken_names(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<&str> = None;
+    for word in text.split_whitespace() {
+        if let Some(before) = prev {
+            // The last name in progress: what follows the last separator.
+            let tail = before
+                .rsplit(['、', '，', ',', '；', ';', '/'])
+                .next()
+                .unwrap_or(before);
+            let head = word.trim_start_matches(['、', '，', ',', '；', ';']);
+            let broken_before = !tail.is_empty()
+                && tail.chars().count() <= 4
+                && !ends_with_any(tail, OFFICE_ENDS)
+                && strip_role(tail).1.is_none();
+            let fragment_after = head == word
+                && head.chars().count() <= 2
+                && !head.starts_with(['各', '市', '县', '区', '省']);
+            if !(broken_before || fragment_after) || head != word {
+                out.push(' ');
+            }
+        }
+        out.push_str(word);
+        prev = Some(word);
+    }
+    out
 }
 
 /// The list without bracketed notes that state its convention.
@@ -403,6 +472,8 @@ fn plausible(name: &str) -> bool {
 /// Whether `text` is nothing but a list of offices (every name ends like
 /// one), as a table cell or a continuation line of a label is.
 pub fn reads_as_units(text: &str) -> bool {
+    // Layout: tables whose every cell ends with a full stop (区教育局。).
+    let text = text.trim_end().trim_end_matches('。');
     if text.chars().count() > 120 || text.contains('。') {
         return false;
     }
@@ -448,8 +519,13 @@ struct Prefix {
 /// its prefix for the names that follow.
 fn expand(name: &str, prefix: &mut Option<Prefix>) -> String {
     if let Some(own) = full_name_prefix(name) {
-        if let Some(p) = own {
-            *prefix = Some(p);
+        match own {
+            Some(p) => *prefix = Some(p),
+            // Layout: 区卫健委,各乡镇人民政府、街道办事处 — after a
+            // collective the place an earlier name carried is not carried
+            // on (街道办事处, not 区街道办事处).
+            None if name.starts_with('各') => *prefix = None,
+            None => {}
         }
         return name.to_string();
     }
@@ -485,6 +561,12 @@ fn full_name_prefix(name: &str) -> Option<Option<Prefix>> {
     {
         return Some(None);
     }
+    // Layout: provincial lists naming bodies after the province or a bank's
+    // branch (人行郑州中心支行、河南银保监局): a name that starts with a
+    // province's name is written in full.
+    if PROVINCES.iter().any(|p| name.starts_with(p)) && !name.contains('省') {
+        return Some(None);
+    }
     let chars: Vec<char> = name.chars().collect();
     // 市场监管局 and 市政园林局 are abbreviations that happen to start with 市.
     let abbreviation =
@@ -516,6 +598,54 @@ mod tests {
             .into_iter()
             .map(|e| e.name)
             .collect()
+    }
+
+    #[test]
+    fn no_place_is_carried_past_a_collective() {
+        assert_eq!(
+            names("区教育局、区卫健委,各乡镇人民政府、街道办事处,魏武国控集团"),
+            [
+                "区教育局",
+                "区卫健委",
+                "各乡镇人民政府",
+                "街道办事处",
+                "魏武国控集团"
+            ]
+        );
+        assert_eq!(names("各街道、区直各部门"), ["各街道", "区直各部门"]);
+    }
+
+    #[test]
+    fn spaces_inside_names_from_pdf_text() {
+        assert_eq!(names("市 财政局"), ["市财政局"]);
+        assert_eq!(
+            names("市 住建局 、资源规划 局、 大数据局 、 发展改革委"),
+            ["市住建局", "市资源规划局", "市大数据局", "市发展改革委"]
+        );
+        assert_eq!(
+            names("市发展改革委、住建局, 各乡镇政府、街道办事处 、伏羲 山管委 会"),
+            [
+                "市发展改革委",
+                "市住建局",
+                "各乡镇政府",
+                "街道办事处",
+                "伏羲山管委会"
+            ]
+        );
+        assert_eq!(names("区财政局 区商务局"), ["区财政局", "区商务局"]);
+    }
+
+    #[test]
+    fn a_name_after_a_province_is_full() {
+        assert_eq!(
+            names("省住房城乡建设厅、地方金融监管局、人行郑州中心支行、河南银保监局"),
+            [
+                "省住房城乡建设厅",
+                "省地方金融监管局",
+                "人行郑州中心支行",
+                "河南银保监局"
+            ]
+        );
     }
 
     #[test]
