@@ -130,6 +130,12 @@ pub async fn overdue_board(
         },
         ..Default::default()
     };
+    if f.min_days.is_some_and(|d| !(0..=MAX_DAYS).contains(&d)) {
+        return Err(DomainError::Invalid(vec![crate::FieldError::new(
+            "min_days",
+            format!("逾期天数须在 0 到 {MAX_DAYS} 之间"),
+        )]));
+    }
     if let Some(days) = f.min_days.filter(|d| *d > 0) {
         // At least `days` calendar days late: due_on on or before today - days.
         // The zone is the plans' (almost always one); the day is taken in the default zone.
@@ -138,6 +144,9 @@ pub async fn overdue_board(
     }
     listing::list(ctx, &filter, page).await
 }
+
+/// The longest span in days a client may ask about (a hundred years).
+pub const MAX_DAYS: i64 = 36_500;
 
 /// Items at risk: due within `within_days` and not near done (under 80 %), or
 /// issued and not acknowledged in time.

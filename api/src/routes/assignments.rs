@@ -32,7 +32,9 @@ pub struct AssignmentQuery {
     pub overdue: Option<bool>,
     pub escalation_level: Option<i32>,
     pub min_escalation_level: Option<i32>,
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub due_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub due_to: Option<NaiveDate>,
     /// Words in the task's title or requirements, or the plan's doc number.
     pub q: Option<String>,
@@ -249,6 +251,7 @@ pub async fn cancel(
 #[serde(deny_unknown_fields)]
 pub struct ExtensionBody {
     /// The new due date asked for.
+    #[serde(deserialize_with = "crate::extract::day")]
     pub due_on: NaiveDate,
     #[schema(example = "资金尚未到位")]
     pub reason: String,

@@ -22,6 +22,7 @@ pub struct CreatePlan {
     pub doc_no: String,
     #[schema(example = "2026年统筹城乡社区建设主要工作责任分解")]
     pub title: String,
+    #[serde(deserialize_with = "crate::extract::day")]
     pub issued_on: NaiveDate,
     /// Defaults to the year of `issued_on`.
     pub year: Option<i32>,
@@ -59,6 +60,7 @@ pub struct CreateTask {
     pub requirements: Option<String>,
     /// A section number or title; created on first use.
     pub section: Option<String>,
+    #[serde(deserialize_with = "crate::extract::day")]
     pub due_on: NaiveDate,
     /// The deadline as the notice phrased it.
     pub due_text: Option<String>,
@@ -68,7 +70,7 @@ pub struct CreateTask {
     #[serde(default)]
     pub assist_unit_ids: Vec<i64>,
     /// Due dates that differ per unit, keyed by unit id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::day_map")]
     #[schema(value_type = Object)]
     pub unit_due_on: std::collections::BTreeMap<i64, NaiveDate>,
     /// Reporting schedule, 5-field cron (e.g. "0 9 25 * *": by the 25th monthly).
@@ -203,6 +205,7 @@ pub async fn issue(
 pub struct UpdatePlan {
     pub doc_no: Option<String>,
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub issued_on: Option<NaiveDate>,
     pub year: Option<i32>,
 }
@@ -239,6 +242,7 @@ pub struct UpdateTask {
     pub title: Option<String>,
     pub requirements: Option<String>,
     /// A new due date moves the task's assignments that keep the old one.
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub due_on: Option<NaiveDate>,
     pub due_text: Option<String>,
     /// Reporting schedule, 5-field cron; "" removes it.
