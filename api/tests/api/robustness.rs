@@ -334,3 +334,57 @@ async fn nul_in_text_is_refused_everywhere(app: &TestApp) {
     }
 }
 storage_test!(nul_in_text_is_refused_everywhere);
+
+/// The store going away answers 503 with Retry-After (a client may try
+/// again), not 500; the service answers again once it is back. PostgreSQL:
+/// the test closes its database to connections and ends every session.
+/// (SQLite is a file in the process: it cannot be taken away this way.)
+async fn a_database_outage_answers_503_with_retry_after(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Database};
+    if app.store != crate::helpers::Store::Postgres {
+        return;
+    }
+    let w = World::new(app).await;
+    assert_eq!(
+        app.get("/assignments", &w.office).await.status,
+        StatusCode::OK
+    );
+    let url = &app.settings.database.url;
+    let name = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let admin = Database::connect(std::env::var("DUBAN_TEST_DATABASE_URL").unwrap())
+        .await
+        .unwrap();
+    let sql = async |s: String| {
+        if let Err(e) = admin.execute_unprepared(&s).await {
+            panic!("{s}: {e}");
+        }
+    };
+    sql(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false")).await;
+    sql(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .await;
+    let r = app.get("/assignments", &w.office).await;
+    let down = r.status;
+    let retry = r.headers.get("retry-after").cloned();
+    sql(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")).await;
+    assert_eq!(down, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    r.assert_problem(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(retry.is_some(), "Retry-After");
+    let mut ok = false;
+    for _ in 0..20 {
+        if app.get("/assignments", &w.office).await.status == StatusCode::OK {
+            ok = true;
+            break;
+        }
+    }
+    assert!(ok, "answers again once the database is back");
+}
+storage_test!(a_database_outage_answers_503_with_retry_after);
