@@ -169,15 +169,19 @@ fn find_doc_no(raw: &str) -> Option<String> {
     if let Some(own) = compact.iter().find(|m| !is_citation(raw, m.start())) {
         return Some(own.as_str().to_string());
     }
-    let other = [&*DOC_NO_SPACED, &*DOC_NO_LOOSE]
+    // A citation is never the notice's own number, so an own number spelled
+    // with spaces or other brackets wins over it.
+    [&*DOC_NO_SPACED, &*DOC_NO_LOOSE]
         .into_iter()
         .flatten()
-        .find_map(|re| re.find_iter(raw).find(|m| !is_citation(raw, m.start())));
-    match (compact.first(), other) {
-        (Some(first), Some(_)) => Some(first.as_str().to_string()),
-        (_, Some(m)) => Some(m.as_str().to_string()),
-        (_, None) => None,
-    }
+        .find_map(|re| re.find_iter(raw).find(|m| !is_citation(raw, m.start())))
+        .map(|m| without_spaces(m.as_str()))
+}
+
+/// Layout: numbers set with spaces to fill a line (遂府函〔2019〕55 号,
+/// 平教体办明电〔 2020 〕10号) are recorded without them.
+fn without_spaces(doc_no: &str) -> String {
+    doc_no.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The number at `start` stands in brackets opened right after a cited
@@ -571,13 +575,21 @@ mod tests {
             h.header.title.as_deref(),
             Some("广东省人民政府办公厅关于印发广东省进一步加大力度支持民间投资发展实施方案的通知")
         );
-        assert_eq!(h.header.doc_no.as_deref(), Some("粤府办 〔2023〕5号"));
+        assert_eq!(h.header.doc_no.as_deref(), Some("粤府办〔2023〕5号"));
     }
 
     #[test]
     fn the_compact_doc_number_wins_over_spaced_ones() {
+        let h = header("菏政办字 〔2023〕1号\n菏政办字〔2023〕2号\n");
+        assert_eq!(h.header.doc_no.as_deref(), Some("菏政办字〔2023〕2号"));
+        // ... but a compact number cited after a title is another notice's:
+        // the notice's own spaced number is recorded, without its spaces.
         let h = header("菏政办字 〔2023〕1号\n根据《意见》(国发〔2022〕18号)要求");
-        assert_eq!(h.header.doc_no.as_deref(), Some("国发〔2022〕18号"));
+        assert_eq!(h.header.doc_no.as_deref(), Some("菏政办字〔2023〕1号"));
+        let h = header("发布文号: 闽政文[2006]562号\n根据《通知》(国发〔2006〕29号)的精神");
+        assert_eq!(h.header.doc_no.as_deref(), Some("闽政文[2006]562号"));
+        let h = header("等级 加 急 平教体办明电〔 2020 〕10号\n遂府函〔2019〕55 号");
+        assert_eq!(h.header.doc_no.as_deref(), Some("平教体办明电〔2020〕10号"));
     }
 
     #[test]

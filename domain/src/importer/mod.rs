@@ -58,6 +58,8 @@ pub(crate) const UNIT_LABEL_WITHOUT_UNITS: &str =
 /// Reads a notice. Never fails: what cannot be read is left out and named in
 /// `warnings` with its line number.
 pub fn parse_notice(text: &str) -> ParsedNotice {
+    let text = text::drop_mirror_pinyin(text);
+    let text = text.as_ref();
     let lines = text::split_lines(text);
     let mut warnings = Warnings::default();
     let header = header::read_header(&lines, text);

@@ -30,7 +30,9 @@ fn classify(cell: &str) -> Option<Col> {
     // Layout: header cells spaced out to fill their column (序  号,
     // 目   标   与   任   务) when the table was copied as text.
     let spaced: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
-    let cell = spaced.as_str();
+    // Layout: mirrors in traditional script (序號 | 任務項目指標 | 責任單位).
+    let folded = super::text::fold_traditional(&spaced);
+    let cell = folded.as_ref();
     Some(match cell {
         "序号" | "编号" => Col::Number,
         "重点工作"
@@ -666,6 +668,18 @@ mod tests {
         );
         assert_eq!(first.due_cells, [(2, "2018年底前".to_string())]);
         assert_eq!(t.tasks[1].due_cells, [(3, "长期坚持".to_string())]);
+    }
+
+    #[test]
+    fn header_words_in_traditional_script() {
+        let t = tables(
+            "序號 | 任務項目指標 | 責任單位 | 進展比例 |\n1 | 為老年人免費接種流感疫苗。 | 區衛生健康局 | 20% |\n2 | 新增殘疾人就業50人以上。 | 區殘聯 | 90% |",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "區殘聯".to_string())]
+        );
     }
 
     #[test]
