@@ -182,7 +182,7 @@ pub fn role_notes(line: &str) -> Vec<&str> {
             if depth == 0 {
                 let inner = &line[start..i];
                 let inner = inner.split('。').next().unwrap_or(inner);
-                let assigns = ["牵头", "牽頭", "负责", "負責"]
+                let assigns = ["牵头", "牽頭", "负责", "負責", "主办", "主辦"]
                     .iter()
                     .any(|w| inner.contains(w));
                 if assigns

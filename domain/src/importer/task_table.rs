@@ -130,7 +130,9 @@ fn classify_by_words(cell: &str) -> Option<Col> {
     if has(&["时限", "期限", "时间节点", "完成时间", "截止"]) {
         return Some(Col::Due);
     }
-    if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) {
+    // A count (区本级任务数, 户数) is a figure, not the task.
+    if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) || cell.ends_with('数')
+    {
         return Some(Col::Other);
     }
     if has(&["措施", "举措", "计划", "要求", "目标", "标准"]) {
@@ -212,11 +214,21 @@ fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
             j += 1;
             continue;
         }
-        match classify(text) {
-            Some(col) => cols.push(col),
-            None => break,
+        if let Some(col) = classify(text) {
+            cols.push(col);
+            j += 1;
+            continue;
         }
-        j += 1;
+        // Layout: a header cell broken over two lines (区本级 / 任务数,
+        // 市政府 / 分管领导) when the table was copied one cell per line.
+        let next = (j + 1..lines.len().min(j + 3)).find(|&k| !lines[k].text.is_empty());
+        match next.and_then(|k| classify(&format!("{text}{}", lines[k].text)).map(|c| (k, c))) {
+            Some((k, col)) if cols.len() >= 2 => {
+                cols.push(col);
+                j = k + 1;
+            }
+            _ => break,
+        }
     }
     (cols.len() >= 3 && is_header(&cols)).then_some((cols, j))
 }
@@ -588,7 +600,15 @@ fn map_cells<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
         })
         && positional
             .iter()
-            .any(|(col, cell)| matches!(col, Col::Task | Col::Detail) && cjk_count(cell) >= 2);
+            .any(|(col, cell)| matches!(col, Col::Task | Col::Detail) && cjk_count(cell) >= 2)
+        // Layout: a row one cell per line whose empty cell was dropped (a
+        // blank 任务数): the unit list slid into the column before the unit
+        // column, which the short row leaves unfilled.
+        && !(positional.len() < cols.len()
+            && cols[positional.len()..].iter().any(|c| matches!(c, Col::Units(_)))
+            && positional
+                .iter()
+                .any(|(col, cell)| matches!(col, Col::Other | Col::Detail) && looks_like_units(cell)));
     if sensible {
         return positional;
     }
@@ -679,6 +699,25 @@ mod tests {
         assert_eq!(
             units(&t.tasks[1]),
             [(LabelKind::Responsible, "區殘聯".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_header_cell_over_two_lines_and_dropped_empty_cells() {
+        let t = tables(
+            "序号\n\n重点工作\n\n区本级\n\n任务数\n\n责任单位\n\n1\n\n地区生产总值增长6.5%。\n\n\n区发改局\n\n2\n\n力争兑现惠企资金20亿元。\n\n9亿元\n\n区政府办公室*、区财政局",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [(LabelKind::Responsible, "区发改局".to_string())]
+        );
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(
+                LabelKind::Responsible,
+                "区政府办公室*、区财政局".to_string()
+            )]
         );
     }
 
