@@ -21,10 +21,12 @@ pub fn split_lines(input: &str) -> Vec<Line> {
     for (i, raw) in unified.split('\n').enumerate() {
         let text = normalise(raw);
         for piece in run_in_items(&text) {
-            lines.push(Line {
-                no: i + 1,
-                text: piece.trim().to_string(),
-            });
+            for item in items_after_role_notes(piece) {
+                lines.push(Line {
+                    no: i + 1,
+                    text: item.trim().to_string(),
+                });
+            }
         }
     }
     lines
@@ -59,6 +61,51 @@ fn run_in_items(text: &str) -> Vec<&str> {
     for start in starts {
         pieces.push(&text[from..start]);
         from = start;
+    }
+    pieces.push(&text[from..]);
+    pieces
+}
+
+/// Words that make a bracketed note a note of who does the item.
+const ROLE_NOTE_WORDS: &[&str] = &["牵头", "负责", "主办", "协办", "配合", "牽頭", "負責"];
+
+// An item marker: (二) or 2. / 2、 not followed by a digit (2.5%).
+static ITEM_MARKER_AT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、][^\d])").ok()
+});
+
+/// Layout: items run together after their role notes ((一)…增长11%左右。
+/// (省发改委负责)(二)公共财政收入… / …协办)2.重点抓好…): an item marker
+/// right after the closing bracket of a note naming who does the item
+/// starts the next item. One pass over the line: linear.
+fn items_after_role_notes(text: &str) -> Vec<&str> {
+    let Some(re) = ITEM_MARKER_AT.as_ref() else {
+        return vec![text];
+    };
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut depth = 0usize;
+    let mut group_start = 0;
+    for (i, c) in text.char_indices() {
+        if opens(c) {
+            if depth == 0 {
+                group_start = i;
+            }
+            depth += 1;
+        } else if closes(c) && depth > 0 {
+            depth -= 1;
+            let end = i + c.len_utf8();
+            if depth == 0
+                && group_start > from
+                && ROLE_NOTE_WORDS
+                    .iter()
+                    .any(|w| text[group_start..end].contains(w))
+                && re.is_match(&text[end..])
+            {
+                pieces.push(&text[from..end]);
+                from = end;
+            }
+        }
     }
     pieces.push(&text[from..]);
     pieces
@@ -360,6 +407,26 @@ mod tests {
         ] {
             assert_eq!(drop_mirror_pinyin(kept), kept);
         }
+    }
+
+    #[test]
+    fn items_run_together_after_their_role_notes() {
+        let lines = split_lines(
+            "(一)增长11%左右。(省发改委负责)(二)收入增长13%左右。(省财政厅主办,省国税局协办)\n1.抓好项目。(省发改委主办)2.重点抓好燃气轮机。(省工信委主办)",
+        );
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "(一)增长11%左右。(省发改委负责)",
+                "(二)收入增长13%左右。(省财政厅主办,省国税局协办)",
+                "1.抓好项目。(省发改委主办)",
+                "2.重点抓好燃气轮机。(省工信委主办)",
+            ]
+        );
+        // A bracket that names nobody, or a figure after a note, splits nothing.
+        assert_eq!(split_lines("建设(二期)(一)工程").len(), 1);
+        assert_eq!(split_lines("增长(省统计局负责)2.5%").len(), 1);
     }
 
     #[test]
