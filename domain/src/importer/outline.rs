@@ -289,18 +289,42 @@ fn kinds_per_section(
     task_kind: MarkerKind,
 ) -> Vec<MarkerKind> {
     let mut per_section: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
+    // Labelled lines per section, by the level of the item they fall under.
+    let mut votes: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
+    let mut last: Option<MarkerKind> = None;
     for c in classified {
         if let Kind::Marker(m) = &c.kind {
             if Some(m.kind) == section_kind {
                 per_section.push([0; KIND_COUNT]);
+                votes.push([0; KIND_COUNT]);
+                last = None;
             } else if let Some(current) = per_section.last_mut() {
                 current[m.kind.index()] += 1;
+                last = Some(m.kind);
             }
+        }
+        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
+        if labelled && let (Some(k), Some(current)) = (last, votes.last_mut()) {
+            current[k.index()] += 1;
         }
     }
     per_section
         .iter()
-        .map(|counts| {
+        .zip(&votes)
+        .map(|(counts, votes)| {
+            // Layout: a section whose items of the task level are headings
+            // over numbered points that each name their units (二、… (一)全力
+            // 推进产业项目建设。 1.…(省发改委主办…) 2.…(省工信委主办…)), while
+            // other sections name units at the task level: here the points
+            // are the tasks.
+            if counts[task_kind.index()] > 0 && votes[task_kind.index()] == 0 {
+                let finer = MarkerKind::ALL
+                    .into_iter()
+                    .find(|k| *k > task_kind && *k != MarkerKind::Bullet && votes[k.index()] >= 2);
+                if let Some(finer) = finer {
+                    return finer;
+                }
+            }
             if counts[task_kind.index()] > 0 {
                 return task_kind;
             }
@@ -646,6 +670,22 @@ mod tests {
             ]
         );
         assert_eq!(o.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_section_names_units_on_the_points_under_its_items() {
+        let o = outline(
+            "一、主要目标\n(一)增长11%左右。(省发改委负责)\n(二)收入增长13%。(省财政厅负责)\n二、推进项目建设\n(一)全力推进产业项目建设。\n1.抓好重点项目。(省发改委主办,省工信委协办)\n2.抓好燃气轮机项目。(省工信委主办)",
+        );
+        assert_eq!(
+            numbers(&o),
+            [
+                (Some("一".into()), "(一)".into()),
+                (Some("一".into()), "(二)".into()),
+                (Some("二".into()), "1".into()),
+                (Some("二".into()), "2".into()),
+            ]
+        );
     }
 
     #[test]
