@@ -36,10 +36,28 @@ pub fn scan(text: &str, ctx: &DeadlineContext) -> Vec<Found> {
     let chars: Vec<char> = text.chars().collect();
     let mut found = Vec::new();
     let mut i = 0;
+    // Layout: dates listed in one sentence after the first names the year
+    // (2017年6月底前下达60%以上、9月底前下达80%以上、11月底前全部下达):
+    // the later month-only dates are of that year.
+    let mut sentence_year: Option<i32> = None;
     while i < chars.len() {
+        if matches!(chars[i], '。' | '；' | ';' | '\n') {
+            sentence_year = None;
+        }
+        let month_first = chars[i].is_ascii_digit() || cn_digit(chars[i]).is_some();
+        let local = match sentence_year {
+            Some(year) if month_first => DeadlineContext {
+                work_year: Some(year),
+                ..*ctx
+            },
+            _ => *ctx,
+        };
         if !recurring_or_baseline(&chars, i)
-            && let Some((date, len)) = parse_at(&chars, i, ctx)
+            && let Some((date, len)) = parse_at(&chars, i, &local)
         {
+            if let Some(year) = explicit_year(&chars[i..i + len]) {
+                sentence_year = Some(year);
+            }
             found.push(Found {
                 date,
                 phrase: chars[i..i + len].iter().collect(),
@@ -52,6 +70,19 @@ pub fn scan(text: &str, ctx: &DeadlineContext) -> Vec<Found> {
         i += 1;
     }
     drop_range_starts_and_restated_spans(&chars, found, ctx)
+}
+
+/// The four-digit year a phrase writes out (2017年6月底前), if any.
+fn explicit_year(phrase: &[char]) -> Option<i32> {
+    let start = phrase.iter().position(char::is_ascii_digit)?;
+    let digits: String = phrase[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let after = phrase.get(start + digits.len()).copied();
+    (digits.len() == 4 && after == Some('年'))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 /// Characters that join the two ends of a date range: 2015年7月—2016年6月.
@@ -418,6 +449,27 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn month_dates_listed_after_a_dated_one_share_its_year() {
+        let dates: Vec<Option<NaiveDate>> = scan(
+            "须于2017年6月底前下达60%以上、9月底前下达80%以上、11月底前全部下达到位。10月底前总结",
+            &DeadlineContext::default(),
+        )
+        .into_iter()
+        .map(|f| f.date)
+        .collect();
+        // The next sentence starts afresh: without a work year 10月底 has none.
+        assert_eq!(
+            dates,
+            [
+                Some(d(2017, 6, 30)),
+                Some(d(2017, 9, 30)),
+                Some(d(2017, 11, 30)),
+                None
+            ]
+        );
     }
 
     #[test]
