@@ -706,8 +706,9 @@ mod tests {
 
     #[test]
     fn a_section_without_task_items_uses_its_bullets() {
-        let o =
-            outline("一、原则\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。");
+        let o = outline(
+            "一、工作方法\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。",
+        );
         assert_eq!(
             numbers(&o),
             [
