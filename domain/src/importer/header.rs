@@ -521,6 +521,32 @@ pub fn place_stems(text: &str) -> Vec<String> {
     stems
 }
 
+/// Five-year periods a programme's title may name, with their last year.
+const FIVE_YEAR_PLANS: &[(&str, i32)] = &[
+    ("十一五", 2010),
+    ("十二五", 2015),
+    ("十三五", 2020),
+    ("十四五", 2025),
+    ("十五五", 2030),
+];
+
+/// Layout: programmes for a span of years (四川省“十四五”现代流通体系建设
+/// 实施方案, 三年行动计划(2018—2020年)): the last year of the span, by
+/// which their undated tasks are due.
+pub fn title_horizon(title: &str) -> Option<i32> {
+    if let Some((_, end)) = FIVE_YEAR_PLANS.iter().find(|(p, _)| title.contains(p)) {
+        return Some(*end);
+    }
+    let span = YEAR_RANGE.as_ref()?.find(title)?.as_str();
+    let digits: Vec<char> = span.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .get(digits.len().checked_sub(4)?..)?
+        .iter()
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
 /// The year of a notice about one year's work; none for spans such as
 /// 2021—2025年 or titles naming several years.
 pub fn single_year(title: &str) -> Option<i32> {
@@ -716,6 +742,16 @@ mod tests {
         // A deadline cell of a table after the body has started is none.
         let h = header("各单位:\n序号\n任务\n完成时限\n1\n建设中心\n2023-06-30");
         assert_eq!(h.header.issued_on, None);
+    }
+
+    #[test]
+    fn a_programmes_span_ends_in_its_horizon() {
+        assert_eq!(
+            title_horizon("四川省“十四五”现代流通体系建设实施方案"),
+            Some(2025)
+        );
+        assert_eq!(title_horizon("三年行动计划(2018—2020年)"), Some(2020));
+        assert_eq!(title_horizon("2023年重点工作"), None);
     }
 
     #[test]

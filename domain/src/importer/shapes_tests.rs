@@ -412,3 +412,35 @@ fn a_short_table_under_unnumbered_paragraphs_is_the_breakdown() {
         ]
     );
 }
+
+/// Layout: undated tasks of programmes and bare tables fall due at the end
+/// of the year the notice is about: its span (十四五), its goal year
+/// (到2020年), its own year, else the one year a bare table names.
+#[test]
+fn undated_tasks_fall_due_at_the_end_of_the_notices_horizon() {
+    let due = |text: &str| parse_notice(text).tasks.first().and_then(|t| t.due_on);
+    assert_eq!(
+        due(
+            "某省“十四五”流通体系建设实施方案\n一、改革\n(一)加强市场体系建设。〔责任单位:省发展改革委〕\n(二)优化准入。〔责任单位:省市场监管局〕"
+        ),
+        NaiveDate::from_ymd_opt(2025, 12, 31)
+    );
+    assert_eq!(
+        due(
+            "加快流通业发展实施意见\n一、主要工作目标\n到2020年,流通业实力显著提升。\n二、主要任务\n(一)提高管理效能。(市商务局负责)\n(二)完善网点。(市商务局负责)"
+        ),
+        NaiveDate::from_ymd_opt(2020, 12, 31)
+    );
+    assert_eq!(
+        due(
+            "某市人民政府关于完善联动机制的意见\n某政发〔2025〕4号\n一、重点任务\n(一)完善研判机制。(市司法局负责)\n(二)建立协调机制。(市司法局负责)"
+        ),
+        NaiveDate::from_ymd_opt(2025, 12, 31)
+    );
+    assert_eq!(
+        due(
+            "序号 | 任务 | 责任单位\n1 | 免费接种流感疫苗。 | 区卫生健康局\n2 | 2024年为女生接种304人。 | 区卫生健康局"
+        ),
+        NaiveDate::from_ymd_opt(2024, 12, 31)
+    );
+}
