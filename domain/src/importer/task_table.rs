@@ -203,13 +203,19 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
 }
 
 /// One header word per line: 序号 / 重点工作 / 责任单位 / 完成时限.
+/// Layout: tables one cell per line whose cells end in ` |` (a pipe table
+/// copied with a line break after each cell): the cell without its pipe.
+fn cell_text(text: &str) -> &str {
+    text.trim_end_matches(|c: char| c == '|' || c.is_whitespace())
+}
+
 fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
     // Starting only on a header word keeps the scan linear over blank runs.
-    classify(&lines[i].text)?;
+    classify(cell_text(&lines[i].text))?;
     let mut cols = Vec::new();
     let mut j = i;
     while j < lines.len() && cols.len() < 12 {
-        let text = lines[j].text.as_str();
+        let text = cell_text(&lines[j].text);
         if text.is_empty() {
             j += 1;
             continue;
@@ -222,7 +228,8 @@ fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
         // Layout: a header cell broken over two lines (区本级 / 任务数,
         // 市政府 / 分管领导) when the table was copied one cell per line.
         let next = (j + 1..lines.len().min(j + 3)).find(|&k| !lines[k].text.is_empty());
-        match next.and_then(|k| classify(&format!("{text}{}", lines[k].text)).map(|c| (k, c))) {
+        let joined = |k: usize| format!("{text}{}", cell_text(&lines[k].text));
+        match next.and_then(|k| classify(&joined(k)).map(|c| (k, c))) {
             Some((k, col)) if cols.len() >= 2 => {
                 cols.push(col);
                 j = k + 1;
@@ -347,7 +354,7 @@ impl<'a> Reader<'a, '_> {
         let mut i = start;
         while i < lines.len() {
             let line = &lines[i];
-            let text = line.text.as_str();
+            let text = cell_text(&line.text);
             if text.is_empty() {
                 i += 1;
                 continue;
@@ -718,6 +725,22 @@ mod tests {
                 LabelKind::Responsible,
                 "区政府办公室*、区财政局".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn one_cell_per_line_each_ending_in_a_pipe() {
+        let t = tables(
+            "序号 |\n目标与任务 |\n分 管 县领导 |\n牵头责任单位 |\n责任单位 |\n80 |\n加大普惠性托育供给。 |\n俞 悦 |\n县教育局 |\n县各有关单位 |\n81 |\n保障学院秋季开学。 |\n陆 明 |\n县教育局 |\n县各有关单位 |",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[1].number, "81");
+        assert_eq!(
+            units(&t.tasks[1]),
+            [
+                (LabelKind::Lead, "县教育局".to_string()),
+                (LabelKind::Responsible, "县各有关单位".to_string()),
+            ]
         );
     }
 
