@@ -444,3 +444,53 @@ fn undated_tasks_fall_due_at_the_end_of_the_notices_horizon() {
         NaiveDate::from_ymd_opt(2024, 12, 31)
     );
 }
+
+/// Issue 13: a task's dated targets come out as `POST /plans/{id}/tasks`
+/// takes them, `milestones: [{due_on, title, target?}]`, each target for its
+/// step's year.
+#[test]
+fn milestones_are_written_as_the_task_api_takes_them() {
+    let notice = parse_notice(
+        "2017年重点工作责任分解\n一、基础设施\n\
+         (一)建设农村牧区社区。2017年底实现全区建成农村牧区社区数达到1200个,2020年底达到3000个。\n\
+         责任单位:区民政局\n",
+    );
+    let json = serde_json::to_value(&notice.tasks[0]).unwrap_or_default();
+    let steps = json["milestones"].as_array().cloned().unwrap_or_default();
+    let got: Vec<(&str, &str, &str, i64)> = steps
+        .iter()
+        .map(|m| {
+            (
+                m["due_on"].as_str().unwrap_or_default(),
+                m["title"].as_str().unwrap_or_default(),
+                m["target"]["target"].as_str().unwrap_or_default(),
+                m["target"]["target_year"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "2017-12-31",
+                "2017年底实现全区建成农村牧区社区数达到1200个",
+                "1200",
+                2017
+            ),
+            ("2020-12-31", "2020年底达到3000个", "3000", 2020),
+        ]
+    );
+    // The earlier field names still read back.
+    let old: super::Milestone = serde_json::from_str(
+        r#"{"date": "2017-12-31", "text": "建成1200个"}"#,
+    )
+    .unwrap_or_else(|_| super::Milestone {
+        date: NaiveDate::MIN,
+        text: String::new(),
+        indicator: None,
+    });
+    assert_eq!(
+        old.date,
+        NaiveDate::from_ymd_opt(2017, 12, 31).unwrap_or_default()
+    );
+}
