@@ -334,6 +334,7 @@ mod tests {
             deadlines: DeadlineContext {
                 work_year: Some(2013),
                 issued_on: NaiveDate::from_ymd_opt(2013, 2, 27),
+                in_issue_year: false,
             },
             default_due: NaiveDate::from_ymd_opt(2013, 12, 31),
             expect_units: true,

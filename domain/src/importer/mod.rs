@@ -94,6 +94,7 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         deadlines: DeadlineContext {
             work_year: work_year.or(plan.year),
             issued_on: plan.issued_on,
+            in_issue_year: false,
         },
         default_due: default_year(
             work_year,

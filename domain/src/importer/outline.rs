@@ -126,6 +126,8 @@ fn classify<'a>(
 ) -> Vec<Classified<'a>> {
     let mut out = Vec::with_capacity(lines.len());
     let mut in_attachment_list = false;
+    // The number the next 1. 2. 3. item would carry.
+    let mut next_arabic: Option<u32> = None;
     for line in lines {
         let text = line.text.as_str();
         let mut kind = Kind::Text;
@@ -147,12 +149,20 @@ fn classify<'a>(
             let hits = labels::find_labels(text);
             // Layout: a page's metadata list repeats the notice's title as
             // a bullet (• 某某办公室关于…的通知): a title is no item.
-            let marker = markers::detect(text).filter(|m| {
-                !(m.kind == MarkerKind::Bullet
-                    && m.rest.contains("关于")
-                    && !m.rest.contains('。')
-                    && super::header::ends_like_title(m.rest))
-            });
+            let marker = markers::detect(text)
+                .or_else(|| next_arabic.and_then(|n| markers::detect_numbered_figure(text, n)))
+                .filter(|m| {
+                    !(m.kind == MarkerKind::Bullet
+                        && m.rest.contains("关于")
+                        && !m.rest.contains('。')
+                        && super::header::ends_like_title(m.rest))
+                })
+                // Layout: a page's bullets of dates and dashes (• 2021-03-05,
+                // • -) beside its share buttons: no item without words.
+                .filter(|m| m.kind != MarkerKind::Bullet || cjk_count(m.rest) >= 2);
+            if let Some(m) = marker.as_ref().filter(|m| m.kind == MarkerKind::Arabic) {
+                next_arabic = m.number.parse::<u32>().ok().map(|n| n + 1);
+            }
             if let Some(marker) = marker {
                 kind = Kind::Marker(marker);
                 inline = inline_sources(text, hits);
@@ -689,12 +699,26 @@ mod tests {
     }
 
     #[test]
+    fn an_item_opening_with_a_figure_is_an_item() {
+        let o = outline(
+            "一、实事\n1.既有多层住宅加装电梯新增400台。\n2.50个小区新增电动自行车充电设施。\n3.开设40个爱心暑托班。\n4.460个居村综合文化活动室提供文化活动。",
+        );
+        let heads: Vec<&str> = o.tasks.iter().map(|t| t.head.as_str()).collect();
+        assert_eq!(heads.len(), 4, "{heads:?}");
+        assert!(heads[1].starts_with("50个小区"));
+        assert_eq!(o.tasks[3].number, "4");
+    }
+
+    #[test]
     fn a_title_in_a_bullet_list_of_page_metadata_is_no_item() {
         let o = outline(
             "• 新密市人民政府办公室 关于做好重点工作任务落实的通知\n各乡镇人民政府:\n1.严格管控债务。\n责任单位:市财政局\n2.加强风貌管理。\n责任单位:市住建局",
         );
         assert_eq!(o.tasks.len(), 2);
         assert_eq!(o.tasks[0].number, "1");
+        // Nor are a page's bullets without words.
+        let o = outline("• 2021-03-05\n• -\n1.严格管控债务。\n责任单位:市财政局");
+        assert_eq!(o.tasks.len(), 1);
     }
 
     #[test]

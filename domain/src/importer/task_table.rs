@@ -398,6 +398,14 @@ impl<'a> Reader<'a, '_> {
                 continue;
             }
             if numbered && row.is_empty() && !is_number(text) && rows_read == 0 {
+                // Layout: a merged category row above the first numbered row
+                // (强化科技创新支撑能力。 then (一) / 加强… then 1): the
+                // group's name, not the end of the table.
+                if self.leading_group_row(i) {
+                    self.out.consumed.insert(line.no);
+                    i += 1;
+                    continue;
+                }
                 break;
             }
             if row.len() > 2 * row_cols.len() {
@@ -414,6 +422,26 @@ impl<'a> Reader<'a, '_> {
         }
         self.flush(&mut row, row_cols, &mut rows_read);
         i
+    }
+
+    /// Whether the line at `i` is a short category name with a numbered row
+    /// or a group number within the next few lines.
+    fn leading_group_row(&self, i: usize) -> bool {
+        let text = cell_text(&self.lines[i].text);
+        let short = text.chars().count() <= 30 && cjk_count(text) >= 2 && !reads_as_units(text);
+        short
+            && self.lines[i + 1..]
+                .iter()
+                .map(|l| cell_text(&l.text))
+                .filter(|t| !t.is_empty())
+                .take(3)
+                .any(|t| {
+                    is_number(t)
+                        || markers::detect(t).is_some_and(|m| {
+                            m.rest.is_empty()
+                                && matches!(m.kind, MarkerKind::SectionCn | MarkerKind::ParenCn)
+                        })
+                })
     }
 
     /// Layout: a group row of a table one cell per line, its number alone on
@@ -433,7 +461,9 @@ impl<'a> Reader<'a, '_> {
             .take(4)
             .find(|(_, l)| !l.text.is_empty())?;
         let name = name.text.trim();
-        let short = name.chars().count() <= 30 && !name.contains('。') && !reads_as_units(name);
+        // A closing full stop is allowed (加强战略科技力量建设。).
+        let core = name.trim_end_matches('。');
+        let short = core.chars().count() <= 30 && !core.contains('。') && !reads_as_units(name);
         if !short || markers::detect(name).is_some() {
             return None;
         }
@@ -740,6 +770,22 @@ mod tests {
             [
                 (LabelKind::Lead, "县教育局".to_string()),
                 (LabelKind::Responsible, "县各有关单位".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_category_row_above_the_first_numbered_row() {
+        let t = tables(
+            "序号\n\n重点工作\n\n市政府\n\n分管领导\n\n牵头单位\n\n配合单位\n\n备注\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n1\n\n加快建设科技创新轴。\n\n王 东\n\n市科技局\n\n黄埔区、南沙区政府\n\n2\n\n做好国家实验室筹建保障服务工作。\n\n王 东\n\n市科技局\n\n市财政局",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[0].section.as_deref(), Some("(一)"));
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "市科技局".to_string()),
+                (LabelKind::Assist, "黄埔区、南沙区政府".to_string()),
             ]
         );
     }
