@@ -3,6 +3,7 @@
 //! or one cell per line. Rows whose cells do not line up with the header are
 //! read by content: a number, a deadline, lists of units, the task.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::cells::{strong_cells, tokens};
@@ -169,7 +170,89 @@ pub struct TaskTables {
     pub year: Option<i32>,
 }
 
+/// Longest piece of a name broken over lines, and of its last piece.
+const MAX_FRAGMENT: usize = 3;
+const MAX_LAST_FRAGMENT: usize = 4;
+
+fn is_fragment(text: &str, max: usize) -> bool {
+    let n = text.chars().count();
+    (1..=max).contains(&n) && text.chars().all(super::text::is_cjk)
+}
+
+/// Layout: a merged cell of a table one cell per line whose name the page
+/// broke into short lines (市政 / 府办 / 公厅, 长沙 / 先导 / 区管委会): the
+/// pieces, blank lines between, are one cell when together they name an
+/// office and the first alone does not. Returns the lines with such runs
+/// joined (on the first piece's line) and the line numbers folded into
+/// another.
+fn join_broken_cells(lines: &[Line]) -> (Cow<'_, [Line]>, Vec<(usize, usize)>) {
+    let mut out: Vec<Line> = Vec::new();
+    let mut folded = Vec::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let first = lines[i].text.as_str();
+        // A yes/no cell of a progress table (是 / 否) is a cell of its own.
+        let answer = matches!(first, "是" | "否" | "无" | "有");
+        if !is_fragment(first, MAX_FRAGMENT) || answer || reads_as_units(first) {
+            i += 1;
+            continue;
+        }
+        // The longest run of pieces that names an office (市政府办 is one
+        // too, but 公厅 still belongs to it).
+        let mut joined = first.to_string();
+        let mut pieces = vec![i];
+        let mut best: Option<(String, usize)> = None;
+        let mut j = i + 1;
+        while j < lines.len() && pieces.len() < 6 {
+            let text = lines[j].text.as_str();
+            if text.is_empty() {
+                j += 1;
+                continue;
+            }
+            if !is_fragment(text, MAX_LAST_FRAGMENT) {
+                break;
+            }
+            joined.push_str(text);
+            pieces.push(j);
+            j += 1;
+            if reads_as_units(&joined) && classify(&joined).is_none() {
+                best = Some((joined.clone(), pieces.len()));
+            }
+        }
+        if let Some((name, count)) = best {
+            let pieces = &pieces[..count];
+            out.extend(lines[copied..i].iter().cloned());
+            out.push(Line {
+                no: lines[i].no,
+                text: name,
+            });
+            folded.extend(pieces[1..].iter().map(|&k| (lines[k].no, lines[i].no)));
+            copied = pieces[pieces.len() - 1] + 1;
+            i = copied;
+        } else {
+            i += 1;
+        }
+    }
+    if folded.is_empty() {
+        return (Cow::Borrowed(lines), folded);
+    }
+    out.extend(lines[copied..].iter().cloned());
+    (Cow::Owned(out), folded)
+}
+
 pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
+    let (joined, folded) = join_broken_cells(lines);
+    let mut tables = find_in(&joined, signature, warnings);
+    for (piece, into) in folded {
+        if tables.consumed.contains(&into) {
+            tables.consumed.insert(piece);
+        }
+    }
+    tables
+}
+
+fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
     let mut reader = Reader {
         lines,
         signature,
@@ -788,6 +871,29 @@ mod tests {
                 (LabelKind::Assist, "黄埔区、南沙区政府".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_merged_cell_broken_over_short_lines() {
+        let t = tables(
+            "牵头单位\n\n目   标   任   务\n\n责  任  单  位\n\n市政\n\n府办\n\n公厅\n\n强化行政监督,自觉接受人大和政协监督\n\n市直各单位\n\n市\n发\n改\n委\n\n地区生产总值增长13%\n\n统计局和市直相关单位",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "市政府办公厅".to_string()),
+                (LabelKind::Responsible, "市直各单位".to_string()),
+            ]
+        );
+        assert_eq!(
+            units(&t.tasks[1])[0],
+            (LabelKind::Lead, "市发改委".to_string())
+        );
+        // Whole names one after another stay apart.
+        let whole = split_lines("城管局\n市政局\n是\n否\n城管局");
+        let (lines, folded) = join_broken_cells(&whole);
+        assert!(folded.is_empty() && lines.len() == 5);
     }
 
     #[test]
