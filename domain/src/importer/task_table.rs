@@ -272,6 +272,10 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
             i = reader.horizontal(i + 1, &cols, spaced);
             continue;
         }
+        if let Some(next) = reader.label_rows(i) {
+            i = next;
+            continue;
+        }
         if let Some((cols, next)) = vertical_header(lines, i) {
             for line in &lines[i..next] {
                 reader.out.consumed.insert(line.no);
@@ -286,6 +290,13 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
 }
 
 /// One header word per line: 序号 / 重点工作 / 责任单位 / 完成时限.
+/// `重点工作: | 发展文化事业。… |` as its label and value.
+fn label_row(text: &str) -> Option<(&str, &str)> {
+    let (label, rest) = text.split_once('|')?;
+    let label = label.trim().strip_suffix([':', '：'])?.trim();
+    Some((label, rest.trim().trim_end_matches('|').trim()))
+}
+
 /// Layout: tables one cell per line whose cells end in ` |` (a pipe table
 /// copied with a line break after each cell): the cell without its pipe.
 fn cell_text(text: &str) -> &str {
@@ -505,6 +516,43 @@ impl<'a> Reader<'a, '_> {
         }
         self.flush(&mut row, row_cols, &mut rows_read);
         i
+    }
+
+    /// Layout: one item's page of `label: | value |` rows (重点工作: | … |,
+    /// 牵头单位: | … |, 2015年工作计划: | … |, 具体推进情况: | … |): a table
+    /// of one row set on its side. Returns the index after the rows.
+    fn label_rows(&mut self, start: usize) -> Option<usize> {
+        let lines = self.lines;
+        let mut cols = Vec::new();
+        let mut cells: Vec<(usize, &'a str)> = Vec::new();
+        let mut labels = Vec::new();
+        let mut i = start;
+        while i < lines.len() && cols.len() < 12 {
+            let line = &lines[i];
+            if line.text.is_empty() {
+                i += 1;
+                continue;
+            }
+            let Some((label, value)) = label_row(&line.text) else {
+                break;
+            };
+            let Some(col) = classify(label) else {
+                break;
+            };
+            cols.push(col);
+            cells.push((line.no, value));
+            labels.push(label);
+            i += 1;
+        }
+        if cols.len() < 2 || !is_header(&cols) {
+            return None;
+        }
+        for line in &lines[start..i] {
+            self.out.consumed.insert(line.no);
+        }
+        self.note_year(labels.into_iter());
+        self.push_row(cells, &cols);
+        Some(i)
     }
 
     /// Whether the line at `i` is a short category name with a numbered row
@@ -894,6 +942,21 @@ mod tests {
         let whole = split_lines("城管局\n市政局\n是\n否\n城管局");
         let (lines, folded) = join_broken_cells(&whole);
         assert!(folded.is_empty() && lines.len() == 5);
+    }
+
+    #[test]
+    fn one_items_page_of_label_rows() {
+        let t = tables(
+            "重点工作: | 发展文化事业。完成全市文化遗产普查。 |\n牵头单位: | 市文化广电新闻出版局 |\n2015年工作计划: | 1.年内完成全市文化遗产普查。 12月底前 |\n具体推进情况: | 1.已完成。9月30日前上传。 |\n备 注: |",
+        );
+        assert_eq!(t.tasks.len(), 1);
+        assert_eq!(t.year, Some(2015));
+        assert_eq!(t.tasks[0].head, "发展文化事业。完成全市文化遗产普查。");
+        assert_eq!(
+            units(&t.tasks[0]),
+            [(LabelKind::Lead, "市文化广电新闻出版局".to_string())]
+        );
+        assert!(t.tasks[0].body.iter().all(|(_, b)| !b.contains("已完成")));
     }
 
     #[test]
