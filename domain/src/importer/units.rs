@@ -33,11 +33,56 @@ const MAX_NAME: usize = 30;
 /// Names that end like an office; used to tell 市财政局和审计局 (two units)
 /// from 市人力资源和社会保障局 (one).
 const OFFICE_ENDS: &[&str] = &[
-    "局", "委", "办", "部", "厅", "院", "会", "中心", "政府", "公司", "室", "处", "所", "站", "队",
-    "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡", "部门", "单位", "机构",
+    "局",
+    "委",
+    "办",
+    "部",
+    "厅",
+    "院",
+    "会",
+    "中心",
+    "政府",
+    "公司",
+    "室",
+    "处",
+    "所",
+    "站",
+    "队",
+    "社",
+    "行",
+    "馆",
+    "署",
+    "组",
+    "团",
+    "庭",
+    "街道",
+    "镇",
+    "乡",
+    "部门",
+    "单位",
+    "机构",
+    // Development zones named as units (崇川经济开发区, 人民大垸管理区).
+    "开发区",
+    "高新区",
+    "管理区",
     // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
-    "联", "协", "聯", "協", // As mirrors in traditional script print them.
-    "辦", "廳", "會", "處", "隊", "館", "組", "團", "鎮", "鄉", "部門", "單位", "機構",
+    "联",
+    "协",
+    "聯",
+    "協", // As mirrors in traditional script print them.
+    "辦",
+    "廳",
+    "會",
+    "處",
+    "隊",
+    "館",
+    "組",
+    "團",
+    "鎮",
+    "鄉",
+    "部門",
+    "單位",
+    "機構",
 ];
 
 /// Ends of a short abbreviated name that takes the carried prefix.
@@ -791,6 +836,13 @@ mod tests {
                 ("省地税局".to_string(), Some(UnitRole::Assist)),
             ]
         );
+    }
+
+    #[test]
+    fn development_zones_are_units() {
+        assert!(reads_as_units("市政局、环卫处、崇川经济开发区、各街道"));
+        assert!(reads_as_units("人民大垸管理区"));
+        assert!(!reads_as_units("建设产业园区"));
     }
 
     #[test]
