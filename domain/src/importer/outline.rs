@@ -158,8 +158,12 @@ fn classify<'a>(
                         && super::header::ends_like_title(m.rest))
                 })
                 // Layout: a page's bullets of dates and dashes (• 2021-03-05,
-                // • -) beside its share buttons: no item without words.
-                .filter(|m| m.kind != MarkerKind::Bullet || cjk_count(m.rest) >= 2);
+                // • -) beside its share buttons, and its metadata as bullets
+                // (• 时间:2023-05-04, • 发布:湖州卫生健康委): no items.
+                .filter(|m| {
+                    m.kind != MarkerKind::Bullet
+                        || (cjk_count(m.rest) >= 2 && !is_page_field(m.rest))
+                });
             if let Some(m) = marker.as_ref().filter(|m| m.kind == MarkerKind::Arabic) {
                 next_arabic = m.number.parse::<u32>().ok().map(|n| n + 1);
             }
@@ -182,6 +186,20 @@ fn classify<'a>(
         });
     }
     out
+}
+
+/// `时间:2023-05-04`, `发布:湖州卫生健康委`: a short label and its value,
+/// no sentence.
+fn is_page_field(rest: &str) -> bool {
+    let Some(colon) = rest.find([':', '：']) else {
+        return false;
+    };
+    let label = rest[..colon].trim();
+    let n = label.chars().count();
+    (1..=4).contains(&n)
+        && label.chars().all(super::text::is_cjk)
+        && !rest.contains('。')
+        && rest.chars().count() <= 40
 }
 
 fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
@@ -716,8 +734,10 @@ mod tests {
         );
         assert_eq!(o.tasks.len(), 2);
         assert_eq!(o.tasks[0].number, "1");
-        // Nor are a page's bullets without words.
-        let o = outline("• 2021-03-05\n• -\n1.严格管控债务。\n责任单位:市财政局");
+        // Nor are a page's bullets without words, or of its metadata.
+        let o = outline(
+            "• 2021-03-05\n• -\n• 时间:2023-05-04 08:58:16\n• 发布:湖州卫生健康委\n1.严格管控债务。\n责任单位:市财政局",
+        );
         assert_eq!(o.tasks.len(), 1);
     }
 
