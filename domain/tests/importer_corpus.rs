@@ -40,7 +40,9 @@ const HELDOUT3_FLOOR: f64 = 0.84;
 const TUNING3_FLOOR: f64 = 0.97;
 /// Tuning round 2: ten further notices for the rules written after held-out
 /// round 2 was scored.
-const TUNING2_FLOOR: f64 = 0.98;
+/// (0.98 for an hour of round 4, until the cited-number rule was undone to
+/// keep the acceptance check's reading of 文号: linghai-2020 lost its field.)
+const TUNING2_FLOOR: f64 = 0.97;
 /// Held-out round 2 (2026-12-01): fifteen notices collected after the rules
 /// of the first round, scored once before any rule was changed for them:
 /// 160/243 (65.8 %).
