@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod attachments;
 pub mod auth;
+pub mod duties;
 pub mod feeds;
 pub mod health;
 pub mod import;
@@ -56,6 +57,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(assignments::decide_extension)
         .service(assignments::add_comment)
         .service(assignments::history)
+        .service(duties::occurrences)
+        .service(duties::delegate)
+        .service(duties::suspend)
+        .service(duties::resume)
         .service(attachments::upload)
         .service(attachments::download)
         .service(notifications::list)
