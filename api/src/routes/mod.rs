@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod attachments;
 pub mod auth;
+pub mod channels;
 pub mod duties;
 pub mod feeds;
 pub mod health;
@@ -33,6 +34,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(units::list)
         .service(units::get)
         .service(units::update)
+        .service(channels::create)
+        .service(channels::list)
+        .service(channels::remove)
         .service(users::create)
         .service(users::list)
         .service(users::get)
@@ -61,6 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(duties::delegate)
         .service(duties::suspend)
         .service(duties::resume)
+        .service(channels::deliveries)
         .service(attachments::upload)
         .service(attachments::download)
         .service(notifications::list)

@@ -8,5 +8,7 @@ mod duties;
 mod escalations;
 mod helpers;
 mod reminders;
+mod robot_server;
+mod robots;
 mod runs;
 mod smtp;
