@@ -65,6 +65,8 @@ pub fn light(row: &AssignmentRow, now: DateTime<Utc>, calendar: &WorkingCalendar
     match row.status {
         Status::Draft | Status::Cancelled => Light::Grey,
         Status::Completed => Light::Green,
+        // 挂起: the clock is paused.
+        _ if row.suspended_at.is_some() => Light::Grey,
         _ if now >= row.due_at => Light::Red,
         _ if row.due_at - now <= Duration::days(DUE_SOON_DAYS)
             || acknowledged_late(row, now, calendar) =>
@@ -485,6 +487,7 @@ pub async fn escalate_by_hand_in(
             steps: vec![(level, book.audience(roles, a.unit_id))],
             due_on: a.due_on,
             overdue: None,
+            about: None,
         },
         Some(note),
     )

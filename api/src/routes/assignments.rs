@@ -144,7 +144,7 @@ pub async fn acknowledge(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportBody {
-    /// progress (进展反馈) or completion (申请办结).
+    /// progress (进展反馈), completion (申请办结) or occurrence (履职记录: one occurrence of a recurring duty).
     pub kind: ReportKind,
     #[schema(example = "已建成综合服务站12个")]
     pub text: String,
@@ -153,6 +153,12 @@ pub struct ReportBody {
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub indicator_values: Vec<IndicatorValue>,
+    /// The milestone this report reaches.
+    pub milestone_id: Option<i64>,
+    /// The recurring duty an occurrence counts for (needed when the task has several).
+    pub recurrence_id: Option<i64>,
+    /// Why completion is asked while handed-down parts are still open.
+    pub reason: Option<String>,
     pub version: Option<i32>,
 }
 
@@ -177,6 +183,9 @@ pub async fn add_report(
         text: b.text,
         percent: b.percent,
         indicator_values: b.indicator_values,
+        milestone_id: b.milestone_id,
+        recurrence_id: b.recurrence_id,
+        reason: b.reason,
     };
     let done = assignments::report(&state.ctx(&actor), id.into_inner(), new, b.version).await?;
     Ok(HttpResponse::Created().json(ReportCreated {

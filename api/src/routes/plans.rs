@@ -80,6 +80,46 @@ pub struct CreateTask {
     /// A due date before today is refused unless this says the work is registered late on purpose.
     #[serde(default)]
     pub allow_past_due: bool,
+    /// Dated steps of the task (a multi-year target's figures), none after `due_on`.
+    #[serde(default)]
+    pub milestones: Vec<MilestoneInput>,
+    /// A recurring duty: `times` per `per` over the task's span.
+    pub recurrence: Option<RecurrenceInput>,
+    /// Several recurring duties (每年四次会议 and 每月两次调研 on one task).
+    #[serde(default)]
+    pub recurrences: Vec<RecurrenceInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneInput {
+    pub due_on: NaiveDate,
+    #[schema(example = "建成农村牧区社区1200个")]
+    pub title: String,
+    /// The indicator's target at this step.
+    pub target: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecurrenceInput {
+    /// week, month, quarter, half_year or year.
+    pub per: duban_domain::entities::recurrence::Per,
+    /// Occurrences required in each period.
+    pub times: i32,
+    /// The duty in words; the task's title when absent.
+    #[serde(alias = "text")]
+    pub title: Option<String>,
+}
+
+impl RecurrenceInput {
+    fn domain(self) -> duban_domain::duties::NewRecurrence {
+        duban_domain::duties::NewRecurrence {
+            per: self.per,
+            times: self.times,
+            title: self.title,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -167,6 +207,21 @@ pub async fn add_task(
         unit_due_on: b.unit_due_on,
         report_cron: b.report_cron,
         allow_past_due: b.allow_past_due,
+        milestones: b
+            .milestones
+            .into_iter()
+            .map(|m| duban_domain::duties::NewMilestone {
+                due_on: m.due_on,
+                title: m.title,
+                target: m.target,
+            })
+            .collect(),
+        recurrences: b
+            .recurrence
+            .into_iter()
+            .chain(b.recurrences)
+            .map(RecurrenceInput::domain)
+            .collect(),
         indicators: b
             .indicators
             .into_iter()

@@ -400,6 +400,8 @@ pub async fn add_task(
             report_cron: cron,
             indicators: inds,
             allow_past_due: false,
+            milestones: Vec::new(),
+            recurrences: Vec::new(),
         };
         match plans::add_task(&state.ctx(&sub.viewer.actor), plan_id, new).await {
             Ok(_) => {
