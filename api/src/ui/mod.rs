@@ -73,7 +73,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/plans", web::post().to(plans::create))
         .route("/plans/new", web::get().to(plans::new_page))
         .route("/plans/{id}", web::get().to(plans::detail))
+        .route("/plans/{id}/edit", web::get().to(plans::edit_page))
+        .route("/plans/{id}/edit", web::post().to(plans::edit))
         .route("/plans/{id}/tasks/new", web::get().to(plans::new_task_page))
+        .route(
+            "/plans/{id}/tasks/{task}/edit",
+            web::get().to(plans::edit_task_page),
+        )
+        .route(
+            "/plans/{id}/tasks/{task}/edit",
+            web::post().to(plans::edit_task),
+        )
+        .route(
+            "/plans/{id}/tasks/{task}/delete",
+            web::post().to(plans::delete_task),
+        )
         .route("/plans/{id}/tasks", web::post().to(plans::add_task))
         .route("/plans/{id}/issue", web::get().to(plans::issue_page))
         .route("/plans/{id}/issue", web::post().to(plans::issue))
