@@ -798,3 +798,66 @@ async fn the_office_corrects_a_plan_and_its_tasks(app: &TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 storage_test!(the_office_corrects_a_plan_and_its_tasks);
+
+/// The report form starts from the unit's last report — for the clerk who
+/// wrote it, for their head, and after the office returned a request to
+/// close — so a clerk reports once and then edits.
+async fn the_report_form_starts_from_the_last_report(app: &TestApp) {
+    let id = stage(app).await;
+    let office = app.login("office", "Pass-office-1").await;
+    let r = app.get(&format!("/assignments/{id}"), &office).await;
+    let unit = r.body["unit_id"].as_i64().expect("the item's unit");
+    let clerk = app.login("clerk", "Pass-clerk-1").await;
+    app.user("head", "unit_head", Some(unit)).await;
+    let (mut br, _) = signed_in(app, "clerk").await;
+    app.post(&format!("/assignments/{id}/acknowledge"), &clerk, json!({}))
+        .await;
+    let (_, html, _) = br.get(&format!("/assignments/{id}")).await;
+    assert!(
+        html.contains("name=\"text\" rows=\"5\"></textarea>"),
+        "no report yet: an empty form\n{html}"
+    );
+    let r = app
+        .post(
+            &format!("/assignments/{id}/reports"),
+            &clerk,
+            json!({"kind": "progress", "text": "已完成摸底 <12> 个社区", "percent": 40}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let filled = |html: &str, text: &str, percent: &str| {
+        html.contains(&format!("name=\"text\" rows=\"5\">{text}</textarea>"))
+            && html.contains(&format!("name=\"percent\" type=\"number\" min=\"0\" max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"{percent}\""))
+    };
+    let (_, html, _) = br.get(&format!("/assignments/{id}")).await;
+    assert!(
+        filled(&html, "已完成摸底 &lt;12&gt; 个社区", "40"),
+        "{html}"
+    );
+    let (mut head, _) = signed_in(app, "head").await;
+    let (_, html, _) = head.get(&format!("/assignments/{id}")).await;
+    assert!(
+        filled(&html, "已完成摸底 &lt;12&gt; 个社区", "40"),
+        "the head sees the clerk's report to edit"
+    );
+    app.post(
+        &format!("/assignments/{id}/reports"),
+        &clerk,
+        json!({"kind": "completion", "text": "全部建成", "percent": 100}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/assignments/{id}/review"),
+            &office,
+            json!({"decision": "return", "comment": "缺少验收材料"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, html, _) = br.get(&format!("/assignments/{id}")).await;
+    assert!(
+        filled(&html, "全部建成", "100"),
+        "after a return the form starts from the request to close"
+    );
+}
+storage_test!(the_report_form_starts_from_the_last_report);
