@@ -98,6 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/notifications/{id}", web::get().to(notifications::open))
         .route("/board", web::get().to(board::page))
+        .route("/board.xlsx", web::get().to(board::export))
         .route("/assessment", web::get().to(assessment::page))
         .route("/admin", web::get().to(admin::page));
 }

@@ -10,7 +10,7 @@ use crate::storage_test;
 
 /// A browser's cookie jar, by hand: name=value pairs from Set-Cookie.
 #[derive(Default, Clone)]
-struct Jar(Vec<(String, String)>);
+pub(crate) struct Jar(Vec<(String, String)>);
 
 impl Jar {
     fn take(&mut self, r: &reqwest::Response) {
@@ -55,13 +55,20 @@ fn csrf_of(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-struct Browser {
+pub(crate) struct Browser {
     jar: Jar,
     base: String,
 }
 
 impl Browser {
-    async fn get(&mut self, path: &str) -> (StatusCode, String, reqwest::header::HeaderMap) {
+    pub(crate) fn cookie(&self) -> String {
+        self.jar.header()
+    }
+
+    pub(crate) async fn get(
+        &mut self,
+        path: &str,
+    ) -> (StatusCode, String, reqwest::header::HeaderMap) {
         let r = client()
             .get(format!("{}{path}", self.base))
             .header("cookie", self.jar.header())
@@ -73,7 +80,7 @@ impl Browser {
         (s, r.text().await.unwrap(), h)
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &mut self,
         path: &str,
         form: &[(&str, &str)],
@@ -97,7 +104,7 @@ impl Browser {
     }
 }
 
-async fn signed_in(app: &TestApp, username: &str) -> (Browser, String) {
+pub(crate) async fn signed_in(app: &TestApp, username: &str) -> (Browser, String) {
     let mut b = Browser {
         jar: Jar::default(),
         base: app.base.clone(),
