@@ -74,9 +74,11 @@ pub async fn unit_score(
     Ok(HttpResponse::Ok().json(score))
 }
 
-fn unit_columns() -> Vec<Column<UnitStats>> {
+pub fn unit_columns() -> Vec<Column<UnitStats>> {
     vec![
-        Column::number("排名", |u: &UnitStats| f64::from(u.rank)),
+        Column::optional_number("排名", |u: &UnitStats| {
+            (u.rank > 0).then_some(f64::from(u.rank))
+        }),
         Column::text("责任单位", |u: &UnitStats| u.unit_name.clone()),
         Column::number("交办事项", |u: &UnitStats| u.tally.assigned as f64),
         Column::number("已办结", |u: &UnitStats| u.tally.completed as f64),

@@ -19,6 +19,7 @@ mod admin;
 mod assessment;
 mod assignments;
 mod board;
+mod chart;
 mod extensions;
 mod history;
 mod item;
@@ -100,5 +101,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/board", web::get().to(board::page))
         .route("/board.xlsx", web::get().to(board::export))
         .route("/assessment", web::get().to(assessment::page))
+        .route("/assessment.csv", web::get().to(assessment::csv))
+        .route("/assessment.xlsx", web::get().to(assessment::xlsx))
+        .route("/assessment/circular", web::get().to(assessment::circular))
+        .route("/assessment/units/{id}", web::get().to(assessment::unit))
         .route("/admin", web::get().to(admin::page));
 }

@@ -44,6 +44,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "notifications/page.html",
     "board/page.html",
     "assessment/page.html",
+    "assessment/unit.html",
+    "assessment/circular.html",
     "admin/page.html",
 ];
 

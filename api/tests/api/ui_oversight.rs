@@ -158,3 +158,173 @@ async fn the_board_and_its_risk_tab_show_what_the_api_shows(app: &TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 storage_test!(the_board_and_its_risk_tab_show_what_the_api_shows);
+
+/// Ids linked by `prefix` (e.g. "/assessment/units/"), in page order.
+fn linked(html: &str, prefix: &str) -> Vec<i64> {
+    html.split(&format!("href=\"{prefix}"))
+        .skip(1)
+        .filter_map(|s| {
+            s.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+async fn the_assessment_pages_show_what_the_api_shows(app: &TestApp) {
+    let w = World::new(app).await;
+    let done = w.task(app, "A按期办结", 10, w.a, &[]).await[0];
+    let late = w.task(app, "B逾期未办", -30, w.b, &[w.a]).await;
+    app.post(
+        &format!("/assignments/{done}/acknowledge"),
+        &w.staff_a,
+        json!({}),
+    )
+    .await;
+    app.post(
+        &format!("/assignments/{done}/reports"),
+        &w.staff_a,
+        json!({"kind": "completion", "text": "已完成"}),
+    )
+    .await;
+    app.post(
+        &format!("/assignments/{done}/review"),
+        &w.office,
+        json!({"decision": "approve"}),
+    )
+    .await;
+    for _ in 0..3 {
+        app.post(
+            &format!("/assignments/{}/escalate", late[0]),
+            &w.inspector,
+            json!({"note": "挂牌督办"}),
+        )
+        .await;
+    }
+    let silent = app.unit("市交通局", "department").await;
+    let (mut br, _) = signed_in(app, "leader").await;
+    let today = crate::workflow::today();
+    let year = chrono::Datelike::year(&today);
+    for (q, api_q) in [
+        (String::new(), String::new()),
+        (
+            format!("?plan_id={}", w.plan),
+            format!("?plan_id={}", w.plan),
+        ),
+        (
+            format!("?period={year}"),
+            format!("?from={year}-01-01&to={year}-12-31"),
+        ),
+        (
+            format!(
+                "?from={}&to={}",
+                crate::workflow::day(0),
+                crate::workflow::day(20)
+            ),
+            format!(
+                "?from={}&to={}",
+                crate::workflow::day(0),
+                crate::workflow::day(20)
+            ),
+        ),
+    ] {
+        let (s, html, _) = br.get(&format!("/assessment{q}")).await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        let r = app.get(&format!("/stats/units{api_q}"), &w.leader).await;
+        let api: Vec<i64> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            linked(&html, "/assessment/units/"),
+            api,
+            "/assessment{q} against /stats/units{api_q}"
+        );
+        for u in r.body["items"].as_array().unwrap() {
+            let score = u["score"].as_f64().unwrap();
+            assert!(
+                html.contains(&format!("<strong>{score:?}</strong>"))
+                    || html.contains(&format!("<strong>{score}</strong>")),
+                "{q}: score {score} of {}",
+                u["unit_name"]
+            );
+        }
+        if !api.is_empty() {
+            assert!(
+                html.contains("<svg") && html.contains("各单位得分"),
+                "the ranking chart"
+            );
+        }
+    }
+    // The per-unit detail: every point the API names, and their sum is the score.
+    for unit in [w.a, w.b] {
+        let (s, html, _) = br.get(&format!("/assessment/units/{unit}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let r = app.get(&format!("/stats/units/{unit}"), &w.leader).await;
+        let points = r.body["points"].as_array().unwrap();
+        assert!(!points.is_empty());
+        let api: Vec<i64> = points
+            .iter()
+            .map(|p| p["assignment_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(linked_items(&html), api, "unit {unit}");
+        for p in points {
+            assert!(html.contains(p["rule_label"].as_str().unwrap()));
+        }
+        let sum: f64 = points.iter().map(|p| p["points"].as_f64().unwrap()).sum();
+        assert!((sum - r.body["score"].as_f64().unwrap()).abs() < 1e-9);
+    }
+    // Exports: every unit in the directory's order, zeros included.
+    let r = reqwest::Client::new()
+        .get(format!("{}/assessment.csv", app.base))
+        .header("cookie", br.cookie())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = String::from_utf8(r.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(names, ["市民政局", "市财政局", "市交通局"], "{text}");
+    assert!(
+        text.lines()
+            .nth(3)
+            .unwrap()
+            .starts_with(",市交通局,0,0,0,0,0"),
+        "{text}"
+    );
+    let _ = silent;
+    let r = reqwest::Client::new()
+        .get(format!("{}/assessment.xlsx?period={year}", app.base))
+        .header("cookie", br.cookie())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    // The printable 通报: the level-3 item and its unit, the overall figures.
+    let (s, html, _) = br.get("/assessment/circular").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("督办工作通报")
+            && html.contains("B逾期未办")
+            && html.contains("市财政局（1 项）"),
+        "{html}"
+    );
+    assert!(html.contains("承担督办事项 3 项"), "{html}");
+    // Bad periods are said, not a 5xx.
+    let (s, html, _) = br.get("/assessment?period=2026-Q9").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("无法识别的考核期间"));
+    let (mut clerk, _) = signed_in(app, "staff_a").await;
+    let (s, _, _) = clerk.get(&format!("/assessment/units/{}", w.b)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a unit sees its own detail only");
+}
+storage_test!(the_assessment_pages_show_what_the_api_shows);

@@ -419,6 +419,45 @@ def inspector(b):
     ctx.close()
 
 
+def leader(b):
+    ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
+    sign_in(page, "leader")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="考核").click()
+    settle(page)
+    text = body(page)
+    check("the leader sees the ranking with its two charts", "得分" in text and page.locator("svg.chart").count() == 2, text[:300])
+    page.get_by_label("考核期间").select_option(str(TODAY.year))
+    page.get_by_role("button", name="统计").click()
+    settle(page)
+    check("the period picker keeps the period in the address", f"period={TODAY.year}" in page.url, page.url)
+    shot(page, "assessment-ranking")
+    page.get_by_role("link", name="市民政局 得分明细").click()
+    settle(page)
+    text = body(page)
+    check("the per-unit detail names each item and rule behind the score",
+          "考核得分明细" in text and "深化医疗卫生服务" in text and "逾期未办结" in text and "合计" in text, text[:500])
+    shot(page, "assessment-unit")
+    page.get_by_role("link", name="考核").first.click()
+    settle(page)
+    page.get_by_role("link", name="通报（打印）").click()
+    settle(page)
+    text = body(page)
+    check("the printable 通报 gives the period's figures", "督办工作通报" in text and "总体情况" in text and "各单位考核情况" in text, text[:300])
+    page.emulate_media(media="print")
+    check("printing hides the navigation", not page.get_by_role("navigation", name="主导航").is_visible())
+    pdf = page.pdf(format="A4") if hasattr(page, "pdf") else b""
+    check("the 通报 prints to A4 PDF", pdf[:4] == b"%PDF", pdf[:8])
+    shot(page, "circular")
+    page.emulate_media(media="screen")
+    page.goto(f"{BASE}/assignments/{LATE}")
+    settle(page)
+    page.get_by_label("督查意见（领导批示）").fill("请市民政局主要负责同志亲自督办")
+    page.get_by_role("button", name="发表意见").click()
+    settle(page)
+    check("a leader's instruction shows on the item", "请市民政局主要负责同志亲自督办" in body(page))
+    ctx.close()
+
+
 def forged_posts(b):
     ctx, page = new_page(b)
     sign_in(page, "insp")
@@ -577,7 +616,7 @@ with sync_playwright() as p:
                                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
     ATTACHMENT = f"/attachments/999999"
     for name, fn in [("the clerk's cycle", clerk_cycle), ("another unit", other_unit), ("the office's cycle", office_cycle),
-                     ("plans", office_plans), ("the inspector", inspector), ("forged posts", forged_posts),
+                     ("plans", office_plans), ("the inspector", inspector), ("the leader", leader), ("forged posts", forged_posts),
                      ("bulk and filters", bulk_and_filters), ("without JavaScript", without_javascript), ("a phone", phone),
                      ("notifications and password", notifications_and_password), ("a mail link", mail_link),
                      ("docs", admin_and_docs)]:
