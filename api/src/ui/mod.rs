@@ -22,6 +22,7 @@ mod board;
 mod chart;
 mod extensions;
 mod history;
+mod import;
 mod item;
 mod notifications;
 mod plans;
@@ -73,6 +74,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/plans", web::get().to(plans::list))
         .route("/plans", web::post().to(plans::create))
         .route("/plans/new", web::get().to(plans::new_page))
+        .route("/plans/import", web::get().to(import::page))
+        .route("/plans/import", web::post().to(import::submit))
         .route("/plans/{id}", web::get().to(plans::detail))
         .route("/plans/{id}/edit", web::get().to(plans::edit_page))
         .route("/plans/{id}/edit", web::post().to(plans::edit))

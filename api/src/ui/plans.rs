@@ -30,7 +30,11 @@ use crate::state::AppState;
 
 type Errors = BTreeMap<String, String>;
 
-fn screen<'a>(req: &'a HttpRequest, viewer: &'a Viewer, title: &'a str) -> view::Screen<'a> {
+pub(super) fn screen<'a>(
+    req: &'a HttpRequest,
+    viewer: &'a Viewer,
+    title: &'a str,
+) -> view::Screen<'a> {
     view::Screen {
         req,
         viewer,

@@ -328,3 +328,143 @@ async fn the_assessment_pages_show_what_the_api_shows(app: &TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND, "a unit sees its own detail only");
 }
 storage_test!(the_assessment_pages_show_what_the_api_shows);
+
+const NANTONG: &str = include_str!("../../data/nantong-2013-35.txt");
+
+/// The `K` of the fix-in-place controls for an unmatched name.
+fn unknown_key(html: &str, name: &str) -> String {
+    let tail = format!("\" value=\"{name}\">");
+    let at = html
+        .find(&tail)
+        .unwrap_or_else(|| panic!("{name} is not listed as unmatched"));
+    html[..at]
+        .rsplit("name=\"unknown.")
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn the_office_imports_a_notice_fixing_units_in_place(app: &TestApp) {
+    let office = crate::import::office(app).await;
+    let health = app.unit("市卫生健康委员会", "department").await;
+    let civil = app.unit("市民政局", "department").await;
+    let (mut br, csrf) = signed_in(app, "office").await;
+    let (s, html, _) = br.get("/plans/import").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("通知全文") && html.contains("enctype=\"multipart/form-data\""));
+    let origin = Some(app.base.as_str());
+    let post = |step: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.clone()),
+            ("text".to_owned(), NANTONG.to_owned()),
+            ("step".to_owned(), step.to_owned()),
+        ]
+    };
+    let send = async |br: &mut crate::ui::Browser, form: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        br.post("/plans/import", &pairs, origin).await
+    };
+    let (s, html, _) = send(&mut br, post("preview")).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("通政办发〔2013〕35号") && html.contains("共 22 项任务"),
+        "{html}"
+    );
+    assert!(html.contains("<mark class=\"unmatched\">市卫生局</mark>") && html.contains("原文："));
+    assert!(
+        !html.contains("<mark class=\"unmatched\">市民政局</mark>"),
+        "a unit in the directory matches"
+    );
+    assert_eq!(app.count("plans").await, 0, "a preview writes nothing");
+    // 市卫生局 is the directory's 市卫生健康委员会: taught as its alias.
+    let k = unknown_key(&html, "市卫生局");
+    let mut form = post(&format!("alias:{k}"));
+    form.push((format!("unknown.{k}"), "市卫生局".into()));
+    form.push((format!("pick.{k}"), health.to_string()));
+    let (s, html, _) = send(&mut br, form).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("已将“市卫生局”设为“市卫生健康委员会”的简称"),
+        "{html}"
+    );
+    assert!(!html.contains("<mark class=\"unmatched\">市卫生局</mark>"));
+    let u = app.get(&format!("/units/{health}"), &app.admin_token).await;
+    assert_eq!(u.body["aliases"], json!(["市卫生局"]));
+    // 市财政局 is created; 市文广新局 is read as 市民政局 for this import only.
+    let k = unknown_key(&html, "市财政局");
+    let mut form = post(&format!("create:{k}"));
+    form.push((format!("unknown.{k}"), "市财政局".into()));
+    let (_, html, _) = send(&mut br, form).await;
+    assert!(html.contains("已新建单位“市财政局”"), "{html}");
+    let k = unknown_key(&html, "市文广新局");
+    let mut form = post(&format!("pick:{k}"));
+    form.push((format!("unknown.{k}"), "市文广新局".into()));
+    form.push((format!("pick.{k}"), civil.to_string()));
+    let (_, html, _) = send(&mut br, form).await;
+    assert!(
+        html.contains("value=\"市文广新局→市民政局\""),
+        "the choice rides along: {html}"
+    );
+    // A bad date is the form's error; then save with a corrected date.
+    let mut form = post("save");
+    form.push(("rename".into(), "市文广新局→市民政局".into()));
+    form.push(("due.0".into(), "明年".into()));
+    let (s, html, _) = send(&mut br, form).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("第 1 项任务的完成时限须为日期"));
+    assert_eq!(app.count("plans").await, 0);
+    let mut form = post("save");
+    form.push(("rename".into(), "市文广新局→市民政局".into()));
+    form.push(("due.0".into(), "2013-11-30".into()));
+    form.push(("create_units".into(), "1".into()));
+    let (s, html, h) = send(&mut br, form.clone()).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let to = h.get("location").unwrap().to_str().unwrap().to_owned();
+    let plan: i64 = to.trim_start_matches("/plans/").parse().unwrap();
+    let p = app.get(&format!("/plans/{plan}"), &office).await;
+    assert_eq!(p.body["status"], "draft");
+    let tasks = p.body["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 22);
+    assert_eq!(tasks[0]["due_on"], "2013-11-30");
+    let units_of = |title_has: &str| -> Vec<i64> {
+        tasks
+            .iter()
+            .filter(|t| t["title"].as_str().unwrap().contains(title_has))
+            .flat_map(|t| {
+                t["assignments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a["unit_id"].as_i64().unwrap())
+            })
+            .collect()
+    };
+    assert!(units_of("医疗卫生").contains(&health), "the alias matched");
+    let (s, html, _) = br.get(&to).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("交办（") && html.contains("通知已导入为草稿"),
+        "{html}"
+    );
+    // The same notice again is refused on the preview, not a 5xx.
+    let (s, html, _) = send(&mut br, form).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请勿重复导入"), "{html}");
+    // Nothing pasted: said on the form.
+    let (s, html, _) = br
+        .post(
+            "/plans/import",
+            &[("csrf", &csrf), ("text", "  "), ("step", "preview")],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请粘贴通知全文"));
+    // Only the office imports.
+    let (_, clerk) = app.user("clerk", "unit_staff", Some(civil)).await;
+    let _ = clerk;
+    let (mut c, _) = signed_in(app, "clerk").await;
+    let (s, _, _) = c.get("/plans/import").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+storage_test!(the_office_imports_a_notice_fixing_units_in_place);

@@ -601,6 +601,40 @@ def mail_link(b):
     ctx.close()
 
 
+def import_notice(b):
+    ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
+    sign_in(page, "office")
+    page.goto(BASE + "/plans")
+    page.get_by_role("link", name="导入通知").click()
+    settle(page)
+    notice = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "nantong-2013-35.txt"), encoding="utf-8").read()
+    page.get_by_label("通知全文").fill(notice)
+    page.get_by_role("button", name="预览").click()
+    settle(page)
+    text = body(page)
+    check("the preview shows the notice's tasks, units and the phrases of their dates",
+          "通政办发〔2013〕35号" in text and "共 22 项任务" in text and "原文：" in text and "名录中没有的单位" in text, text[:400])
+    check("unmatched units are highlighted", page.locator("mark.unmatched", has_text="市文广新局").count() > 0)
+    shot(page, "import-preview")
+    page.get_by_label("对应单位：市文广新局").select_option(label="市民政局")
+    page.locator(".fix", has_text="市文广新局").get_by_role("button", name="设为该单位的简称").click()
+    settle(page)
+    check("one unmatched unit is fixed in place", "已将“市文广新局”设为“市民政局”的简称" in body(page)
+          and page.locator("mark.unmatched", has_text="市文广新局").count() == 0, body(page)[:300])
+    page.get_by_label("第 1 项完成时限").fill("2013-12-31")
+    page.get_by_label("保存时新建其余名录中没有的单位").check()
+    page.get_by_role("button", name="保存为草稿").click()
+    settle(page)
+    text = body(page)
+    check("saving makes a draft plan and opens its page", "通知已导入为草稿" in text and "2013-12-31" in text, text[:300])
+    page.get_by_role("link", name=re.compile("交办（")).click()
+    settle(page)
+    page.get_by_role("button", name="确认交办").click()
+    settle(page)
+    check("the imported plan is issued", "已交办" in body(page), body(page)[:300])
+    ctx.close()
+
+
 def admin_and_docs(b):
     ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
     page.goto(BASE + "/api/v1/docs")
@@ -618,7 +652,7 @@ with sync_playwright() as p:
     for name, fn in [("the clerk's cycle", clerk_cycle), ("another unit", other_unit), ("the office's cycle", office_cycle),
                      ("plans", office_plans), ("the inspector", inspector), ("the leader", leader), ("forged posts", forged_posts),
                      ("bulk and filters", bulk_and_filters), ("without JavaScript", without_javascript), ("a phone", phone),
-                     ("notifications and password", notifications_and_password), ("a mail link", mail_link),
+                     ("notifications and password", notifications_and_password), ("a mail link", mail_link), ("import a notice", import_notice),
                      ("docs", admin_and_docs)]:
         scenario(name, fn, browser)
     browser.close()
