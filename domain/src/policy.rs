@@ -52,11 +52,14 @@ pub enum DirectoryAction {
     ManageUnits,
     ReadUsers,
     ManageUsers,
+    /// Add or remove a unit's group robots: the admins and the office.
+    ManageChannels,
 }
 
 pub fn may_directory(actor: &Actor, action: DirectoryAction) -> bool {
     match action {
         DirectoryAction::ReadUnits => true,
+        DirectoryAction::ManageChannels => actor.has(Role::Admin) || actor.has(Role::Office),
         DirectoryAction::ManageUnits
         | DirectoryAction::ReadUsers
         | DirectoryAction::ManageUsers => actor.has(Role::Admin),
@@ -74,6 +77,9 @@ pub fn ensure_directory(actor: &Actor, action: DirectoryAction) -> Result<(), cr
             }
             DirectoryAction::ManageUsers => {
                 "只有系统管理员可以管理账户 (only administrators manage accounts)".into()
+            }
+            DirectoryAction::ManageChannels => {
+                "只有系统管理员和督查室可以管理推送渠道 (only administrators and the office manage robots)".into()
             }
             DirectoryAction::ManageUnits | DirectoryAction::ReadUnits => {
                 "只有系统管理员可以管理单位 (only administrators manage units)".into()

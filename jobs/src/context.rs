@@ -32,6 +32,8 @@ pub struct JobContext {
     pub(crate) ladder: Ladder,
     pub(crate) catalogue: Arc<Catalogue>,
     pub(crate) mailer: Mailer,
+    /// Posts to group robots (no redirects, a timeout on every call).
+    pub(crate) http: reqwest::Client,
     /// This process, as written into claims and job runs.
     pub(crate) worker: String,
 }
@@ -60,6 +62,7 @@ impl JobContext {
             .parse::<Mailbox>()
             .with_context(|| format!("mail.from '{}'", mail.from))?;
         let mailer = Mailer::new(&mail)?;
+        let http = crate::robots::client(&jobs.robots)?;
         let worker = format!(
             "{}-{}-{}",
             std::env::var("HOSTNAME").unwrap_or_else(|_| "duban".into()),
@@ -76,6 +79,7 @@ impl JobContext {
             ladder,
             catalogue,
             mailer,
+            http,
             worker,
         };
         let gaps = ctx.calendar_gaps();

@@ -13,6 +13,7 @@ mod mail_settings;
 mod mailer;
 mod outbox;
 mod outcome;
+mod robots;
 mod runs;
 mod scans;
 pub mod scheduler;
@@ -26,6 +27,7 @@ pub use job::Job;
 pub use mail_settings::{MailSettings, SmtpSettings, Tls, Transport};
 pub use outbox::{NotificationAttempt, attempts_of, failed_notifications, retry_failed};
 pub use outcome::Outcome;
+pub use robots::RobotSettings;
 pub use scheduler::{SchedulerHandle, run_forever, spawn_scheduler};
 pub use settings::{JobsSettings, Schedules};
 

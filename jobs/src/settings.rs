@@ -64,6 +64,8 @@ pub struct JobsSettings {
     pub schedules: Schedules,
     pub reminders: ReminderSettings,
     pub escalation: LadderSettings,
+    /// How hard the dispatcher may push each group robot.
+    pub robots: crate::robots::RobotSettings,
 }
 
 impl Default for JobsSettings {
@@ -76,6 +78,7 @@ impl Default for JobsSettings {
             schedules: Schedules::default(),
             reminders: ReminderSettings::default(),
             escalation: LadderSettings::default(),
+            robots: crate::robots::RobotSettings::default(),
         }
     }
 }
@@ -100,6 +103,7 @@ impl JobsSettings {
         }
         problems.extend(self.reminders.problems("jobs.reminders"));
         problems.extend(self.escalation.problems("jobs.escalation"));
+        problems.extend(self.robots.problems("jobs.robots"));
         if problems.is_empty() {
             Ok(())
         } else {

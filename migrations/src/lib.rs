@@ -11,6 +11,7 @@ mod m20261121_000004_inspection;
 mod m20261201_000005_catalogue;
 mod m20261201_000006_people;
 mod m20261201_000007_ui;
+mod m20261201_000009_channels;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_catalogue::Migration),
             Box::new(m20261201_000006_people::Migration),
             Box::new(m20261201_000007_ui::Migration),
+            Box::new(m20261201_000009_channels::Migration),
         ]
     }
 }

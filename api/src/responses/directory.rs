@@ -77,3 +77,37 @@ pub struct MeResponse {
     pub unit_name: Option<String>,
     pub roles: Vec<Role>,
 }
+
+/// A unit's group robot. The signing secret is never returned and the
+/// address's key is masked: whoever holds them can post as the office.
+#[derive(Serialize, ToSchema)]
+pub struct ChannelResponse {
+    pub id: i64,
+    pub unit_id: i64,
+    pub kind: duban_domain::entities::notification::Channel,
+    #[schema(example = "民政局工作群")]
+    pub name: Option<String>,
+    /// The webhook address with its key masked.
+    #[schema(example = "https://oapi.dingtalk.com/robot/send?access_token=****6789")]
+    pub url: String,
+    /// Whether a signing secret is stored.
+    pub signed: bool,
+    /// The platform's last permanent refusal (a wrong key or signature), for the admin to fix.
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<duban_domain::directory::channels::ChannelView> for ChannelResponse {
+    fn from(v: duban_domain::directory::channels::ChannelView) -> Self {
+        Self {
+            id: v.id,
+            unit_id: v.unit_id,
+            kind: v.kind,
+            name: v.name,
+            url: v.url,
+            signed: v.signed,
+            last_error: v.last_error,
+            created_at: v.created_at,
+        }
+    }
+}

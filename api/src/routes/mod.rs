@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod attachments;
 pub mod auth;
+pub mod channels;
 pub mod feeds;
 pub mod health;
 pub mod import;
@@ -32,6 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(units::list)
         .service(units::get)
         .service(units::update)
+        .service(channels::create)
+        .service(channels::list)
+        .service(channels::remove)
         .service(users::create)
         .service(users::list)
         .service(users::get)
@@ -56,6 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(assignments::decide_extension)
         .service(assignments::add_comment)
         .service(assignments::history)
+        .service(channels::deliveries)
         .service(attachments::upload)
         .service(attachments::download)
         .service(notifications::list)

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod auth;
+mod channels;
 mod cli;
 mod corrections;
 mod directory;

@@ -41,12 +41,14 @@ enum Needs {
     Extension,
     Report,
     Attachment,
+    /// A robot of unit A, added by the admin.
+    Channel,
 }
 
 struct Case {
     name: &'static str,
     method: Method,
-    /// `{a}` stands for the assignment, `{x}` the extension request, `{r}` the report, `{f}` the file, `{p}` the plan.
+    /// `{u}` stands for unit A, `{c}` its robot, `{a}` for the assignment, `{x}` the extension request, `{r}` the report, `{f}` the file, `{p}` the plan.
     path: &'static str,
     body: Value,
     needs: Needs,
@@ -203,6 +205,38 @@ async fn every_endpoint_for_every_role(app: &TestApp) {
             expect: [403, 200, 403, 403, 403, 403, 403, 403],
         },
         Case {
+            name: "deliveries",
+            method: Method::GET,
+            path: "/assignments/{a}/deliveries",
+            body: Value::Null,
+            needs: Needs::Assignment("issued"),
+            expect: [403, 200, 403, 403, 404, 404, 200, 403],
+        },
+        Case {
+            name: "add robot",
+            method: Method::POST,
+            path: "/units/{u}/channels",
+            body: json!({"kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}),
+            needs: Needs::Nothing,
+            expect: [201, 201, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "list robots",
+            method: Method::GET,
+            path: "/units/{u}/channels",
+            body: Value::Null,
+            needs: Needs::Nothing,
+            expect: [200, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
+            name: "remove robot",
+            method: Method::DELETE,
+            path: "/units/{u}/channels/{c}",
+            body: Value::Null,
+            needs: Needs::Channel,
+            expect: [204, 204, 403, 403, 403, 403, 403, 403],
+        },
+        Case {
             name: "notifications",
             method: Method::GET,
             path: "/notifications",
@@ -214,9 +248,19 @@ async fn every_endpoint_for_every_role(app: &TestApp) {
     for case in &cases {
         for (i, who) in WHO.iter().enumerate() {
             // Fresh objects for every call, so one caller's success cannot change the next one's answer.
-            let (mut a, mut x, mut r, mut f) = (0, 0, 0, 0);
+            let (mut a, mut x, mut r, mut f, mut c) = (0, 0, 0, 0, 0);
             match case.needs {
                 Needs::Nothing => {}
+                Needs::Channel => {
+                    c = app
+                        .post(
+                            &format!("/units/{}/channels", w.a),
+                            &app.admin_token,
+                            json!({"kind": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=t", "secret": "SECx"}),
+                        )
+                        .await
+                        .id();
+                }
                 Needs::Assignment(state) => a = w.in_state(app, state).await,
                 Needs::Extension => {
                     a = w.in_state(app, "acknowledged").await;
@@ -259,7 +303,9 @@ async fn every_endpoint_for_every_role(app: &TestApp) {
                 .replace("{x}", &x.to_string())
                 .replace("{r}", &r.to_string())
                 .replace("{f}", &f.to_string())
-                .replace("{p}", &w.plan.to_string());
+                .replace("{p}", &w.plan.to_string())
+                .replace("{u}", &w.a.to_string())
+                .replace("{c}", &c.to_string());
             let mut body = case.body.clone();
             if case.name == "add task" {
                 body["lead_unit_id"] = json!(w.a);

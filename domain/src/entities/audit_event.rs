@@ -8,6 +8,8 @@ crate::vocabulary::vocabulary! {
         Task => "任务",
         Unit => "单位",
         User => "账户",
+        /// A unit's group robot.
+        Channel => "推送渠道",
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub unit_id: i64,
+    /// What the office calls it, e.g. 民政局工作群.
+    pub name: Option<String>,
     /// Never `email`: a unit's address is `units.email`.
     pub kind: Channel,
     /// The robot's webhook address (http or https).
@@ -22,6 +24,12 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i64>,
+    /// The current sending minute and how many messages went out in it,
+    /// shared by every dispatcher.
+    pub window_started_at: Option<DateTimeUtc>,
+    pub window_sends: i32,
+    /// Nothing is sent before this: the platform asked us to slow down.
+    pub paused_until: Option<DateTimeUtc>,
 }
 
 /// The webhook address carries a key and the secret signs: neither may reach a log.

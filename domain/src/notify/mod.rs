@@ -5,6 +5,7 @@
 //! The dispatcher (jobs) delivers the rows.
 
 mod addressbook;
+mod deliveries;
 mod inbox;
 
 use chrono::{DateTime, Utc};
@@ -12,6 +13,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 pub use addressbook::{Address, Addressbook};
+pub use deliveries::{Delivery, deliveries};
 pub use inbox::{InboxEntry, inbox, mark_read, unread_count};
 
 use crate::entities::notification::{self, DeliveryStatus};

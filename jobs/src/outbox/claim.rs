@@ -1,5 +1,5 @@
 //! Claiming what is due: whole recipients at a time (so one person's
-//! notices go out as one digest), marked `sending` with this process's name
+//! notices go out as one digest, and a robot's as a few messages), marked `sending` with this process's name
 //! and a lease. PostgreSQL skips rows another dispatcher has locked; SQLite
 //! runs the claim as one UPDATE ... RETURNING inside a write transaction,
 //! which holds the database's single write lock. A claim whose lease ran out
@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use duban_domain::db::Store;
-use duban_domain::entities::notification::{
-    self, Channel, Column as N, DeliveryStatus, NoticeKind,
-};
+use duban_domain::entities::notification::{self, Column as N, DeliveryStatus, NoticeKind};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
@@ -27,6 +25,7 @@ pub(crate) struct Claimed {
     pub kind: NoticeKind,
     pub recipient_user_id: Option<i64>,
     pub recipient_unit_id: Option<i64>,
+    pub channel_id: Option<i64>,
     pub assignment_id: Option<i64>,
     pub payload: serde_json::Value,
     pub attempts: i32,
@@ -40,15 +39,22 @@ pub(crate) enum Recipient {
     User(i64),
     /// A unit, at its contact address.
     Unit(i64),
+    /// A unit's group robot.
+    Robot(i64),
 }
 
 impl Claimed {
     fn recipient(&self) -> Recipient {
-        match (self.recipient_user_id, self.recipient_unit_id) {
-            (Some(u), _) => Recipient::User(u),
-            (None, Some(u)) => Recipient::Unit(u),
-            // Claims take e-mail rows only, which always have one of the two.
-            (None, None) => Recipient::Unit(0),
+        match (
+            self.recipient_user_id,
+            self.recipient_unit_id,
+            self.channel_id,
+        ) {
+            (Some(u), _, _) => Recipient::User(u),
+            (None, Some(u), _) => Recipient::Unit(u),
+            (None, None, Some(c)) => Recipient::Robot(c),
+            // Every row has one of the three (see the notifications entity).
+            (None, None, None) => Recipient::Unit(0),
         }
     }
 }
@@ -80,22 +86,20 @@ pub(crate) async fn claim(
 ) -> Result<(Vec<Envelope>, DateTime<Utc>), DbErr> {
     let wall = ctx.lease_clock.now();
     let until = wall + Duration::seconds(i64::try_from(ctx.mail.claim_secs).unwrap_or(300));
-    let due = Condition::all()
-        .add(Expr::col(N::Channel).eq(Channel::Email))
-        .add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(Expr::col(N::Status).eq(DeliveryStatus::Pending))
-                        .add(Expr::col(N::NextAttemptAt).lte(at)),
-                )
-                .add(
-                    Condition::all()
-                        .add(Expr::col(N::Status).eq(DeliveryStatus::Sending))
-                        .add(Expr::col(N::ClaimedUntil).lt(wall)),
-                ),
-        );
-    // Whole recipients at a time: the first people and units with rows due.
+    let due = Condition::all().add(
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(Expr::col(N::Status).eq(DeliveryStatus::Pending))
+                    .add(Expr::col(N::NextAttemptAt).lte(at)),
+            )
+            .add(
+                Condition::all()
+                    .add(Expr::col(N::Status).eq(DeliveryStatus::Sending))
+                    .add(Expr::col(N::ClaimedUntil).lt(wall)),
+            ),
+    );
+    // Whole recipients at a time: the first people, units and robots with rows due.
     let first = |col: N| -> SelectStatement {
         Query::select()
             .distinct()
@@ -114,7 +118,8 @@ pub(crate) async fn claim(
         .cond_where(
             Condition::any()
                 .add(Expr::col(N::RecipientUserId).in_subquery(first(N::RecipientUserId)))
-                .add(Expr::col(N::RecipientUnitId).in_subquery(first(N::RecipientUnitId))),
+                .add(Expr::col(N::RecipientUnitId).in_subquery(first(N::RecipientUnitId)))
+                .add(Expr::col(N::ChannelId).in_subquery(first(N::ChannelId))),
         )
         .to_owned();
     if ctx.db.store() == Store::Postgres {
@@ -131,6 +136,7 @@ pub(crate) async fn claim(
             N::Kind,
             N::RecipientUserId,
             N::RecipientUnitId,
+            N::ChannelId,
             N::AssignmentId,
             N::Payload,
             N::Attempts,
@@ -141,7 +147,9 @@ pub(crate) async fn claim(
     let rows = Claimed::find_by_statement(txn.get_database_backend().build(&update))
         .all(&txn)
         .await?;
-    let envelopes = group(rows, || new_message_id(ctx));
+    let envelopes = group(rows, ctx.jobs.robots.items_per_message, || {
+        new_message_id(ctx)
+    });
     for e in &envelopes {
         if e.rows
             .iter()
@@ -159,8 +167,14 @@ pub(crate) async fn claim(
 }
 
 /// One envelope per earlier Message-ID (a retry sends the same message
-/// again), and one new one per recipient for notices never attempted.
-fn group(rows: Vec<Claimed>, mut new_id: impl FnMut() -> String) -> Vec<Envelope> {
+/// again), and one new one per recipient for notices never attempted (a
+/// robot's in messages of at most `robot_items` notices: a group reads a
+/// short message, and WeCom refuses long ones).
+fn group(
+    rows: Vec<Claimed>,
+    robot_items: usize,
+    mut new_id: impl FnMut() -> String,
+) -> Vec<Envelope> {
     let mut retried: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
     let mut fresh: BTreeMap<Recipient, Vec<Claimed>> = BTreeMap::new();
     for r in rows {
@@ -180,14 +194,20 @@ fn group(rows: Vec<Claimed>, mut new_id: impl FnMut() -> String) -> Vec<Envelope
             }
         })
         .collect();
-    out.extend(fresh.into_iter().map(|(recipient, mut rows)| {
+    for (recipient, mut rows) in fresh {
         rows.sort_by_key(|r| r.id);
-        Envelope {
-            recipient,
-            message_id: new_id(),
-            rows,
+        let size = match recipient {
+            Recipient::Robot(_) => robot_items.max(1),
+            Recipient::User(_) | Recipient::Unit(_) => rows.len().max(1),
+        };
+        for part in rows.chunks(size) {
+            out.push(Envelope {
+                recipient,
+                message_id: new_id(),
+                rows: part.to_vec(),
+            });
         }
-    }));
+    }
     out
 }
 
@@ -209,6 +229,7 @@ mod tests {
             kind: NoticeKind::Reminder,
             recipient_user_id: Some(to),
             recipient_unit_id: None,
+            channel_id: None,
             assignment_id: Some(id),
             payload: serde_json::json!({}),
             attempts: i32::from(mid.is_some()),
@@ -227,6 +248,7 @@ mod tests {
                 row(4, 7, Some("<old@x>")),
                 row(5, 7, Some("<old@x>")),
             ],
+            10,
             || {
                 n += 1;
                 format!("<new{n}@x>")
@@ -245,5 +267,22 @@ mod tests {
             ]
         );
         assert_eq!(envelopes[0].attempts(), 1);
+    }
+
+    #[test]
+    fn a_robot_hears_in_short_messages() {
+        let robot = |id: i64| Claimed {
+            channel_id: Some(3),
+            recipient_user_id: None,
+            ..row(id, 0, None)
+        };
+        let mut n = 0;
+        let envelopes = group((1..=25).map(robot).collect(), 10, || {
+            n += 1;
+            format!("<r{n}@x>")
+        });
+        let sizes: Vec<usize> = envelopes.iter().map(|e| e.rows.len()).collect();
+        assert_eq!(sizes, [10, 10, 5]);
+        assert!(envelopes.iter().all(|e| e.recipient == Recipient::Robot(3)));
     }
 }

@@ -33,6 +33,7 @@ impl Addresses {
             match e.recipient {
                 Recipient::User(u) => users.push(u),
                 Recipient::Unit(u) => units.push(u),
+                Recipient::Robot(_) => {}
             }
         }
         let mut out = Addresses::default();
@@ -71,6 +72,7 @@ impl Addresses {
                 let u = self.units.get(&id)?;
                 (u.name.clone(), u.email.as_deref()?)
             }
+            Recipient::Robot(_) => return None,
         };
         let address = email.trim().parse::<Address>().ok()?;
         Some(Mailbox::new(Some(name), address))
@@ -80,6 +82,23 @@ impl Addresses {
 /// The stored messages of `rows`, decoded once.
 pub(crate) fn stored(rows: &[&Claimed]) -> Vec<Stored> {
     rows.iter().map(|r| Stored::from_json(&r.payload)).collect()
+}
+
+/// What the catalogue renders for each row: its kind, its stored message
+/// and the item as it stands now.
+pub(crate) fn renderings<'a>(
+    rows: &[&Claimed],
+    stored: &'a [Stored],
+    facts: &'a HashMap<i64, ItemFacts>,
+) -> Vec<Rendering<'a>> {
+    rows.iter()
+        .zip(stored)
+        .map(|(r, s)| Rendering {
+            kind: r.kind,
+            stored: s,
+            item: r.assignment_id.and_then(|a| facts.get(&a)),
+        })
+        .collect()
 }
 
 /// Builds the message for `rows` (the envelope's notices still to mail).
@@ -92,15 +111,7 @@ pub(crate) fn compose(
     facts: &HashMap<i64, ItemFacts>,
 ) -> anyhow::Result<Message> {
     let stored = stored(rows);
-    let renderings: Vec<Rendering<'_>> = rows
-        .iter()
-        .zip(&stored)
-        .map(|(r, s)| Rendering {
-            kind: r.kind,
-            stored: s,
-            item: r.assignment_id.and_then(|a| facts.get(&a)),
-        })
-        .collect();
+    let renderings = renderings(rows, &stored, facts);
     let recipient = to.name.clone().unwrap_or_default();
     let rendered = ctx.catalogue.digest(&recipient, &renderings, at)?;
     let mut message = Message::builder()

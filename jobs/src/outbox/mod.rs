@@ -1,11 +1,13 @@
 //! The outbox dispatcher: claims due notifications, sends what each person
-//! is to be told as one message, and records every attempt. Two dispatchers
+//! is to be told as one e-mail and what each group robot is to show as a
+//! few short messages, and records every attempt. Two dispatchers
 //! at once never send one notification twice: each row is claimed by one,
 //! and a claim that outlives its lease is no longer used for sending.
 
 mod claim;
 mod compose;
 mod record;
+mod robot;
 
 use chrono::{DateTime, Utc};
 use duban_domain::db::Db;
@@ -19,9 +21,11 @@ pub use attempt::Model as NotificationAttempt;
 
 use crate::context::JobContext;
 use crate::outcome::Outcome;
+use claim::Recipient;
 
-/// Consecutive failed sends after which a run stops trying (the server is
-/// down); the rest stays due for the next run.
+/// Consecutive failed e-mails after which a run stops trying (the server is
+/// down); the rest stays due for the next run. A robot that fails is not
+/// tried again in the run; the others go on.
 const MAX_CONSECUTIVE_FAILURES: u32 = 3;
 /// Claim rounds per run, so one run cannot go on forever.
 const MAX_ROUNDS: usize = 1000;
@@ -29,7 +33,9 @@ const MAX_ROUNDS: usize = 1000;
 pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
     let mut out = Outcome::new("dispatch");
     let timeout = std::time::Duration::from_secs(ctx.mail.smtp.timeout_secs);
+    let longest = timeout.max(std::time::Duration::from_secs(ctx.jobs.robots.timeout_secs));
     let mut consecutive_failures = 0;
+    let mut down = robot::Down::default();
     for _ in 0..MAX_ROUNDS {
         let (envelopes, until) = claim::claim(ctx, at).await?;
         if envelopes.is_empty() {
@@ -38,6 +44,17 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         out.scanned += envelopes.iter().map(|e| e.rows.len() as u64).sum::<u64>();
         let conn = ctx.db.conn();
         let addresses = compose::Addresses::load(conn, &envelopes).await?;
+        let robots = robot::load(
+            conn,
+            envelopes
+                .iter()
+                .filter_map(|e| match e.recipient {
+                    Recipient::Robot(c) => Some(c),
+                    Recipient::User(_) | Recipient::Unit(_) => None,
+                })
+                .collect(),
+        )
+        .await?;
         let items: Vec<i64> = envelopes
             .iter()
             .flat_map(|e| e.rows.iter().filter_map(|r| r.assignment_id))
@@ -45,23 +62,17 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         let facts = item_facts(conn, items).await?;
         // A send must end before the claim does, or another run may take the
         // rows over while this one still talks to the server.
-        let last_start = until - chrono::Duration::from_std(timeout)?;
+        let last_start = until - chrono::Duration::from_std(longest)?;
         let mut stopped = false;
         for env in &envelopes {
             let attempt_no = env.attempts() + 1;
-            if stopped
-                || consecutive_failures >= MAX_CONSECUTIVE_FAILURES
-                || ctx.lease_clock.now() >= last_start
-            {
+            let mail_down = consecutive_failures >= MAX_CONSECUTIVE_FAILURES
+                && !matches!(env.recipient, Recipient::Robot(_));
+            if stopped || mail_down || ctx.lease_clock.now() >= last_start {
                 stopped = true;
                 record::released(ctx, &env.ids()).await?;
                 continue;
             }
-            let Some(to) = addresses.mailbox(env.recipient) else {
-                record::skipped(ctx, &env.ids(), attempt_no, "no valid email address", at).await?;
-                out.notifications_skipped += env.rows.len() as u64;
-                continue;
-            };
             let (stale, live): (Vec<_>, Vec<_>) = env.rows.iter().partition(|r| {
                 let item = r.assignment_id.and_then(|a| facts.get(&a));
                 match (Stored::from_json(&r.payload), item) {
@@ -69,6 +80,25 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
                     _ => false,
                 }
             });
+            if let Recipient::Robot(channel_id) = env.recipient {
+                if !stale.is_empty() {
+                    let ids: Vec<i64> = stale.iter().map(|r| r.id).collect();
+                    record::skipped(ctx, &ids, attempt_no, "no longer relevant", at).await?;
+                    out.notifications_skipped += ids.len() as u64;
+                }
+                if !live.is_empty() {
+                    robot::deliver(
+                        ctx, at, env, channel_id, &live, &facts, &robots, &mut down, &mut out,
+                    )
+                    .await?;
+                }
+                continue;
+            }
+            let Some(to) = addresses.mailbox(env.recipient) else {
+                record::skipped(ctx, &env.ids(), attempt_no, "no valid email address", at).await?;
+                out.notifications_skipped += env.rows.len() as u64;
+                continue;
+            };
             if !stale.is_empty() {
                 let ids: Vec<i64> = stale.iter().map(|r| r.id).collect();
                 record::skipped(ctx, &ids, attempt_no, "no longer relevant", at).await?;

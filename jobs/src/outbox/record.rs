@@ -82,8 +82,57 @@ pub(crate) async fn failed(
     error: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let give_up = u32::try_from(attempt_no).unwrap_or(u32::MAX) >= ctx.mail.max_attempts;
-    let next = at + ctx.mail.backoff(u32::try_from(attempt_no).unwrap_or(1));
+    failed_with(
+        ctx,
+        ids,
+        attempt_no,
+        message_id,
+        error,
+        at,
+        Retry::Backoff(None),
+    )
+    .await
+}
+
+/// How many times more "too fast" answers than failures a message takes
+/// before it is given up on.
+const SLOW_DOWN_PATIENCE: u32 = 5;
+
+/// What follows a failed attempt.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Retry {
+    /// Again after the backoff, and not before the instant given (a robot
+    /// that asked us to slow down); failed after the last attempt.
+    Backoff(Option<DateTime<Utc>>),
+    /// Not before the instant given: the platform said we sent too fast.
+    /// Counted as an attempt but not a failure of the message, so it gives
+    /// up only after many more tries than a real failure.
+    SlowDown(DateTime<Utc>),
+    /// Never: the address is refused until someone fixes it.
+    GiveUp,
+}
+
+pub(crate) async fn failed_with(
+    ctx: &JobContext,
+    ids: &[i64],
+    attempt_no: i32,
+    message_id: &str,
+    error: &str,
+    at: DateTime<Utc>,
+    retry: Retry,
+) -> Result<bool, DbErr> {
+    let last = u32::try_from(attempt_no).unwrap_or(u32::MAX) >= ctx.mail.max_attempts;
+    let (give_up, not_before) = match retry {
+        Retry::Backoff(not_before) => (last, not_before),
+        Retry::SlowDown(until) => (
+            u32::try_from(attempt_no).unwrap_or(u32::MAX)
+                >= ctx.mail.max_attempts.saturating_mul(SLOW_DOWN_PATIENCE),
+            Some(until),
+        ),
+        Retry::GiveUp => (true, None),
+    };
+    let next = (at + ctx.mail.backoff(u32::try_from(attempt_no).unwrap_or(1)))
+        .max(not_before.unwrap_or(at));
     let txn = ctx.db.begin().await?;
     mine(ctx, ids)
         .col_expr(
@@ -111,6 +160,22 @@ pub(crate) async fn failed(
     .await?;
     txn.commit().await?;
     Ok(give_up)
+}
+
+/// Puts notices back unattempted, due again at `until` (a robot's minute is
+/// full, or it is down for this run).
+pub(crate) async fn deferred(
+    ctx: &JobContext,
+    ids: &[i64],
+    until: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = ctx.db.begin().await?;
+    mine(ctx, ids)
+        .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
+        .col_expr(N::NextAttemptAt, Expr::value(until))
+        .exec(&txn)
+        .await?;
+    txn.commit().await
 }
 
 /// Not to be mailed: no address, or no longer relevant. Users still see

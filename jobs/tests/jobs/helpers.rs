@@ -171,6 +171,58 @@ impl TestEnv {
         .with_lease_clock(Arc::new(self.lease_clock.clone()))
     }
 
+    /// Another dispatcher on the same database with jobs settings of its own.
+    pub async fn context_with(&self, jobs: JobsSettings) -> JobContext {
+        let db = connect(&self.url).await;
+        JobContext::standalone(
+            db,
+            Arc::new(self.clock.clone()),
+            jobs,
+            mail_settings(self.sink.port),
+            "https://duban.example.gov",
+        )
+        .unwrap()
+        .with_lease_clock(Arc::new(self.lease_clock.clone()))
+    }
+
+    /// A group robot of `unit_id`; answers its id.
+    pub async fn robot(
+        &self,
+        unit_id: i64,
+        kind: duban_domain::entities::notification::Channel,
+        url: &str,
+        secret: Option<&str>,
+    ) -> i64 {
+        duban_domain::entities::unit_channel::ActiveModel {
+            unit_id: Set(unit_id),
+            name: Set(Some("工作群".into())),
+            kind: Set(kind),
+            url: Set(url.into()),
+            secret: Set(secret.map(str::to_owned)),
+            active: Set(true),
+            last_error: Set(None),
+            created_at: Set(self.now()),
+            created_by: Set(None),
+            window_started_at: Set(None),
+            window_sends: Set(0),
+            paused_until: Set(None),
+            ..Default::default()
+        }
+        .insert(self.db.schema_conn())
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn notifications_of_robot(&self, channel_id: i64) -> Vec<notification::Model> {
+        notification::Entity::find()
+            .filter(notification::Column::ChannelId.eq(channel_id))
+            .order_by_asc(notification::Column::Id)
+            .all(self.db.conn())
+            .await
+            .unwrap()
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -7,5 +7,7 @@ mod dispatch;
 mod escalations;
 mod helpers;
 mod reminders;
+mod robot_server;
+mod robots;
 mod runs;
 mod smtp;
