@@ -108,5 +108,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/assessment.xlsx", web::get().to(assessment::xlsx))
         .route("/assessment/circular", web::get().to(assessment::circular))
         .route("/assessment/units/{id}", web::get().to(assessment::unit))
-        .route("/admin", web::get().to(admin::page));
+        .route("/admin", web::get().to(admin::page))
+        .route("/admin/units", web::post().to(admin::create_unit))
+        .route("/admin/units/{id}", web::get().to(admin::unit))
+        .route("/admin/units/{id}", web::post().to(admin::update_unit))
+        .route(
+            "/admin/units/{id}/channels",
+            web::post().to(admin::add_robot),
+        )
+        .route(
+            "/admin/units/{id}/channels/{channel}/delete",
+            web::post().to(admin::remove_robot),
+        )
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}", web::get().to(admin::user))
+        .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route("/admin/outbox/retry", web::post().to(admin::retry));
 }

@@ -48,6 +48,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "assessment/unit.html",
     "assessment/circular.html",
     "admin/page.html",
+    "admin/unit.html",
+    "admin/user.html",
 ];
 
 /// Beijing time as people read it: "2026-03-02 09:00".
@@ -148,6 +150,14 @@ fn flash_text(key: &str) -> Option<String> {
         "task_updated" if n == "0" || n.is_empty() => "任务已修改".to_owned(),
         "task_updated" => format!("任务已修改，{n} 项事项的完成时限随之调整并已告知承办单位"),
         "task_deleted" => "任务已删除".to_owned(),
+        "unit_created" => "单位已新建".to_owned(),
+        "unit_updated" => "单位信息已保存".to_owned(),
+        "robot_added" => "群机器人已添加".to_owned(),
+        "robot_removed" => "群机器人已删除".to_owned(),
+        "user_created" => "账户已新建".to_owned(),
+        "user_updated" => "账户已保存".to_owned(),
+        "password_reset" => "密码已重置，本人下次登录须先修改密码".to_owned(),
+        "retried" => format!("已重新排队发送 {n} 条消息"),
         "imported" => format!("通知已导入为草稿，共 {n} 项事项待交办；请核对后交办"),
         "issued" => format!("已交办 {n} 项事项，承办单位将收到通知"),
         "read_all" => "通知已全部标为已读".to_owned(),

@@ -468,3 +468,298 @@ async fn the_office_imports_a_notice_fixing_units_in_place(app: &TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 storage_test!(the_office_imports_a_notice_fixing_units_in_place);
+
+/// 管理: a unit created, moved, renamed, given aliases, an address and a
+/// robot; an account created that can then sign in, its roles and unit
+/// changed, its password reset, deactivated; the calendar's years; failed
+/// messages retried.
+async fn an_administrator_manages_units_accounts_and_the_outbox(app: &TestApp) {
+    use duban_domain::entities::notification::{self, DeliveryStatus};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let w = World::new(app).await;
+    w.task(app, "承接政务便民服务", 10, w.a, &[]).await;
+    app.user("root", "admin", None).await;
+    let (mut br, csrf) = signed_in(app, "root").await;
+    let origin = Some(app.base.as_str());
+    let (s, html, _) = br.get("/admin").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("市民政局") && html.contains("工作日历") && html.contains("发送失败的消息")
+    );
+    // A unit under 市民政局.
+    let (s, html, h) = br
+        .post(
+            "/admin/units",
+            &[
+                ("csrf", &csrf),
+                ("name", "市民政局社会救助科"),
+                ("kind", "department"),
+                ("parent_id", &w.a.to_string()),
+                ("aliases", "救助科、社救科"),
+                ("email", ""),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let to = h.get("location").unwrap().to_str().unwrap().to_owned();
+    let id: i64 = to.trim_start_matches("/admin/units/").parse().unwrap();
+    let u = app.get(&format!("/units/{id}"), &app.admin_token).await;
+    assert_eq!(
+        (u.body["parent_id"].as_i64(), u.body["aliases"].clone()),
+        (Some(w.a), json!(["救助科", "社救科"]))
+    );
+    let (_, html, _) = br.get("/admin").await;
+    assert!(
+        html.contains("class=\"title depth-1\"><a href=\"/admin/units/"),
+        "the tree shows it under its parent"
+    );
+    // The same name twice is the form's error.
+    let (s, html, _) = br
+        .post(
+            "/admin/units",
+            &[
+                ("csrf", &csrf),
+                ("name", "市民政局社会救助科"),
+                ("kind", "department"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    // Renamed, moved to the top, an address.
+    let (s, _, _) = br
+        .post(
+            &to,
+            &[
+                ("csrf", &csrf),
+                ("name", "市社会救助中心"),
+                ("kind", "department"),
+                ("parent_id", ""),
+                ("aliases", "救助中心"),
+                ("email", "jiuzhu@example.gov"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let u = app.get(&format!("/units/{id}"), &app.admin_token).await;
+    assert_eq!(u.body["name"], "市社会救助中心");
+    assert_eq!(u.body["parent_id"], serde_json::Value::Null);
+    assert_eq!(u.body["email"], "jiuzhu@example.gov");
+    // A robot, shown masked, then removed.
+    let (s, html, _) = br
+        .post(
+            &format!("{to}/channels"),
+            &[
+                ("csrf", &csrf),
+                ("robot_kind", "dingtalk"),
+                ("robot_name", "救助中心工作群"),
+                (
+                    "robot_url",
+                    "https://oapi.dingtalk.com/robot/send?access_token=abcdef123456",
+                ),
+                ("robot_secret", "SECabc"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (_, html, _) = br.get(&to).await;
+    assert!(
+        html.contains("救助中心工作群") && html.contains("钉钉") && !html.contains("abcdef123456"),
+        "{html}"
+    );
+    let r = app
+        .get(&format!("/units/{id}/channels"), &app.admin_token)
+        .await;
+    let robot = r.body["items"][0]["id"]
+        .as_i64()
+        .or(r.body[0]["id"].as_i64())
+        .expect("a robot");
+    let (s, html, _) = br
+        .post(
+            &format!("{to}/channels"),
+            &[
+                ("csrf", &csrf),
+                ("robot_kind", "wecom"),
+                ("robot_url", "ftp://x"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Webhook 地址须以"), "{html}");
+    let (s, _, _) = br
+        .post(
+            &format!("{to}/channels/{robot}/delete"),
+            &[("csrf", &csrf)],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = br.get(&to).await;
+    assert!(html.contains("尚未添加群机器人"));
+    // An account who can then sign in (changing the password an admin set).
+    let (s, html, h) = br
+        .post(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "jiuzhu"),
+                ("display_name", "救助中心陈科员"),
+                ("email", ""),
+                ("unit_id", &id.to_string()),
+                ("password", "Start-pass-123"),
+                ("role.unit_staff", "1"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let user_to = h.get("location").unwrap().to_str().unwrap().to_owned();
+    let r = app.try_login("jiuzhu", "Start-pass-123").await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the new account signs in: {}",
+        r.body
+    );
+    // A unit role without a unit is the form's error.
+    let (s, html, _) = br
+        .post(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "nounit"),
+                ("password", "Start-pass-123"),
+                ("role.unit_staff", "1"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("必须属于一个单位"), "{html}");
+    // Roles, then a reset password, then deactivated.
+    let (s, _, _) = br
+        .post(
+            &user_to,
+            &[
+                ("csrf", &csrf),
+                ("display_name", "救助中心陈主任"),
+                ("unit_id", &id.to_string()),
+                ("role.unit_head", "1"),
+                ("active", "1"),
+                ("password", "Reset-pass-456"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let uid: i64 = user_to.trim_start_matches("/admin/users/").parse().unwrap();
+    let u = app.get(&format!("/users/{uid}"), &app.admin_token).await;
+    assert_eq!(
+        (u.body["display_name"].clone(), u.body["roles"].clone()),
+        (json!("救助中心陈主任"), json!(["unit_head"]))
+    );
+    assert_eq!(
+        app.try_login("jiuzhu", "Start-pass-123").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.try_login("jiuzhu", "Reset-pass-456").await.status,
+        StatusCode::OK
+    );
+    let (s, _, _) = br
+        .post(
+            &user_to,
+            &[
+                ("csrf", &csrf),
+                ("display_name", "救助中心陈主任"),
+                ("unit_id", &id.to_string()),
+                ("role.unit_head", "1"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_ne!(
+        app.try_login("jiuzhu", "Reset-pass-456").await.status,
+        StatusCode::OK,
+        "deactivated"
+    );
+    // Failed messages are listed with their error and retried.
+    notification::Entity::update_many()
+        .col_expr(
+            notification::Column::Status,
+            Expr::value(DeliveryStatus::Failed),
+        )
+        .col_expr(
+            notification::Column::LastError,
+            Expr::value("550 mailbox unavailable"),
+        )
+        .filter(
+            notification::Column::Channel.eq(duban_domain::entities::notification::Channel::Email),
+        )
+        .exec(app.db.conn())
+        .await
+        .unwrap();
+    let failed: Vec<i64> = notification::Entity::find()
+        .filter(notification::Column::Status.eq(DeliveryStatus::Failed))
+        .all(app.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert!(!failed.is_empty());
+    let (_, html, _) = br.get("/admin").await;
+    assert!(html.contains("550 mailbox unavailable"), "{html}");
+    let first = failed[0].to_string();
+    let (s, _, h) = br
+        .post(
+            "/admin/outbox/retry",
+            &[("csrf", &csrf), ("ids", &first)],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h.get("location").unwrap(), "/admin#outbox");
+    let n = notification::Entity::find_by_id(failed[0])
+        .one(app.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        n.status,
+        DeliveryStatus::Pending,
+        "the ticked message is queued again"
+    );
+    if failed.len() > 1 {
+        let m = notification::Entity::find_by_id(failed[1])
+            .one(app.db.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.status, DeliveryStatus::Failed, "only what was ticked");
+    }
+    // Nobody else manages.
+    let (mut office, ocsrf) = signed_in(app, "office").await;
+    let (s, _, _) = office.get("/admin").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = office
+        .post(
+            "/admin/units",
+            &[
+                ("csrf", &ocsrf),
+                ("name", "越权单位"),
+                ("kind", "department"),
+            ],
+            origin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+storage_test!(an_administrator_manages_units_accounts_and_the_outbox);

@@ -78,7 +78,8 @@ people = [("office", "office", "office", "督查室王主任", "wang@example.gov
           ("heada", "unit_head", "A", "民政局刘局长", "liu@example.gov"),
           ("staffb", "unit_staff", "B", "卫生局李科员", None),
           ("insp", "inspector", "office", "督查专员赵科长", "zhao@example.gov"),
-          ("leader", "leader", "office", "市领导孙市长", "sun@example.gov")]
+          ("leader", "leader", "office", "市领导孙市长", "sun@example.gov"),
+          ("root", "admin", "office", "系统管理员", None)]
 for user, role, unit, name, email in people:
     s, js = api("POST", "/users", body={"username": user, "password": PW, "display_name": name,
                                          "unit_id": units[unit], "roles": [role], "email": email})
@@ -635,6 +636,49 @@ def import_notice(b):
     ctx.close()
 
 
+def administrator(b):
+    ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
+    sign_in(page, "root")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="管理").click()
+    settle(page)
+    text = body(page)
+    check("管理 shows the unit tree, accounts, the calendar and the outbox",
+          "市民政局" in text and "工作日历" in text and "已载入节假日安排的年份" in text and "发送失败的消息" in text, text[:300])
+    shot(page, "admin")
+    page.get_by_text("新建单位", exact=True).first.click()
+    page.get_by_label("单位名称").fill("市交通运输局")
+    page.get_by_label("简称", exact=True).fill("交通局")
+    page.get_by_label("联系邮箱").fill("jtj@example.gov")
+    page.get_by_role("button", name="新建单位").click()
+    settle(page)
+    check("a unit is added", "单位已新建" in body(page) and "市交通运输局" in body(page))
+    page.get_by_text("添加群机器人", exact=True).first.click()
+    page.get_by_label("机器人类型").select_option(label="企业微信")
+    page.get_by_label("机器人名称").fill("交通局工作群")
+    page.get_by_label("Webhook 地址").fill("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa")
+    page.get_by_role("button", name="添加机器人").click()
+    settle(page)
+    check("a robot is added to the unit, its key masked", "群机器人已添加" in body(page) and "交通局工作群" in body(page)
+          and "693a91f6" not in body(page), body(page)[:400])
+    shot(page, "admin-unit")
+    page.goto(BASE + "/admin")
+    page.get_by_text("新建账户", exact=True).first.click()
+    page.get_by_label("登录用户名").fill("jtclerk")
+    page.get_by_label("姓名").fill("交通局周科员")
+    page.get_by_label("所属单位").select_option(label="市交通运输局")
+    page.get_by_label("初始密码").fill("Start-pass-789")
+    page.get_by_label("单位经办人").check()
+    page.get_by_role("button", name="新建账户").click()
+    settle(page)
+    check("an account is added", "账户已新建" in body(page) and "交通局周科员" in body(page))
+    page.get_by_role("button", name="退出").click()
+    settle(page)
+    sign_in(page, "jtclerk", "Start-pass-789")
+    settle(page)
+    check("the new account signs in and works as its unit's clerk", "交通局周科员" in body(page) and "市交通运输局" in body(page), body(page)[:200])
+    ctx.close()
+
+
 def admin_and_docs(b):
     ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
     page.goto(BASE + "/api/v1/docs")
@@ -652,7 +696,7 @@ with sync_playwright() as p:
     for name, fn in [("the clerk's cycle", clerk_cycle), ("another unit", other_unit), ("the office's cycle", office_cycle),
                      ("plans", office_plans), ("the inspector", inspector), ("the leader", leader), ("forged posts", forged_posts),
                      ("bulk and filters", bulk_and_filters), ("without JavaScript", without_javascript), ("a phone", phone),
-                     ("notifications and password", notifications_and_password), ("a mail link", mail_link), ("import a notice", import_notice),
+                     ("notifications and password", notifications_and_password), ("a mail link", mail_link), ("import a notice", import_notice), ("the administrator", administrator),
                      ("docs", admin_and_docs)]:
         scenario(name, fn, browser)
     browser.close()
