@@ -193,7 +193,16 @@ pub async fn indicator_breakdown_xlsx(
     Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let items = assessment::indicator_progress(&state.ctx(&actor), id.into_inner()).await?;
+    breakdown_workbook(&state, &actor, id.into_inner()).await
+}
+
+/// The 指标分解表 of a plan as a workbook: the API's and the web UI's export.
+pub async fn breakdown_workbook(
+    state: &AppState,
+    actor: &duban_domain::policy::Actor,
+    plan_id: i64,
+) -> ApiResult<HttpResponse> {
+    let items = assessment::indicator_progress(&state.ctx(actor), plan_id).await?;
     let mut rows = Vec::new();
     for i in items {
         let kind = i.kind.map_or("", |k| k.label());

@@ -23,6 +23,7 @@ mod chart;
 mod extensions;
 mod history;
 mod import;
+mod indicators;
 mod item;
 mod notifications;
 mod plans;
@@ -93,6 +94,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(plans::delete_task),
         )
         .route("/plans/{id}/tasks", web::post().to(plans::add_task))
+        .route("/plans/{id}/indicators", web::get().to(indicators::page))
+        .route(
+            "/plans/{id}/indicators.xlsx",
+            web::get().to(indicators::export),
+        )
         .route("/plans/{id}/issue", web::get().to(plans::issue_page))
         .route("/plans/{id}/issue", web::post().to(plans::issue))
         .route("/notifications", web::get().to(notifications::page))

@@ -152,6 +152,7 @@ pub async fn detail(
             sections => sections,
             drafts => drafts,
             may_write => ensure_plan_write(&viewer.actor).is_ok(),
+            sees_indicators => duban_domain::supervision::ensure_inspection_view(&viewer.actor).is_ok(),
         },
     )
 }

@@ -40,6 +40,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "plans/task_new.html",
     "plans/issue.html",
     "plans/import.html",
+    "plans/indicators.html",
     "review/page.html",
     "extensions/page.html",
     "notifications/page.html",

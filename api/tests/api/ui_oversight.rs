@@ -763,3 +763,88 @@ async fn an_administrator_manages_units_accounts_and_the_outbox(app: &TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 storage_test!(an_administrator_manages_units_accounts_and_the_outbox);
+
+/// A plan's indicators: each unit's target and latest actual, as the API
+/// reports them, and the 指标分解表 workbook.
+async fn the_indicator_page_shows_what_the_api_shows(app: &TestApp) {
+    let w = World::new(app).await;
+    let r = app
+        .post(
+            &format!("/plans/{}/tasks", w.plan),
+            &w.office,
+            json!({"title": "建设综合服务站", "due_on": crate::workflow::day(30), "lead_unit_id": w.a, "assist_unit_ids": [w.b],
+                   "indicators": [{"name": "服务站覆盖率", "target": "90", "unit": "%", "kind": "binding"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let indicator = r.body["indicators"][0]["id"].as_i64().unwrap();
+    let a_item = r.body["assignments"][0]["id"].as_i64().unwrap();
+    app.post(&format!("/plans/{}/issue", w.plan), &w.office, json!({}))
+        .await;
+    app.post(
+        &format!("/assignments/{a_item}/acknowledge"),
+        &w.staff_a,
+        json!({}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/assignments/{a_item}/reports"),
+            &w.staff_a,
+            json!({"kind": "progress", "text": "推进中", "indicator_values": [{"indicator_id": indicator, "value": "93"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let (mut br, _) = signed_in(app, "inspector").await;
+    let (s, html, _) = br.get(&format!("/plans/{}", w.plan)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("指标完成情况"));
+    let (s, html, _) = br.get(&format!("/plans/{}/indicators", w.plan)).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let api = app
+        .get(
+            &format!("/stats/indicators?plan_id={}", w.plan),
+            &w.inspector,
+        )
+        .await;
+    let items = api.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    for u in items[0]["units"].as_array().unwrap() {
+        let name = u["unit_name"].as_str().unwrap();
+        let shown = match u["actual"].as_str() {
+            Some(a) => format!("{a}%"),
+            None => "未报".to_owned(),
+        };
+        let row = html
+            .split(&format!("class=\"title\">{name}</td>"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name} row"));
+        let row = row.split("</tr>").next().unwrap();
+        assert!(row.contains(&shown), "{name}: {shown} in {row}");
+        assert_eq!(
+            row.contains(">达标<"),
+            u["met"] == true,
+            "{name} met: {row}"
+        );
+    }
+    assert!(
+        html.contains("已报 1 个，达标 1 个") && html.contains("约束性"),
+        "{html}"
+    );
+    let r = reqwest::Client::new()
+        .get(format!("{}/plans/{}/indicators.xlsx", app.base, w.plan))
+        .header("cookie", br.cookie())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let (mut clerk, _) = signed_in(app, "staff_a").await;
+    let (s, _, _) = clerk.get(&format!("/plans/{}/indicators", w.plan)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = clerk
+        .get(&format!("/plans/{}/indicators.xlsx", w.plan))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+storage_test!(the_indicator_page_shows_what_the_api_shows);

@@ -373,6 +373,15 @@ def office_plans(b):
     page.get_by_role("button", name="确认交办").click()
     settle(page)
     check("确认交办 issues the plan", "已交办 3 项事项" in body(page) and page.url.startswith(plan_url.split("?")[0]))
+    page.get_by_role("link", name="指标完成情况").click()
+    settle(page)
+    text = body(page)
+    check("指标完成情况 lists the plan's indicators with each unit's target", "分类覆盖率" in text and "示范小区" in text
+          and "市民政局" in text and "未报" in text, text[:400])
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="导出指标分解表").click()
+    check("the 指标分解表 downloads", open(dl.value.path(), "rb").read(2) == b"PK")
+    shot(page, "indicators")
     ctx.close()
 
 
