@@ -87,6 +87,11 @@ fn periods(today: NaiveDate, current: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A score as people write it: 4, -2.5, never -0.
+pub fn points(v: f64) -> String {
+    format!("{}", v + 0.0)
+}
+
 /// What the page was asked for: the scope, the query to carry on, problems.
 struct Asked {
     scope: StatsScope,
@@ -190,13 +195,14 @@ pub async fn page(
         .assessment
         .describe()
         .into_iter()
-        .map(|(r, p)| context! { label => r.label(), points => p })
+        .map(|(r, p)| context! { label => r.label(), points => points(p) })
         .collect();
     let units: Vec<_> = units
         .iter()
         .map(|u| {
             context! {
                 rank => u.rank, unit_id => u.unit_id, unit_name => u.unit_name, t => u.tally,
+                score => points(u.tally.score),
             }
         })
         .collect();
@@ -224,13 +230,13 @@ pub async fn unit(
     let q = Fields::of_query(&req);
     let asked = read(&q);
     let s = assessment::unit_score(&state.ctx(&viewer.actor), id, &asked.scope).await?;
-    let points: Vec<_> = s
+    let rows: Vec<_> = s
         .points
         .iter()
         .map(|p| {
             context! {
                 assignment_id => p.point.assignment_id, what => p.what, rule => p.rule_label,
-                times => p.point.times, points => p.point.points, due_on => p.due_on.to_string(),
+                times => p.point.times, points => points(p.point.points), due_on => p.due_on.to_string(),
                 status_label => p.status.label(),
             }
         })
@@ -241,8 +247,8 @@ pub async fn unit(
         "assessment/unit.html",
         None,
         context! {
-            unit => context! { name => s.stats.unit_name, rank => s.stats.rank, t => s.stats.tally },
-            points => points, total => total,
+            unit => context! { name => s.stats.unit_name, rank => s.stats.rank, t => s.stats.tally, score => points(s.stats.tally.score) },
+            points => rows, total => points(total),
             period => (!asked.period.is_empty()).then(|| period_label(&asked.period)),
             query => asked.query,
         },
@@ -357,7 +363,7 @@ pub async fn circular(
     };
     let ranked: Vec<_> = units
         .iter()
-        .map(|u| context! { rank => u.rank, name => u.unit_name, t => u.tally })
+        .map(|u| context! { rank => u.rank, name => u.unit_name, t => u.tally, score => points(u.tally.score) })
         .collect();
     screen(&req, &viewer, "督办工作通报").ok(
         "assessment/circular.html",

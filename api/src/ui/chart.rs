@@ -14,6 +14,7 @@ fn esc(s: &str) -> String {
 }
 
 fn num(v: f64) -> String {
+    let v = v + 0.0; // never "-0"
     if v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
@@ -34,7 +35,7 @@ pub fn bars(title: &str, rows: &[(String, f64)]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="c-bars-t c-bars-d" class="chart"><title id="c-bars-t">{t}</title><desc id="c-bars-d">{d}</desc>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="c-bars-t c-bars-d" class="chart"><title id="c-bars-t">{t}</title><desc id="c-bars-d">{d}</desc>"##,
         t = esc(title),
         d = esc(&rows
             .iter()
@@ -79,8 +80,8 @@ pub fn bars(title: &str, rows: &[(String, f64)]) -> String {
 
 /// Stacked columns per month: on time below, late above.
 pub fn months(title: &str, rows: &[(String, u64, u64)]) -> String {
-    let (left, plot_h, top, col_w) = (36.0, 180.0, 30.0, 44.0);
-    let width = left + col_w * rows.len().max(1) as f64 + 20.0;
+    let (left, plot_h, top, col_w) = (36.0, 180.0, 44.0, 44.0);
+    let width = (left + col_w * rows.len().max(1) as f64 + 20.0).max(240.0);
     let height = top + plot_h + 60.0;
     let max = rows.iter().map(|(_, a, b)| a + b).max().unwrap_or(0).max(1) as f64;
     let scale = plot_h / max;
@@ -88,7 +89,7 @@ pub fn months(title: &str, rows: &[(String, u64, u64)]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="c-months-t c-months-d" class="chart"><title id="c-months-t">{t}</title><desc id="c-months-d">{d}</desc>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="c-months-t c-months-d" class="chart"><title id="c-months-t">{t}</title><desc id="c-months-d">{d}</desc>"##,
         t = esc(title),
         d = esc(&rows
             .iter()
