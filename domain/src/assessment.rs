@@ -493,6 +493,86 @@ pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitSta
     Ok(rows)
 }
 
+/// Every unit in the directory's order (by id), zeros included — the
+/// exports' table, so one period's file lines up with the next. A unit with
+/// nothing assigned has rank 0 (unranked); supervising offices with nothing
+/// assigned are left out. Unit staff and heads get their own row.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn unit_table(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
+    let (db, actor, cal, rules, now) = parts(ctx);
+    let visible = visible_unit(actor)?;
+    let loaded = load(db, scope, None, now, cal).await?;
+    let mut rows = ranked(db, &loaded, cal, rules, now).await?;
+    for u in unit::Entity::find()
+        .order_by_asc(unit::Column::Id)
+        .all(db.conn())
+        .await?
+    {
+        if u.kind != crate::entities::unit::UnitKind::Office
+            && !rows.iter().any(|r| r.unit_id == u.id)
+        {
+            rows.push(UnitStats {
+                rank: 0,
+                unit_id: u.id,
+                unit_name: u.name,
+                tally: Tally::default(),
+            });
+        }
+    }
+    rows.sort_by_key(|r| r.unit_id);
+    if let Some(u) = visible {
+        rows.retain(|r| r.unit_id == u);
+    }
+    Ok(rows)
+}
+
+/// Completions in one month (in the plan's zone): on time and late.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MonthCompletions {
+    /// "2026-03"
+    pub month: String,
+    pub on_time: u64,
+    pub late: u64,
+}
+
+/// Completed items by the month they were completed in, oldest first, over
+/// the same assignments as [`unit_stats`] (a unit's staff: their own).
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn completions_by_month(
+    ctx: &Ctx<'_>,
+    scope: &StatsScope,
+) -> Result<Vec<MonthCompletions>, DomainError> {
+    let (db, actor, cal, _, now) = parts(ctx);
+    let visible = visible_unit(actor)?;
+    let loaded = load(db, scope, visible, now, cal).await?;
+    let mut by_month: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for a in loaded
+        .assignments
+        .iter()
+        .filter(|a| a.status == Status::Completed)
+    {
+        let done = a.completed_at.unwrap_or(now);
+        let month = done
+            .with_timezone(&tz_of(&loaded, a.plan_id))
+            .format("%Y-%m")
+            .to_string();
+        let e = by_month.entry(month).or_default();
+        if done <= a.due_at {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+    }
+    Ok(by_month
+        .into_iter()
+        .map(|(month, (on_time, late))| MonthCompletions {
+            month,
+            on_time,
+            late,
+        })
+        .collect())
+}
+
 /// One point of a unit's score with the item it came from.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExplainedPoint {

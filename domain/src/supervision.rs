@@ -150,20 +150,116 @@ pub async fn overdue_board(
 /// The longest span in days a client may ask about (a hundred years).
 pub const MAX_DAYS: i64 = 36_500;
 
-/// Items at risk: due within `within_days` and not near done (under 80 %), or
-/// issued and not acknowledged in time.
+/// Why an item is at risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    /// Due within the window asked for and under 80 % done.
+    DueSoon,
+    /// Issued and not acknowledged within its working days.
+    AcknowledgedLate,
+    /// A reporting period of its schedule ended without a report.
+    BehindSchedule,
+    /// The office returned its request to close more than once.
+    ReturnedRepeatedly,
+}
+
+impl Risk {
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::DueSoon => "临近时限",
+            Risk::AcknowledgedLate => "超时未签收",
+            Risk::BehindSchedule => "未按期反馈",
+            Risk::ReturnedRepeatedly => "多次退回",
+        }
+    }
+}
+
+/// An item at risk and why.
+#[derive(Debug, Clone)]
+pub struct RiskRow {
+    pub row: AssignmentRow,
+    pub reasons: Vec<Risk>,
+}
+
+/// Items at risk: due within `within_days` and not near done (under 80 %),
+/// issued and not acknowledged in time, behind their reporting schedule (the
+/// last period ended with no report in it), or returned more than once.
 #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn at_risk(
     ctx: &Ctx<'_>,
     within_days: i64,
     page: PageRequest,
 ) -> Result<Page<AssignmentRow>, DomainError> {
+    let p = at_risk_why(ctx, within_days, page).await?;
+    Ok(Page {
+        items: p.items.into_iter().map(|r| r.row).collect(),
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    })
+}
+
+/// [`at_risk`], each item with its reasons.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn at_risk_why(
+    ctx: &Ctx<'_>,
+    within_days: i64,
+    page: PageRequest,
+) -> Result<Page<RiskRow>, DomainError> {
+    use sea_orm::{EntityTrait, QueryFilter, QuerySelect};
+
+    use crate::entities::{plan, review, task};
+    use crate::reminders::{parse_cron, report_period};
+
     ensure_inspection_view(ctx.actor)?;
-    let (calendar, now) = (ctx.calendar(), ctx.now);
+    let (calendar, now, conn) = (ctx.calendar(), ctx.now, ctx.db().conn());
     // The acknowledgement deadline is at most a couple of weeks after issue
     // (holidays included); narrow by SQL, decide exactly below.
     let horizon = now + Duration::days(within_days.clamp(0, 365));
-    let extra = Condition::any()
+    // Periods that have ended: (start, end] of the last one, per scheduled task.
+    let mut ended = std::collections::HashMap::new();
+    let scheduled = task::Entity::find()
+        .filter(task::Column::ReportCron.is_not_null())
+        .filter(task::Column::ReportCron.ne(""))
+        .all(conn)
+        .await?;
+    if !scheduled.is_empty() {
+        let zones: std::collections::HashMap<i64, String> = plan::Entity::find()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.timezone))
+            .collect();
+        for t in scheduled {
+            let Some(schedule) = t.report_cron.as_deref().and_then(|e| parse_cron(e).ok()) else {
+                continue;
+            };
+            let tz = zone_of(zones.get(&t.plan_id).map_or("", String::as_str));
+            let Some((Some(end), _)) = report_period(&schedule, tz, now) else {
+                continue;
+            };
+            let start =
+                report_period(&schedule, tz, end - Duration::seconds(1)).and_then(|(p, _)| p);
+            ended.insert(t.id, (start, end));
+        }
+    }
+    let returned: Vec<i64> = review::Entity::find()
+        .select_only()
+        .column(review::Column::AssignmentId)
+        .filter(review::Column::Decision.eq(crate::entities::review::Decision::Return))
+        .group_by(review::Column::AssignmentId)
+        .having(
+            sea_orm::sea_query::Expr::expr(
+                sea_orm::sea_query::Expr::col(review::Column::Id).count(),
+            )
+            .gt(1),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let returned: std::collections::HashSet<i64> = returned.into_iter().collect();
+    let mut extra = Condition::any()
         .add(
             Condition::all()
                 .add(listing::is_open())
@@ -180,16 +276,52 @@ pub async fn at_risk(
                 .add(assignment::Column::Status.eq(Status::Issued))
                 .add(assignment::Column::IssuedAt.lte(now - Duration::days(2))),
         );
+    if !ended.is_empty() {
+        extra = extra.add(
+            Condition::all()
+                .add(listing::is_open())
+                .add(assignment::Column::TaskId.is_in(ended.keys().copied())),
+        );
+    }
+    if !returned.is_empty() {
+        extra = extra.add(
+            Condition::all()
+                .add(listing::is_open())
+                .add(assignment::Column::Id.is_in(returned.iter().copied())),
+        );
+    }
     let rows = listing::list_where(ctx, extra).await?;
-    let mut risky: Vec<AssignmentRow> = rows
+    let mut risky: Vec<RiskRow> = rows
         .into_iter()
-        .filter(|r| {
-            let due_soon =
-                r.due_at > now && r.due_at <= horizon && r.percent.is_none_or(|p| p < 80);
-            due_soon || (r.status == Status::Issued && acknowledged_late(r, now, calendar))
+        .filter_map(|r| {
+            let mut why = Vec::new();
+            if r.status.is_open()
+                && r.due_at > now
+                && r.due_at <= horizon
+                && r.percent.is_none_or(|p| p < 80)
+            {
+                why.push(Risk::DueSoon);
+            }
+            if r.status == Status::Issued && acknowledged_late(&r, now, calendar) {
+                why.push(Risk::AcknowledgedLate);
+            }
+            if r.status.is_open()
+                && ended
+                    .get(&r.task_id)
+                    .is_some_and(|(start, end)| behind(*start, *end, r.issued_at, r.last_report_at))
+            {
+                why.push(Risk::BehindSchedule);
+            }
+            if r.status.is_open() && returned.contains(&r.id) {
+                why.push(Risk::ReturnedRepeatedly);
+            }
+            (!why.is_empty()).then_some(RiskRow {
+                row: r,
+                reasons: why,
+            })
         })
         .collect();
-    risky.sort_by_key(|r| (r.due_at, r.id));
+    risky.sort_by_key(|r| (r.row.due_at, r.row.id));
     let total = risky.len() as u64;
     let items = risky
         .into_iter()
@@ -197,6 +329,21 @@ pub async fn at_risk(
         .take(page.per_page as usize)
         .collect();
     Ok(Page::of(items, total, page))
+}
+
+/// Behind its schedule: issued before the last period ended, and no report
+/// since that period began (or since issue, if later).
+fn behind(
+    start: Option<DateTime<Utc>>,
+    end: DateTime<Utc>,
+    issued_at: Option<DateTime<Utc>>,
+    last_report_at: Option<DateTime<Utc>>,
+) -> bool {
+    let Some(issued) = issued_at.filter(|i| *i < end) else {
+        return false;
+    };
+    let from = start.map_or(issued, |s| s.max(issued));
+    last_report_at.is_none_or(|r| r < from)
 }
 
 /// Calendar feeds: a secret address per user, stored only as a hash.
@@ -496,4 +643,57 @@ pub async fn escalate_by_hand_in(
         return Err(crate::workflow::stale());
     }
     Ok(level)
+}
+
+#[cfg(test)]
+mod risk_tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn behind_its_schedule_when_the_last_period_passed_without_a_report() {
+        let start = Some(at("2026-02-25T09:00:00+08:00"));
+        let end = at("2026-03-25T09:00:00+08:00");
+        let issued = Some(at("2026-01-10T09:00:00+08:00"));
+        let report = |s: &str| Some(at(s));
+        assert!(behind(start, end, issued, None));
+        assert!(behind(
+            start,
+            end,
+            issued,
+            report("2026-02-20T09:00:00+08:00")
+        ));
+        assert!(!behind(
+            start,
+            end,
+            issued,
+            report("2026-03-01T09:00:00+08:00")
+        ));
+        // Reporting late, after the period ended, catches up.
+        assert!(!behind(
+            start,
+            end,
+            issued,
+            report("2026-03-26T09:00:00+08:00")
+        ));
+        // Issued after the period ended: nothing owed yet.
+        assert!(!behind(
+            start,
+            end,
+            report("2026-03-26T09:00:00+08:00"),
+            None
+        ));
+        // Issued mid-period: owed since issue.
+        let mid = report("2026-03-10T09:00:00+08:00");
+        assert!(behind(start, end, mid, report("2026-03-01T09:00:00+08:00")));
+        assert!(!behind(
+            None,
+            end,
+            issued,
+            report("2026-02-01T09:00:00+08:00")
+        ));
+    }
 }

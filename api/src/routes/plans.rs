@@ -329,6 +329,8 @@ pub async fn update_task(
         due_text: b.due_text,
         report_cron: b.report_cron,
         allow_past_due: b.allow_past_due,
+        units: None,
+        indicators: None,
     };
     let u = plans::update_task(&state.ctx(&actor), id.into_inner(), patch).await?;
     Ok(HttpResponse::Ok().json(TaskUpdated {

@@ -76,9 +76,11 @@ pub async fn unit_score(
     Ok(HttpResponse::Ok().json(score))
 }
 
-fn unit_columns() -> Vec<Column<UnitStats>> {
+pub fn unit_columns() -> Vec<Column<UnitStats>> {
     vec![
-        Column::number("排名", |u: &UnitStats| f64::from(u.rank)),
+        Column::optional_number("排名", |u: &UnitStats| {
+            (u.rank > 0).then_some(f64::from(u.rank))
+        }),
         Column::text("责任单位", |u: &UnitStats| u.unit_name.clone()),
         Column::number("交办事项", |u: &UnitStats| u.tally.assigned as f64),
         Column::number("已办结", |u: &UnitStats| u.tally.completed as f64),
@@ -193,7 +195,16 @@ pub async fn indicator_breakdown_xlsx(
     Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let items = assessment::indicator_progress(&state.ctx(&actor), id.into_inner()).await?;
+    breakdown_workbook(&state, &actor, id.into_inner()).await
+}
+
+/// The 指标分解表 of a plan as a workbook: the API's and the web UI's export.
+pub async fn breakdown_workbook(
+    state: &AppState,
+    actor: &duban_domain::policy::Actor,
+    plan_id: i64,
+) -> ApiResult<HttpResponse> {
+    let items = assessment::indicator_progress(&state.ctx(actor), plan_id).await?;
     let mut rows = Vec::new();
     for i in items {
         let kind = i.kind.map_or("", |k| k.label());

@@ -92,6 +92,29 @@ pub fn board_columns() -> Vec<Column<AssignmentResponse>> {
     ]
 }
 
+/// Every row of the board for a filter (all pages, at most 100,000): the
+/// API's and the web UI's export.
+pub async fn board_rows(
+    state: &AppState,
+    actor: &duban_domain::policy::Actor,
+    filter: &BoardFilter,
+) -> Result<Vec<AssignmentResponse>, duban_domain::DomainError> {
+    let ctx = state.ctx(actor);
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let p = supervision::overdue_board(&ctx, filter, PageRequest::new(Some(page), Some(200))?)
+            .await?;
+        let done = p.items.len() < 200;
+        rows.extend(p.items.into_iter().map(|r| state.row(r)));
+        if done || rows.len() >= 100_000 {
+            break;
+        }
+        page += 1;
+    }
+    Ok(rows)
+}
+
 /// The overdue board as an Excel workbook (all pages).
 #[utoipa::path(tag = "inspection", security(("bearer" = [])), params(BoardQuery), responses(
     (status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -103,23 +126,7 @@ pub async fn overdue_xlsx(
     Caller(actor): Caller,
     query: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
-    let ctx = state.ctx(&actor);
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let p = supervision::overdue_board(
-            &ctx,
-            &query.filter(),
-            PageRequest::new(Some(page), Some(200))?,
-        )
-        .await?;
-        let done = p.items.len() < 200;
-        rows.extend(p.items.into_iter().map(|r| state.row(r)));
-        if done || rows.len() >= 100_000 {
-            break;
-        }
-        page += 1;
-    }
+    let rows = board_rows(&state, &actor, &query.filter()).await?;
     export::xlsx_response("逾期督办事项", "overdue", board_columns(), rows).await
 }
 

@@ -151,13 +151,57 @@ fn read(q: &Fields) -> Asked {
 }
 
 #[derive(Serialize)]
-struct Choice {
+pub(super) struct Choice {
     value: String,
     label: String,
     selected: bool,
 }
 
-fn choice(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
+/// The plan filter's choices and, for those who see every unit, the unit filter's.
+pub(super) async fn plan_and_unit_choices(
+    state: &AppState,
+    actor: &Actor,
+    plan: &str,
+    unit: &str,
+) -> UiResult<(Vec<Choice>, Vec<Choice>)> {
+    let plan_page = plans::list_plans(
+        &state.ctx(actor),
+        None,
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    let mut plans = vec![choice("", "全部督办文件", plan)];
+    plans.extend(
+        plan_page
+            .items
+            .into_iter()
+            .map(|p| choice(p.id.to_string(), format!("{} {}", p.doc_no, p.title), plan)),
+    );
+    let mut units = Vec::new();
+    if actor.sees_all_units() {
+        let all = units::list(
+            &state.ctx(actor),
+            &UnitFilter::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+        units.push(choice("", "全部单位", unit));
+        units.extend(
+            all.items
+                .into_iter()
+                .map(|u| choice(u.id.to_string(), u.name, unit)),
+        );
+    }
+    Ok((plans, units))
+}
+
+pub(super) fn choice(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
     let value = value.into();
     Choice {
         selected: value == current,
@@ -225,41 +269,8 @@ async fn list_view(
             .join("、");
         statuses.push(choice(asked_status.clone(), label, &asked_status));
     }
-    let plan_page = plans::list_plans(
-        &state.ctx(actor),
-        None,
-        PageRequest {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
-    let mut plans = vec![choice("", "全部督办文件", &current("plan_id"))];
-    plans.extend(plan_page.items.into_iter().map(|p| {
-        choice(
-            p.id.to_string(),
-            format!("{} {}", p.doc_no, p.title),
-            &current("plan_id"),
-        )
-    }));
-    let mut units = Vec::new();
-    if actor.sees_all_units() {
-        let all = units::list(
-            &state.ctx(actor),
-            &UnitFilter::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
-        units.push(choice("", "全部单位", &current("unit_id")));
-        units.extend(
-            all.items
-                .into_iter()
-                .map(|u| choice(u.id.to_string(), u.name, &current("unit_id"))),
-        );
-    }
+    let (plans, units) =
+        plan_and_unit_choices(state, actor, &current("plan_id"), &current("unit_id")).await?;
     let sorts = [
         ("due_on", "完成时限由近到远"),
         ("-due_on", "完成时限由远到近"),

@@ -19,8 +19,11 @@ mod admin;
 mod assessment;
 mod assignments;
 mod board;
+mod chart;
 mod extensions;
 mod history;
+mod import;
+mod indicators;
 mod item;
 mod notifications;
 mod plans;
@@ -72,9 +75,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/plans", web::get().to(plans::list))
         .route("/plans", web::post().to(plans::create))
         .route("/plans/new", web::get().to(plans::new_page))
+        .route("/plans/import", web::get().to(import::page))
+        .route("/plans/import", web::post().to(import::submit))
         .route("/plans/{id}", web::get().to(plans::detail))
+        .route("/plans/{id}/edit", web::get().to(plans::edit_page))
+        .route("/plans/{id}/edit", web::post().to(plans::edit))
         .route("/plans/{id}/tasks/new", web::get().to(plans::new_task_page))
+        .route(
+            "/plans/{id}/tasks/{task}/edit",
+            web::get().to(plans::edit_task_page),
+        )
+        .route(
+            "/plans/{id}/tasks/{task}/edit",
+            web::post().to(plans::edit_task),
+        )
+        .route(
+            "/plans/{id}/tasks/{task}/delete",
+            web::post().to(plans::delete_task),
+        )
         .route("/plans/{id}/tasks", web::post().to(plans::add_task))
+        .route("/plans/{id}/indicators", web::get().to(indicators::page))
+        .route(
+            "/plans/{id}/indicators.xlsx",
+            web::get().to(indicators::export),
+        )
         .route("/plans/{id}/issue", web::get().to(plans::issue_page))
         .route("/plans/{id}/issue", web::post().to(plans::issue))
         .route("/notifications", web::get().to(notifications::page))
@@ -84,6 +108,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/notifications/{id}", web::get().to(notifications::open))
         .route("/board", web::get().to(board::page))
+        .route("/board.xlsx", web::get().to(board::export))
         .route("/assessment", web::get().to(assessment::page))
-        .route("/admin", web::get().to(admin::page));
+        .route("/assessment.csv", web::get().to(assessment::csv))
+        .route("/assessment.xlsx", web::get().to(assessment::xlsx))
+        .route("/assessment/circular", web::get().to(assessment::circular))
+        .route("/assessment/units/{id}", web::get().to(assessment::unit))
+        .route("/admin", web::get().to(admin::page))
+        .route("/admin/units", web::post().to(admin::create_unit))
+        .route("/admin/units/{id}", web::get().to(admin::unit))
+        .route("/admin/units/{id}", web::post().to(admin::update_unit))
+        .route(
+            "/admin/units/{id}/channels",
+            web::post().to(admin::add_robot),
+        )
+        .route(
+            "/admin/units/{id}/channels/{channel}/delete",
+            web::post().to(admin::remove_robot),
+        )
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}", web::get().to(admin::user))
+        .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route("/admin/outbox/retry", web::post().to(admin::retry));
 }

@@ -15,7 +15,9 @@ use duban_domain::policy::ensure_plan_write;
 use duban_domain::workflow::Status;
 use duban_domain::workflow::actions::Screen;
 use duban_domain::workflow::issue_preview::issue_preview;
-use duban_domain::workflow::plans::{self, NewIndicator, NewPlan, NewTask};
+use duban_domain::workflow::plans::{
+    self, NewIndicator, NewPlan, NewTask, PlanPatch, TaskPatch, TaskUnits,
+};
 use minijinja::{Value, context};
 
 use super::error::{UiError, UiResult};
@@ -28,7 +30,11 @@ use crate::state::AppState;
 
 type Errors = BTreeMap<String, String>;
 
-fn screen<'a>(req: &'a HttpRequest, viewer: &'a Viewer, title: &'a str) -> view::Screen<'a> {
+pub(super) fn screen<'a>(
+    req: &'a HttpRequest,
+    viewer: &'a Viewer,
+    title: &'a str,
+) -> view::Screen<'a> {
     view::Screen {
         req,
         viewer,
@@ -105,6 +111,7 @@ pub async fn detail(
         .count();
     let task_view = |t: &plans::TaskDetail| {
         context! {
+            id => t.task.id, issued => t.assignments.iter().any(|a| a.status != Status::Draft),
             number => t.task.number, title => t.task.title, requirements => t.task.requirements,
             due_on => t.task.due_on.to_string(), due_text => t.task.due_text, report_cron => t.task.report_cron,
             indicators => t.indicators.iter().map(|i| context! { name => i.name, target => i.target, measure => i.measure }).collect::<Vec<_>>(),
@@ -145,22 +152,30 @@ pub async fn detail(
             sections => sections,
             drafts => drafts,
             may_write => ensure_plan_write(&viewer.actor).is_ok(),
+            sees_indicators => duban_domain::supervision::ensure_inspection_view(&viewer.actor).is_ok(),
         },
     )
 }
 
+/// The plan form: a new plan (`id` None) or correcting one.
 fn plan_form(
     req: &HttpRequest,
     viewer: &Viewer,
+    id: Option<i64>,
     status: StatusCode,
     errors: Errors,
     values: BTreeMap<String, String>,
 ) -> UiResult<HttpResponse> {
-    screen(req, viewer, "新建督办文件").answer(
+    let title = if id.is_some() {
+        "修改督办文件"
+    } else {
+        "新建督办文件"
+    };
+    screen(req, viewer, title).answer(
         status,
         "plans/new.html",
         None,
-        context! { errors => errors, values => values },
+        context! { errors => errors, values => values, plan_id => id, heading => title },
         None,
     )
 }
@@ -173,7 +188,7 @@ pub async fn new_page(
     ensure_plan_write(&viewer.actor)?;
     let today = duban_domain::time::local_date(state.env.now(), chrono_tz::Asia::Shanghai);
     let values = BTreeMap::from([("issued_on".to_owned(), today.to_string())]);
-    plan_form(&req, &viewer, StatusCode::OK, Errors::new(), values)
+    plan_form(&req, &viewer, None, StatusCode::OK, Errors::new(), values)
 }
 
 fn invalid(e: DomainError) -> Result<Errors, UiError> {
@@ -227,6 +242,7 @@ pub async fn create(
     plan_form(
         &req,
         &sub.viewer,
+        None,
         StatusCode::UNPROCESSABLE_ENTITY,
         errors,
         f.values(),
@@ -242,11 +258,14 @@ const SCHEDULES: &[(&str, &str)] = &[
     ("0 9 25 6,12 *", "每半年（6月、12月 25 日前）反馈"),
 ];
 
+/// The task form: adding one (`task` None) or correcting one.
+#[allow(clippy::too_many_arguments)]
 async fn task_form(
     state: &AppState,
     req: &HttpRequest,
     viewer: &Viewer,
     plan_id: i64,
+    task: Option<i64>,
     status: StatusCode,
     errors: Errors,
     values: BTreeMap<String, String>,
@@ -263,12 +282,24 @@ async fn task_form(
         .iter()
         .map(|s| format!("{}{}", s.number, s.title))
         .collect();
-    screen(req, viewer, "添加任务").answer(
+    let editing = task.and_then(|id| d.tasks.iter().find(|t| t.task.id == id));
+    if task.is_some() && editing.is_none() {
+        return Err(UiError::NotFound);
+    }
+    let issued = editing.is_some_and(|t| t.assignments.iter().any(|a| a.status != Status::Draft));
+    let title = if editing.is_some() {
+        "修改任务"
+    } else {
+        "添加任务"
+    };
+    screen(req, viewer, title).answer(
         status,
         "plans/task_new.html",
         None,
         context! {
             plan => context! { id => d.plan.id, doc_no => d.plan.doc_no, title => d.plan.title },
+            task_id => task, issued => issued, heading => title,
+            action => match task { Some(t) => format!("/plans/{plan_id}/tasks/{t}/edit"), None => format!("/plans/{plan_id}/tasks") },
             unit_names => unit_names, sections => sections, schedules => schedules,
             errors => errors, values => values,
         },
@@ -289,6 +320,7 @@ pub async fn new_task_page(
         &req,
         &viewer,
         id,
+        None,
         StatusCode::OK,
         Errors::new(),
         BTreeMap::new(),
@@ -329,15 +361,41 @@ fn indicators(text: &str) -> Result<Vec<NewIndicator>, String> {
     Ok(out)
 }
 
-pub async fn add_task(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    sub: Submission,
-    id: web::Path<String>,
-) -> UiResult<HttpResponse> {
-    let plan_id = parse_id(&id)?;
-    let f = &sub.fields;
-    let mut errors = Errors::new();
+/// The indicators as the form writes them, one a line.
+fn indicator_lines(inds: &[duban_domain::entities::indicator::Model]) -> String {
+    inds.iter()
+        .map(|i| {
+            let mut parts = vec![
+                i.name.clone(),
+                i.target.clone(),
+                i.measure.clone().unwrap_or_default(),
+            ];
+            if let Some(k) = i.kind {
+                parts.push(k.label().to_owned());
+            }
+            while parts.last().is_some_and(String::is_empty) {
+                parts.pop();
+            }
+            parts.join(" | ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What the task form says besides its plain fields, read and checked.
+struct TaskFields {
+    due_on: Option<chrono::NaiveDate>,
+    lead_id: Option<i64>,
+    assist_ids: Vec<i64>,
+    indicators: Vec<NewIndicator>,
+    cron: Option<String>,
+}
+
+async fn read_task_fields(
+    state: &AppState,
+    f: &Fields,
+    errors: &mut Errors,
+) -> UiResult<TaskFields> {
     let due_on = match f.date("due_on", "完成时限") {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
@@ -386,7 +444,46 @@ pub async fn add_task(
         .get("report_cron_custom")
         .or(f.get("report_cron"))
         .map(str::to_owned);
-    if let (Some(due_on), Some(lead_id), true) = (due_on, lead_id, errors.is_empty()) {
+    Ok(TaskFields {
+        due_on,
+        lead_id,
+        assist_ids: assist
+            .ids
+            .into_iter()
+            .filter(|u| Some(*u) != lead_id)
+            .collect(),
+        indicators: inds,
+        cron,
+    })
+}
+
+/// The service's field names, as the form names them.
+fn form_errors(e: DomainError) -> Result<Errors, UiError> {
+    Ok(match e {
+        DomainError::Conflict { message, .. } => Errors::from([("lead_unit".to_owned(), message)]),
+        e => invalid(e)?
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "lead_unit_id" => ("lead_unit".to_owned(), v),
+                "assist_unit_ids" => ("assist_units".to_owned(), v),
+                k if k.starts_with("indicators") => ("indicators".to_owned(), v),
+                _ => (k, v),
+            })
+            .collect(),
+    })
+}
+
+pub async fn add_task(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    sub: Submission,
+    id: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    let plan_id = parse_id(&id)?;
+    let f = &sub.fields;
+    let mut errors = Errors::new();
+    let t = read_task_fields(&state, f, &mut errors).await?;
+    if let (Some(due_on), Some(lead_id), true) = (t.due_on, t.lead_id, errors.is_empty()) {
         let new = NewTask {
             number: f.get("number").map(str::to_owned),
             section: f.get("section").map(str::to_owned),
@@ -395,11 +492,11 @@ pub async fn add_task(
             due_on,
             due_text: f.get("due_text").map(str::to_owned),
             lead_unit_id: lead_id,
-            assist_unit_ids: assist.ids.into_iter().filter(|u| *u != lead_id).collect(),
+            assist_unit_ids: t.assist_ids,
             unit_due_on: BTreeMap::new(),
-            report_cron: cron,
-            indicators: inds,
-            allow_past_due: false,
+            report_cron: t.cron,
+            indicators: t.indicators,
+            allow_past_due: f.get("allow_past_due").is_some(),
             milestones: Vec::new(),
             recurrences: Vec::new(),
         };
@@ -410,17 +507,7 @@ pub async fn add_task(
                     Some("task_created".into()),
                 ));
             }
-            Err(e) => {
-                errors = invalid(e)?
-                    .into_iter()
-                    .map(|(k, v)| match k.as_str() {
-                        "lead_unit_id" => ("lead_unit".to_owned(), v),
-                        "assist_unit_ids" => ("assist_units".to_owned(), v),
-                        k if k.starts_with("indicators") => ("indicators".to_owned(), v),
-                        _ => (k, v),
-                    })
-                    .collect()
-            }
+            Err(e) => errors = form_errors(e)?,
         }
     }
     task_form(
@@ -428,11 +515,216 @@ pub async fn add_task(
         &req,
         &sub.viewer,
         plan_id,
+        None,
         StatusCode::UNPROCESSABLE_ENTITY,
         errors,
         f.values(),
     )
     .await
+}
+
+fn parse_ids(raw: &(String, String)) -> UiResult<(i64, i64)> {
+    Ok((parse_id(&raw.0)?, parse_id(&raw.1)?))
+}
+
+/// The task form filled with the task as it stands.
+pub async fn edit_task_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    ids: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
+    ensure_plan_write(&viewer.actor)?;
+    let (plan_id, task_id) = parse_ids(&ids)?;
+    let d = plans::get_plan(&state.ctx(&viewer.actor), plan_id).await?;
+    let t = d
+        .tasks
+        .iter()
+        .find(|t| t.task.id == task_id)
+        .ok_or(UiError::NotFound)?;
+    let names: HashMap<i64, String> = units::all(state.env.db.conn())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let lead = t
+        .assignments
+        .iter()
+        .filter(|a| a.role == duban_domain::entities::assignment::AssignmentRole::Lead)
+        .map(|a| name(a.unit_id))
+        .collect::<Vec<_>>()
+        .join("、");
+    let assist = t
+        .assignments
+        .iter()
+        .filter(|a| a.role != duban_domain::entities::assignment::AssignmentRole::Lead)
+        .map(|a| name(a.unit_id))
+        .collect::<Vec<_>>()
+        .join("、");
+    let cron = t.task.report_cron.clone().unwrap_or_default();
+    let listed = SCHEDULES.iter().any(|(v, _)| *v == cron);
+    let mut values = BTreeMap::from([
+        ("number".to_owned(), t.task.number.clone()),
+        ("title".to_owned(), t.task.title.clone()),
+        ("requirements".to_owned(), t.task.requirements.clone()),
+        ("lead_unit".to_owned(), lead),
+        ("assist_units".to_owned(), assist),
+        ("due_on".to_owned(), t.task.due_on.to_string()),
+        (
+            "due_text".to_owned(),
+            t.task.due_text.clone().unwrap_or_default(),
+        ),
+        ("indicators".to_owned(), indicator_lines(&t.indicators)),
+    ]);
+    if listed {
+        values.insert("report_cron".into(), cron);
+    } else {
+        values.insert("report_cron_custom".into(), cron);
+    }
+    task_form(
+        &state,
+        &req,
+        &viewer,
+        plan_id,
+        Some(task_id),
+        StatusCode::OK,
+        Errors::new(),
+        values,
+    )
+    .await
+}
+
+pub async fn edit_task(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    sub: Submission,
+    ids: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
+    let (plan_id, task_id) = parse_ids(&ids)?;
+    let f = &sub.fields;
+    let mut errors = Errors::new();
+    let t = read_task_fields(&state, f, &mut errors).await?;
+    if let (Some(due_on), Some(lead_id), true) = (t.due_on, t.lead_id, errors.is_empty()) {
+        let patch = TaskPatch {
+            number: Some(f.text("number")),
+            title: Some(f.text("title")),
+            requirements: Some(f.text("requirements")),
+            due_on: Some(due_on),
+            due_text: Some(f.text("due_text")),
+            report_cron: Some(t.cron.unwrap_or_default()),
+            allow_past_due: f.get("allow_past_due").is_some(),
+            units: Some(TaskUnits {
+                lead_unit_id: lead_id,
+                assist_unit_ids: t.assist_ids,
+            }),
+            indicators: Some(t.indicators),
+        };
+        match plans::update_task(&state.ctx(&sub.viewer.actor), task_id, patch).await {
+            Ok(u) => {
+                return Ok(view::see_other(
+                    &format!("/plans/{plan_id}"),
+                    Some(format!("task_updated:{}", u.moved.len())),
+                ));
+            }
+            Err(e) => errors = form_errors(e)?,
+        }
+    }
+    task_form(
+        &state,
+        &req,
+        &sub.viewer,
+        plan_id,
+        Some(task_id),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        errors,
+        f.values(),
+    )
+    .await
+}
+
+/// Takes a task not yet issued out of its plan.
+pub async fn delete_task(
+    state: web::Data<AppState>,
+    sub: Submission,
+    ids: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
+    let (plan_id, task_id) = parse_ids(&ids)?;
+    plans::delete_task(&state.ctx(&sub.viewer.actor), task_id).await?;
+    Ok(view::see_other(
+        &format!("/plans/{plan_id}"),
+        Some("task_deleted".into()),
+    ))
+}
+
+/// The plan form filled with the plan as it stands.
+pub async fn edit_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    ensure_plan_write(&viewer.actor)?;
+    let id = parse_id(&id)?;
+    let d = plans::get_plan(&state.ctx(&viewer.actor), id).await?;
+    let values = BTreeMap::from([
+        ("doc_no".to_owned(), d.plan.doc_no.clone()),
+        ("title".to_owned(), d.plan.title.clone()),
+        ("issued_on".to_owned(), d.plan.issued_on.to_string()),
+        ("year".to_owned(), d.plan.year.to_string()),
+    ]);
+    plan_form(
+        &req,
+        &viewer,
+        Some(id),
+        StatusCode::OK,
+        Errors::new(),
+        values,
+    )
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    sub: Submission,
+    id: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let f = &sub.fields;
+    let mut errors = Errors::new();
+    let issued_on = f.date("issued_on", "印发日期").unwrap_or_else(|(k, m)| {
+        errors.insert(k, m);
+        None
+    });
+    let year = f.int::<i32>("year", "年度").unwrap_or_else(|(k, m)| {
+        errors.insert(k, m);
+        None
+    });
+    if errors.is_empty() {
+        let patch = PlanPatch {
+            doc_no: Some(f.text("doc_no")),
+            title: Some(f.text("title")),
+            issued_on,
+            year,
+        };
+        match plans::update_plan(&state.ctx(&sub.viewer.actor), id, patch).await {
+            Ok(_) => {
+                return Ok(view::see_other(
+                    &format!("/plans/{id}"),
+                    Some("plan_updated".into()),
+                ));
+            }
+            Err(e) => errors = invalid(e)?,
+        }
+    }
+    plan_form(
+        &req,
+        &sub.viewer,
+        Some(id),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        errors,
+        f.values(),
+    )
 }
 
 /// 交办, asked once more: who will be told, and where nobody can be.

@@ -18,4 +18,5 @@ mod inspection;
 mod matrix;
 mod robustness;
 mod ui;
+mod ui_oversight;
 mod workflow;

@@ -10,7 +10,7 @@ use crate::storage_test;
 
 /// A browser's cookie jar, by hand: name=value pairs from Set-Cookie.
 #[derive(Default, Clone)]
-struct Jar(Vec<(String, String)>);
+pub(crate) struct Jar(Vec<(String, String)>);
 
 impl Jar {
     fn take(&mut self, r: &reqwest::Response) {
@@ -55,13 +55,20 @@ fn csrf_of(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-struct Browser {
+pub(crate) struct Browser {
     jar: Jar,
     base: String,
 }
 
 impl Browser {
-    async fn get(&mut self, path: &str) -> (StatusCode, String, reqwest::header::HeaderMap) {
+    pub(crate) fn cookie(&self) -> String {
+        self.jar.header()
+    }
+
+    pub(crate) async fn get(
+        &mut self,
+        path: &str,
+    ) -> (StatusCode, String, reqwest::header::HeaderMap) {
         let r = client()
             .get(format!("{}{path}", self.base))
             .header("cookie", self.jar.header())
@@ -73,7 +80,7 @@ impl Browser {
         (s, r.text().await.unwrap(), h)
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &mut self,
         path: &str,
         form: &[(&str, &str)],
@@ -97,7 +104,7 @@ impl Browser {
     }
 }
 
-async fn signed_in(app: &TestApp, username: &str) -> (Browser, String) {
+pub(crate) async fn signed_in(app: &TestApp, username: &str) -> (Browser, String) {
     let mut b = Browser {
         jar: Jar::default(),
         base: app.base.clone(),
@@ -556,3 +563,308 @@ async fn behind_https_the_cookie_is_secure_and_the_public_origin_is_ours() {
     assert!(session.contains("Secure"), "{session}");
     assert!(b.jar.get("duban_session").is_some());
 }
+
+/// 督办文件 corrected in the browser: the plan's fields, a draft task's
+/// units (by name or alias), dates, schedule and indicators, its removal;
+/// once issued, its units stay and a new date moves the open items.
+async fn the_office_corrects_a_plan_and_its_tasks(app: &TestApp) {
+    let office_unit = app.unit("市政府办公室", "office").await;
+    let a = app.unit("市民政局", "department").await;
+    let b = app
+        .post(
+            "/units",
+            &app.admin_token,
+            json!({"name": "市卫生局", "kind": "department", "aliases": ["市卫计委"]}),
+        )
+        .await
+        .id();
+    let (_, office) = app.user("office", "office", Some(office_unit)).await;
+    let plan = app
+        .post(
+            "/plans",
+            &office,
+            json!({"doc_no": "通政办发〔2026〕1号", "title": "计划", "issued_on": "2026-02-20"}),
+        )
+        .await
+        .id();
+    let mk = |title: &'static str| {
+        json!({"title": title, "due_on": "2026-04-30", "lead_unit_id": a,
+               "indicators": [{"name": "覆盖率", "target": "90", "unit": "%"}]})
+    };
+    let t1 = app
+        .post(
+            &format!("/plans/{plan}/tasks"),
+            &office,
+            mk("承接政务便民服务"),
+        )
+        .await;
+    let t1_id = t1.id();
+    let kept_indicator = t1.body["indicators"][0]["id"].as_i64().unwrap();
+    let t2 = app
+        .post(
+            &format!("/plans/{plan}/tasks"),
+            &office,
+            mk("深化医疗卫生服务"),
+        )
+        .await
+        .id();
+    let (mut br, csrf) = signed_in(app, "office").await;
+
+    // The plan's own fields.
+    let (s, html, _) = br.get(&format!("/plans/{plan}/edit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("通政办发〔2026〕1号") && html.contains("2026-02-20"));
+    let (s, _, h) = br
+        .post(
+            &format!("/plans/{plan}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("doc_no", "通政办发〔2026〕2号"),
+                ("title", "统筹城乡社区建设"),
+                ("issued_on", "2026-02-21"),
+                ("year", "2026"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h.get("location").unwrap(), &format!("/plans/{plan}"));
+    let p = app.get(&format!("/plans/{plan}"), &office).await;
+    assert_eq!(p.body["doc_no"], "通政办发〔2026〕2号");
+    assert_eq!(p.body["title"], "统筹城乡社区建设");
+    assert_eq!(p.body["issued_on"], "2026-02-21");
+    // A blank title is the field's error, and nothing changes.
+    let (s, html, _) = br
+        .post(
+            &format!("/plans/{plan}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("doc_no", "x"),
+                ("title", " "),
+                ("issued_on", "2026-02-21"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不能为空"), "{html}");
+    let p = app.get(&format!("/plans/{plan}"), &office).await;
+    assert_eq!(p.body["doc_no"], "通政办发〔2026〕2号");
+
+    // The task form starts from the task as it stands.
+    let (s, html, _) = br.get(&format!("/plans/{plan}/tasks/{t1_id}/edit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("承接政务便民服务")
+            && html.contains("市民政局")
+            && html.contains("覆盖率 | 90 | %"),
+        "{html}"
+    );
+    // Lead by alias, an assisting unit, a new date, a schedule, indicators.
+    let (s, html, _) = br
+        .post(
+            &format!("/plans/{plan}/tasks/{t1_id}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("number", "（一）"),
+                ("title", "承接政务便民服务事项"),
+                ("requirements", "年内完成"),
+                ("lead_unit", "市卫计委"),
+                ("assist_units", "市民政局"),
+                ("due_on", "2026-05-31"),
+                ("due_text", "5月底前"),
+                ("report_cron", "0 9 25 * *"),
+                ("indicators", "覆盖率 | 95 | % | 约束性\n建站数 | 12 | 个"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let p = app.get(&format!("/plans/{plan}"), &office).await;
+    let task = p.body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == t1_id)
+        .unwrap()
+        .clone();
+    assert_eq!(task["title"], "承接政务便民服务事项");
+    assert_eq!(task["due_on"], "2026-05-31");
+    assert_eq!(task["report_cron"], "0 9 25 * *");
+    let units: Vec<(i64, String)> = task["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["unit_id"].as_i64().unwrap(),
+                x["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(units.len(), 2, "{task}");
+    assert!(
+        units.contains(&(b, "lead".into())) && units.contains(&(a, "assist".into())),
+        "{units:?}"
+    );
+    let inds = task["indicators"].as_array().unwrap();
+    assert_eq!(inds.len(), 2);
+    assert_eq!(
+        inds[0]["id"], kept_indicator,
+        "the same name keeps its indicator"
+    );
+    assert_eq!(inds[0]["target"], "95");
+    assert_eq!(inds[1]["name"], "建站数");
+    // An unknown unit is the field's error and nothing changes.
+    let (s, html, _) = br
+        .post(
+            &format!("/plans/{plan}/tasks/{t1_id}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("title", "改名"),
+                ("lead_unit", "市不存在局"),
+                ("due_on", "2026-05-31"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("单位名录中没有“市不存在局”"), "{html}");
+    // A task not yet issued can be removed.
+    let (s, _, _) = br
+        .post(
+            &format!("/plans/{plan}/tasks/{t2}/delete"),
+            &[("csrf", &csrf)],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let p = app.get(&format!("/plans/{plan}"), &office).await;
+    assert_eq!(p.body["tasks"].as_array().unwrap().len(), 1);
+
+    // Issued: a new date moves the open items; the units cannot change; no deleting.
+    app.post(&format!("/plans/{plan}/issue"), &office, json!({}))
+        .await;
+    let (s, html, _) = br
+        .post(
+            &format!("/plans/{plan}/tasks/{t1_id}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("title", "承接政务便民服务事项"),
+                ("lead_unit", "市民政局"),
+                ("due_on", "2026-06-30"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("不能更换责任单位"), "{html}");
+    let (s, _, h) = br
+        .post(
+            &format!("/plans/{plan}/tasks/{t1_id}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("title", "承接政务便民服务事项"),
+                ("lead_unit", "市卫生局"),
+                ("assist_units", "民政局"),
+                ("due_on", "2026-06-30"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h.get("location").unwrap(), &format!("/plans/{plan}"));
+    let items = app
+        .get(&format!("/assignments?plan_id={plan}"), &office)
+        .await;
+    assert!(
+        items.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["due_on"] == "2026-06-30"),
+        "{}",
+        items.body
+    );
+    let (s, html, _) = br
+        .post(
+            &format!("/plans/{plan}/tasks/{t1_id}/delete"),
+            &[("csrf", &csrf)],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
+    // Someone else's post is refused before anything is read.
+    let (s, _, _) = br
+        .post(
+            &format!("/plans/{plan}/edit"),
+            &[("csrf", &csrf), ("title", "伪造")],
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+storage_test!(the_office_corrects_a_plan_and_its_tasks);
+
+/// The report form starts from the unit's last report — for the clerk who
+/// wrote it, for their head, and after the office returned a request to
+/// close — so a clerk reports once and then edits.
+async fn the_report_form_starts_from_the_last_report(app: &TestApp) {
+    let id = stage(app).await;
+    let office = app.login("office", "Pass-office-1").await;
+    let r = app.get(&format!("/assignments/{id}"), &office).await;
+    let unit = r.body["unit_id"].as_i64().expect("the item's unit");
+    let clerk = app.login("clerk", "Pass-clerk-1").await;
+    app.user("head", "unit_head", Some(unit)).await;
+    let (mut br, _) = signed_in(app, "clerk").await;
+    app.post(&format!("/assignments/{id}/acknowledge"), &clerk, json!({}))
+        .await;
+    let (_, html, _) = br.get(&format!("/assignments/{id}")).await;
+    assert!(
+        html.contains("name=\"text\" rows=\"5\"></textarea>"),
+        "no report yet: an empty form\n{html}"
+    );
+    let r = app
+        .post(
+            &format!("/assignments/{id}/reports"),
+            &clerk,
+            json!({"kind": "progress", "text": "已完成摸底 <12> 个社区", "percent": 40}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let filled = |html: &str, text: &str, percent: &str| {
+        html.contains(&format!("name=\"text\" rows=\"5\">{text}</textarea>"))
+            && html.contains(&format!("name=\"percent\" type=\"number\" min=\"0\" max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"{percent}\""))
+    };
+    let (_, html, _) = br.get(&format!("/assignments/{id}")).await;
+    assert!(
+        filled(&html, "已完成摸底 &lt;12&gt; 个社区", "40"),
+        "{html}"
+    );
+    let (mut head, _) = signed_in(app, "head").await;
+    let (_, html, _) = head.get(&format!("/assignments/{id}")).await;
+    assert!(
+        filled(&html, "已完成摸底 &lt;12&gt; 个社区", "40"),
+        "the head sees the clerk's report to edit"
+    );
+    app.post(
+        &format!("/assignments/{id}/reports"),
+        &clerk,
+        json!({"kind": "completion", "text": "全部建成", "percent": 100}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/assignments/{id}/review"),
+            &office,
+            json!({"decision": "return", "comment": "缺少验收材料"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, html, _) = br.get(&format!("/assignments/{id}")).await;
+    assert!(
+        filled(&html, "全部建成", "100"),
+        "after a return the form starts from the request to close"
+    );
+}
+storage_test!(the_report_form_starts_from_the_last_report);

@@ -78,7 +78,8 @@ people = [("office", "office", "office", "督查室王主任", "wang@example.gov
           ("heada", "unit_head", "A", "民政局刘局长", "liu@example.gov"),
           ("staffb", "unit_staff", "B", "卫生局李科员", None),
           ("insp", "inspector", "office", "督查专员赵科长", "zhao@example.gov"),
-          ("leader", "leader", "office", "市领导孙市长", "sun@example.gov")]
+          ("leader", "leader", "office", "市领导孙市长", "sun@example.gov"),
+          ("root", "admin", "office", "系统管理员", None)]
 for user, role, unit, name, email in people:
     s, js = api("POST", "/users", body={"username": user, "password": PW, "display_name": name,
                                          "unit_id": units[unit], "roles": [role], "email": email})
@@ -332,6 +333,37 @@ def office_plans(b):
     check("the task is added with its units found by name and alias",
           "推进垃圾分类" in text and "市民政局" in text and "市卫生局" in text and "市财政局" in text and "分类覆盖率" in text, text[:400])
     shot(page, "plan")
+    # Correct the plan and the task in the browser before issuing.
+    page.get_by_role("link", name="修改文件信息").click()
+    settle(page)
+    check("the plan's form starts from the plan", page.get_by_label("文号").input_value() == "通政办发〔2026〕36号")
+    page.get_by_label("标题").fill("2026年城市管理重点工作安排")
+    page.get_by_role("button", name="保存").click()
+    settle(page)
+    check("the plan's title is corrected", "督办文件已修改" in body(page) and "2026年城市管理重点工作安排" in body(page))
+    page.get_by_role("link", name="修改任务：推进垃圾分类").click()
+    settle(page)
+    check("the task's form starts from the task",
+          page.get_by_label("牵头单位").input_value() == "市民政局" and "分类覆盖率 | 90 | %" in page.get_by_label("指标").input_value()
+          and page.get_by_label("完成时限").input_value() == day(90))
+    page.get_by_label("完成时限").fill(day(100))
+    page.get_by_label("指标").fill("分类覆盖率 | 95 | % | 约束性\n示范小区 | 20 | 个")
+    page.get_by_role("button", name="保存修改").click()
+    settle(page)
+    text = body(page)
+    check("the task's date and indicators are corrected", "任务已修改" in text and day(100) in text and "示范小区" in text and "95%" in text, text[:500])
+    page.get_by_role("link", name="添加任务").click()
+    settle(page)
+    page.get_by_label("任务名称").fill("误加的任务")
+    page.get_by_label("牵头单位").fill("市财政局")
+    page.get_by_label("完成时限").fill(day(30))
+    page.get_by_role("button", name="添加任务").click()
+    settle(page)
+    page.get_by_role("link", name="修改任务：误加的任务").click()
+    settle(page)
+    page.get_by_role("button", name="删除任务").click()
+    settle(page)
+    check("a task added by mistake is deleted before 交办", "任务已删除" in body(page) and "误加的任务" not in body(page))
     page.get_by_role("link", name=re.compile("交办")).click()
     settle(page)
     text = body(page)
@@ -341,6 +373,15 @@ def office_plans(b):
     page.get_by_role("button", name="确认交办").click()
     settle(page)
     check("确认交办 issues the plan", "已交办 3 项事项" in body(page) and page.url.startswith(plan_url.split("?")[0]))
+    page.get_by_role("link", name="指标完成情况").click()
+    settle(page)
+    text = body(page)
+    check("指标完成情况 lists the plan's indicators with each unit's target", "分类覆盖率" in text and "示范小区" in text
+          and "市民政局" in text and "未报" in text, text[:400])
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="导出指标分解表").click()
+    check("the 指标分解表 downloads", open(dl.value.path(), "rb").read(2) == b"PK")
+    shot(page, "indicators")
     ctx.close()
 
 
@@ -352,6 +393,20 @@ def inspector(b):
     text = body(page)
     check("the board lists the overdue item with days and working days late", "深化医疗卫生服务" in text and "逾期 8 天" in text, text[:400])
     shot(page, "board")
+    first = page.locator("#results table.rows tbody tr").first.inner_text()
+    check("the most overdue item is the board's first row", "深化医疗卫生服务" in first, first)
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="导出 Excel").click()
+    path = dl.value.path()
+    check("the board exports to Excel", dl.value.suggested_filename.endswith(".xlsx") and open(path, "rb").read(2) == b"PK",
+          dl.value.suggested_filename)
+    page.get_by_role("link", name="风险预警").click()
+    settle(page)
+    text = body(page)
+    check("the at-risk tab shows the item due in two days and why", "加强社区环境整治" in text and "临近时限" in text, text[:400])
+    shot(page, "board-at-risk")
+    page.get_by_role("link", name="逾期与升级督办").click()
+    settle(page)
     page.get_by_role("link", name=re.compile("深化医疗卫生服务")).first.click()
     settle(page)
     page.get_by_label("督查意见").fill("请于本周内报送整改措施")
@@ -371,6 +426,45 @@ def inspector(b):
     settle(page)
     check("考核 ranks the units", "市民政局" in body(page) and "市卫生局" in body(page) and "得分" in body(page))
     shot(page, "assessment")
+    ctx.close()
+
+
+def leader(b):
+    ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
+    sign_in(page, "leader")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="考核").click()
+    settle(page)
+    text = body(page)
+    check("the leader sees the ranking with its two charts", "得分" in text and page.locator("svg.chart").count() == 2, text[:300])
+    page.get_by_label("考核期间").select_option(str(TODAY.year))
+    page.get_by_role("button", name="统计").click()
+    settle(page)
+    check("the period picker keeps the period in the address", f"period={TODAY.year}" in page.url, page.url)
+    shot(page, "assessment-ranking")
+    page.get_by_role("link", name="市民政局 得分明细").click()
+    settle(page)
+    text = body(page)
+    check("the per-unit detail names each item and rule behind the score",
+          "考核得分明细" in text and "深化医疗卫生服务" in text and "逾期未办结" in text and "合计" in text, text[:500])
+    shot(page, "assessment-unit")
+    page.get_by_role("link", name="考核").first.click()
+    settle(page)
+    page.get_by_role("link", name="通报（打印）").click()
+    settle(page)
+    text = body(page)
+    check("the printable 通报 gives the period's figures", "督办工作通报" in text and "总体情况" in text and "各单位考核情况" in text, text[:300])
+    page.emulate_media(media="print")
+    check("printing hides the navigation", not page.get_by_role("navigation", name="主导航").is_visible())
+    pdf = page.pdf(format="A4") if hasattr(page, "pdf") else b""
+    check("the 通报 prints to A4 PDF", pdf[:4] == b"%PDF", pdf[:8])
+    shot(page, "circular")
+    page.emulate_media(media="screen")
+    page.goto(f"{BASE}/assignments/{LATE}")
+    settle(page)
+    page.get_by_label("督查意见（领导批示）").fill("请市民政局主要负责同志亲自督办")
+    page.get_by_role("button", name="发表意见").click()
+    settle(page)
+    check("a leader's instruction shows on the item", "请市民政局主要负责同志亲自督办" in body(page))
     ctx.close()
 
 
@@ -517,6 +611,83 @@ def mail_link(b):
     ctx.close()
 
 
+def import_notice(b):
+    ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
+    sign_in(page, "office")
+    page.goto(BASE + "/plans")
+    page.get_by_role("link", name="导入通知").click()
+    settle(page)
+    notice = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "nantong-2013-35.txt"), encoding="utf-8").read()
+    page.get_by_label("通知全文").fill(notice)
+    page.get_by_role("button", name="预览").click()
+    settle(page)
+    text = body(page)
+    check("the preview shows the notice's tasks, units and the phrases of their dates",
+          "通政办发〔2013〕35号" in text and "共 22 项任务" in text and "原文：" in text and "名录中没有的单位" in text, text[:400])
+    check("unmatched units are highlighted", page.locator("mark.unmatched", has_text="市文广新局").count() > 0)
+    shot(page, "import-preview")
+    page.get_by_label("对应单位：市文广新局").select_option(label="市民政局")
+    page.locator(".fix", has_text="市文广新局").get_by_role("button", name="设为该单位的简称").click()
+    settle(page)
+    check("one unmatched unit is fixed in place", "已将“市文广新局”设为“市民政局”的简称" in body(page)
+          and page.locator("mark.unmatched", has_text="市文广新局").count() == 0, body(page)[:300])
+    page.get_by_label("第 1 项完成时限").fill("2013-12-31")
+    page.get_by_label("保存时新建其余名录中没有的单位").check()
+    page.get_by_role("button", name="保存为草稿").click()
+    settle(page)
+    text = body(page)
+    check("saving makes a draft plan and opens its page", "通知已导入为草稿" in text and "2013-12-31" in text, text[:300])
+    page.get_by_role("link", name=re.compile("交办（")).click()
+    settle(page)
+    page.get_by_role("button", name="确认交办").click()
+    settle(page)
+    check("the imported plan is issued", "已交办" in body(page), body(page)[:300])
+    ctx.close()
+
+
+def administrator(b):
+    ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
+    sign_in(page, "root")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="管理").click()
+    settle(page)
+    text = body(page)
+    check("管理 shows the unit tree, accounts, the calendar and the outbox",
+          "市民政局" in text and "工作日历" in text and "已载入节假日安排的年份" in text and "发送失败的消息" in text, text[:300])
+    shot(page, "admin")
+    page.get_by_text("新建单位", exact=True).first.click()
+    page.get_by_label("单位名称").fill("市交通运输局")
+    page.get_by_label("简称", exact=True).fill("交通局")
+    page.get_by_label("联系邮箱").fill("jtj@example.gov")
+    page.get_by_role("button", name="新建单位").click()
+    settle(page)
+    check("a unit is added", "单位已新建" in body(page) and "市交通运输局" in body(page))
+    page.get_by_text("添加群机器人", exact=True).first.click()
+    page.get_by_label("机器人类型").select_option(label="企业微信")
+    page.get_by_label("机器人名称").fill("交通局工作群")
+    page.get_by_label("Webhook 地址").fill("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa")
+    page.get_by_role("button", name="添加机器人").click()
+    settle(page)
+    check("a robot is added to the unit, its key masked", "群机器人已添加" in body(page) and "交通局工作群" in body(page)
+          and "693a91f6" not in body(page), body(page)[:400])
+    shot(page, "admin-unit")
+    page.goto(BASE + "/admin")
+    page.get_by_text("新建账户", exact=True).first.click()
+    page.get_by_label("登录用户名").fill("jtclerk")
+    page.get_by_label("姓名").fill("交通局周科员")
+    page.get_by_label("所属单位").select_option(label="市交通运输局")
+    page.get_by_label("初始密码").fill("Start-pass-789")
+    page.get_by_label("单位经办人").check()
+    page.get_by_role("button", name="新建账户").click()
+    settle(page)
+    check("an account is added", "账户已新建" in body(page) and "交通局周科员" in body(page))
+    page.get_by_role("button", name="退出").click()
+    settle(page)
+    sign_in(page, "jtclerk", "Start-pass-789")
+    settle(page)
+    check("the new account signs in and works as its unit's clerk", "交通局周科员" in body(page) and "市交通运输局" in body(page), body(page)[:200])
+    ctx.close()
+
+
 def admin_and_docs(b):
     ctx, page = new_page(b, viewport={"width": 1280, "height": 900})
     page.goto(BASE + "/api/v1/docs")
@@ -532,9 +703,9 @@ with sync_playwright() as p:
                                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
     ATTACHMENT = f"/attachments/999999"
     for name, fn in [("the clerk's cycle", clerk_cycle), ("another unit", other_unit), ("the office's cycle", office_cycle),
-                     ("plans", office_plans), ("the inspector", inspector), ("forged posts", forged_posts),
+                     ("plans", office_plans), ("the inspector", inspector), ("the leader", leader), ("forged posts", forged_posts),
                      ("bulk and filters", bulk_and_filters), ("without JavaScript", without_javascript), ("a phone", phone),
-                     ("notifications and password", notifications_and_password), ("a mail link", mail_link),
+                     ("notifications and password", notifications_and_password), ("a mail link", mail_link), ("import a notice", import_notice), ("the administrator", administrator),
                      ("docs", admin_and_docs)]:
         scenario(name, fn, browser)
     browser.close()

@@ -209,6 +209,16 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UnitPatch) -> DomainResult<un
 
 pub async fn update_in(tx: &Tx<'_>, id: i64, patch: UnitPatch) -> DomainResult<unit::Model> {
     ensure_directory(tx.actor, DirectoryAction::ManageUnits)?;
+    apply_update(tx, id, patch).await
+}
+
+/// Writes a checked change to a unit; the caller has decided that its actor
+/// may (the importer's fix-in-place adds an alias for the office).
+pub(crate) async fn apply_update(
+    tx: &Tx<'_>,
+    id: i64,
+    patch: UnitPatch,
+) -> DomainResult<unit::Model> {
     let txn = tx.conn();
     let Some(current) = unit::Entity::find_by_id(id).one(txn).await? else {
         return Err(DomainError::NotFound("unit"));

@@ -459,6 +459,45 @@ pub async fn store_notice_in(
     })
 }
 
+/// Fix-in-place while checking an import: the office teaches the directory
+/// a name its notice uses, as an alias of an existing unit. Like
+/// `create_units`, the office may do this for the notices it imports.
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn add_alias(ctx: &Ctx<'_>, unit_id: i64, alias: &str) -> DomainResult<unit::Model> {
+    ensure_plan_write(ctx.actor)?;
+    let alias = alias.trim().to_owned();
+    ctx.write(async |tx| {
+        let current = unit::Entity::find_by_id(unit_id)
+            .one(tx.conn())
+            .await?
+            .ok_or(DomainError::NotFound("unit"))?;
+        let mut aliases = current.alias_list();
+        if alias.is_empty() || current.name == alias || aliases.contains(&alias) {
+            return Ok(current);
+        }
+        aliases.push(alias.clone());
+        units::apply_update(
+            tx,
+            unit_id,
+            crate::directory::units::UnitPatch {
+                aliases: Some(aliases),
+                ..Default::default()
+            },
+        )
+        .await
+    })
+    .await
+}
+
+/// Fix-in-place: the office adds a unit its notice names (kind guessed from
+/// the name, as `create_units` does).
+#[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
+pub async fn create_named_unit(ctx: &Ctx<'_>, name: &str) -> DomainResult<unit::Model> {
+    ensure_plan_write(ctx.actor)?;
+    let new = NewUnit::parse(name, guess_kind(name), None, &[], None)?;
+    ctx.write(async |tx| units::insert(tx, new).await).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

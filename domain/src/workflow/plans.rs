@@ -725,6 +725,19 @@ pub struct TaskPatch {
     /// `Some("")` removes the schedule.
     pub report_cron: Option<String>,
     pub allow_past_due: bool,
+    /// The lead and assisting units as they should be. Only while nothing of
+    /// the task has been issued: an issued unit's item is cancelled instead.
+    pub units: Option<TaskUnits>,
+    /// The task's indicators as they should be. One of the same name keeps
+    /// its id (and so the actuals units reported against it).
+    pub indicators: Option<Vec<NewIndicator>>,
+}
+
+/// A task's units: one lead, any number assisting.
+#[derive(Debug, Clone)]
+pub struct TaskUnits {
+    pub lead_unit_id: i64,
+    pub assist_unit_ids: Vec<i64>,
 }
 
 /// A corrected task, and the assignments a new due date moved.
@@ -763,6 +776,24 @@ pub async fn update_task_in(tx: &Tx<'_>, id: i64, patch: TaskPatch) -> DomainRes
         Some("") => Some(None),
         Some(c) => match check_report_cron(c) {
             Ok(c) => Some(Some(c)),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(inds) = &patch.indicators {
+        for (k, i) in inds.iter().enumerate() {
+            check_indicator(i, k, &mut errors);
+        }
+        if inds.len() > 100 {
+            errors.push(FieldError::new("indicators", "最多 100 个指标"));
+        }
+    }
+    let units = match &patch.units {
+        Some(u) => match task_units(u) {
+            Ok(units) => Some(units),
             Err(e) => {
                 errors.push(e);
                 None
@@ -817,6 +848,12 @@ pub async fn update_task_in(tx: &Tx<'_>, id: i64, patch: TaskPatch) -> DomainRes
             .after(json!({"title": model.title, "due_on": model.due_on, "report_cron": model.report_cron})),
     )
     .await?;
+    if let Some(units) = units {
+        replace_units(tx, &model, &plan, units).await?;
+    }
+    if let Some(inds) = patch.indicators {
+        replace_indicators(tx, &model, inds).await?;
+    }
     let (mut moved, mut kept) = (Vec::new(), 0);
     if let Some(d) = new_due {
         let rows = listing::rows_where(
@@ -864,6 +901,184 @@ pub async fn update_task_in(tx: &Tx<'_>, id: i64, patch: TaskPatch) -> DomainRes
         moved,
         kept,
     })
+}
+
+fn task_units(u: &TaskUnits) -> Result<Vec<(i64, AssignmentRole)>, FieldError> {
+    let mut units = vec![(u.lead_unit_id, AssignmentRole::Lead)];
+    for &a in &u.assist_unit_ids {
+        if units.iter().any(|(x, _)| *x == a) {
+            return Err(FieldError::new(
+                "assist_unit_ids",
+                format!("单位 {a} 重复 (unit {a} listed twice)"),
+            ));
+        }
+        units.push((a, AssignmentRole::Assist));
+    }
+    if units.len() > 200 {
+        return Err(FieldError::new("assist_unit_ids", "最多 200 个单位"));
+    }
+    Ok(units)
+}
+
+/// Gives a task not yet issued the units asked for: a unit left out loses
+/// its draft, a new one gets a draft on the task's date, a changed role is
+/// changed. Refused once any of the task's items has been issued.
+async fn replace_units(
+    tx: &Tx<'_>,
+    t: &task::Model,
+    plan: &plan::Model,
+    want: Vec<(i64, AssignmentRole)>,
+) -> DomainResult<()> {
+    let conn = tx.conn();
+    let have = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.eq(t.id))
+        .all(conn)
+        .await?;
+    let same = have.len() == want.len()
+        && want
+            .iter()
+            .all(|(u, r)| have.iter().any(|a| a.unit_id == *u && a.role == *r));
+    if same {
+        return Ok(());
+    }
+    if have.iter().any(|a| a.status != Status::Draft) {
+        return Err(DomainError::conflict(
+            crate::error::ConflictCode::WrongState,
+            "该任务已交办，不能更换责任单位；可撤销某单位的事项 (the task has been issued: its units cannot change)",
+        ));
+    }
+    let found = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(want.iter().map(|(u, _)| *u)))
+        .all(conn)
+        .await?;
+    if let Some((missing, _)) = want.iter().find(|(u, _)| !found.iter().any(|f| f.id == *u)) {
+        let field = if *missing == want[0].0 {
+            "lead_unit_id"
+        } else {
+            "assist_unit_ids"
+        };
+        return Err(DomainError::invalid(
+            field,
+            format!("单位不存在 (no such unit): {missing}"),
+        ));
+    }
+    let mut changes = Vec::new();
+    for a in &have {
+        match want.iter().find(|(u, _)| *u == a.unit_id) {
+            None => {
+                assignment::Entity::delete_by_id(a.id).exec(conn).await?;
+                changes.push(
+                    Change::assignment(a.id, AuditAction::Delete)
+                        .before(json!({"status": a.status, "unit_id": a.unit_id, "role": a.role})),
+                );
+            }
+            Some((_, role)) if *role != a.role => {
+                let mut am: assignment::ActiveModel = a.clone().into();
+                am.role = Set(*role);
+                am.update(conn).await?;
+                changes.push(
+                    Change::assignment(a.id, AuditAction::Update)
+                        .before(json!({"role": a.role}))
+                        .after(json!({"role": role})),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    let tz = zone_of(&plan.timezone);
+    for (unit_id, role) in want {
+        if have.iter().any(|a| a.unit_id == unit_id) {
+            continue;
+        }
+        let a = assignment::ActiveModel::new_row(
+            t.id,
+            t.plan_id,
+            unit_id,
+            role,
+            Status::Draft,
+            t.due_on,
+            tz,
+            tx.now,
+        )
+        .insert(conn)
+        .await?;
+        changes.push(Change::assignment(a.id, AuditAction::Create).after(
+            json!({"status": a.status, "unit_id": a.unit_id, "role": a.role, "due_on": a.due_on}),
+        ));
+    }
+    audit::record_all(conn, Some(tx.actor), tx.now, changes).await?;
+    Ok(())
+}
+
+/// Gives a task the indicators asked for, matched by name: the same name
+/// keeps its row (its id, so reported actuals stay attached), a new name is
+/// added, a name no longer asked for is removed.
+async fn replace_indicators(
+    tx: &Tx<'_>,
+    t: &task::Model,
+    want: Vec<NewIndicator>,
+) -> DomainResult<()> {
+    let conn = tx.conn();
+    let have = indicator::Entity::find()
+        .filter(indicator::Column::TaskId.eq(t.id))
+        .all(conn)
+        .await?;
+    let before: Vec<_> = have
+        .iter()
+        .map(|i| json!({"name": i.name, "target": i.target, "measure": i.measure}))
+        .collect();
+    let mut fresh = Vec::new();
+    let mut kept = Vec::new();
+    for i in want {
+        let name = i.name.trim().to_owned();
+        match have
+            .iter()
+            .find(|h| h.name == name && !kept.contains(&h.id))
+        {
+            Some(h) => {
+                kept.push(h.id);
+                let mut am: indicator::ActiveModel = h.clone().into();
+                am.target_value = Set(i.target.trim().trim_end_matches('%').parse::<f64>().ok());
+                am.target = Set(i.target.trim().to_owned());
+                am.measure = Set(i.measure);
+                if let Some(c) = i.comparator {
+                    am.comparator = Set(c);
+                }
+                am.kind = Set(i.kind);
+                if let Some(b) = i.breakdown {
+                    am.breakdown = Set(Some(json!(b)));
+                }
+                am.update(conn).await?;
+            }
+            None => fresh.push(i),
+        }
+    }
+    indicator::Entity::delete_many()
+        .filter(indicator::Column::TaskId.eq(t.id))
+        .filter(indicator::Column::Id.is_not_in(kept))
+        .exec(conn)
+        .await?;
+    let added = insert_indicators(conn, t.plan_id, Some(t.id), fresh).await?;
+    let after: Vec<_> = indicator::Entity::find()
+        .filter(indicator::Column::TaskId.eq(t.id))
+        .order_by_asc(indicator::Column::Id)
+        .all(conn)
+        .await?
+        .iter()
+        .map(|i| json!({"name": i.name, "target": i.target, "measure": i.measure}))
+        .collect();
+    if before != after || !added.is_empty() {
+        audit::record(
+            conn,
+            Some(tx.actor),
+            tx.now,
+            Change::new(AuditEntity::Task, t.id, AuditAction::Update)
+                .before(json!({"indicators": before}))
+                .after(json!({"indicators": after})),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The office takes a task out of a plan that has not been issued yet: the
