@@ -23,8 +23,12 @@ pub fn query_config() -> web::QueryConfig {
 /// The library's English never reaches the client.
 pub fn explain(message: &str) -> String {
     let m = message;
-    // Our own deserializers already speak Chinese (a date out of range).
-    if m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+    // Our own deserializers already speak Chinese (a date out of range);
+    // serde's own messages start in English (and may quote Chinese input).
+    if m.chars()
+        .next()
+        .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    {
         return m.split(" at line ").next().unwrap_or(m).to_owned();
     }
     let has = |s: &str| m.contains(s);

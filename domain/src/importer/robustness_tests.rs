@@ -149,14 +149,12 @@ fn empty_and_blank_input() {
 }
 
 #[test]
-fn a_repeated_marker_is_one_task_and_fast() {
+fn a_repeated_marker_is_one_task() {
+    // That its cost stays linear is measured in docs/BENCHMARKS.md, not timed here.
     let text = "（一）责任单位:".repeat(20_000);
-    let started = std::time::Instant::now();
     let notice = parse_notice(&text);
     assert_eq!(notice.tasks.len(), 1);
     assert!(notice.tasks[0].title.chars().count() <= 100);
-    // Debug builds are slow; this only guards against quadratic blow-ups.
-    assert!(started.elapsed().as_secs() < 10);
 }
 
 #[test]
