@@ -13,6 +13,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     BadRequest,
+    /// The body did not arrive within `server.body_timeout_secs`.
+    RequestTimeout,
     Unauthenticated,
     Forbidden,
     /// The caller must change the password an administrator set first.
@@ -34,6 +36,7 @@ impl ErrorKind {
     fn status(self) -> StatusCode {
         match self {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
             ErrorKind::Forbidden | ErrorKind::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
@@ -53,6 +56,7 @@ impl ErrorKind {
     fn code_and_title(self) -> (&'static str, &'static str) {
         match self {
             ErrorKind::BadRequest => ("bad_request", "请求格式错误 (Bad request)"),
+            ErrorKind::RequestTimeout => ("request_timeout", "请求超时 (Request timeout)"),
             ErrorKind::Unauthenticated => {
                 ("unauthenticated", "未登录或登录已失效 (Unauthenticated)")
             }

@@ -101,6 +101,56 @@ impl<T> std::ops::Deref for Json<T> {
     }
 }
 
+/// A request body as actix takes it back into a request.
+pub type BoxedBody = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>>>,
+>;
+
+/// A request body that must arrive by a deadline: past it the stream ends
+/// with a timed-out error, which every reader turns into a 4xx (408 for
+/// JSON and raw bodies), so a slow sender cannot hold a worker.
+pub struct Deadline {
+    inner: actix_web::dev::Payload,
+    sleep: std::pin::Pin<Box<tokio::time::Sleep>>,
+    expired: bool,
+}
+
+impl Deadline {
+    pub fn new(inner: actix_web::dev::Payload, within: std::time::Duration) -> Self {
+        Self {
+            inner,
+            sleep: Box::pin(tokio::time::sleep(within)),
+            expired: false,
+        }
+    }
+}
+
+impl futures_util::Stream for Deadline {
+    type Item = Result<web::Bytes, actix_web::error::PayloadError>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::future::Future as _;
+        use std::task::Poll;
+        let this = self.get_mut();
+        if this.expired {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(item) = std::pin::Pin::new(&mut this.inner).poll_next(cx) {
+            return Poll::Ready(item);
+        }
+        if this.sleep.as_mut().poll(cx).is_ready() {
+            this.expired = true;
+            return Poll::Ready(Some(Err(actix_web::error::PayloadError::Io(
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "body not sent in time"),
+            ))));
+        }
+        Poll::Pending
+    }
+}
+
 /// What a client is told when its text holds NUL, which no person types and
 /// PostgreSQL refuses in text: one rule for every field, here at the boundary.
 pub const NUL_IN_TEXT: &str = "文字中不能含有空字符 NUL (text may not contain NUL, \\u0000)";
@@ -296,11 +346,17 @@ where
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::new(
+        let chunk = chunk.map_err(|e| match &e {
+            actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                ApiError::new(
+                    ErrorKind::RequestTimeout,
+                    "请求体发送超时 (the body was not sent in time)",
+                )
+            }
+            _ => ApiError::new(
                 ErrorKind::BadRequest,
                 format!("无法读取请求体 (could not read the body): {e}"),
-            )
+            ),
         })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::new(

@@ -21,6 +21,8 @@ pub struct ServerSettings {
     pub workers: usize,
     pub json_limit_bytes: usize,
     pub shutdown_timeout_secs: u64,
+    /// How long a client may take to send a request's body, from its head.
+    pub body_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -186,6 +188,9 @@ impl Settings {
             ));
         } else {
             self.server.public_url = public;
+        }
+        if !(1..=3600).contains(&self.server.body_timeout_secs) {
+            problems.push("server.body_timeout_secs must be between 1 and 3600".into());
         }
         if !(1024..=16 * 1024 * 1024).contains(&self.server.json_limit_bytes) {
             problems.push("server.json_limit_bytes must be between 1024 and 16777216".into());

@@ -166,6 +166,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     };
     let shutdown = state.settings.server.shutdown_timeout_secs;
     let json_limit = state.settings.server.json_limit_bytes;
+    let body_timeout = std::time::Duration::from_secs(state.settings.server.body_timeout_secs);
     let data = web::Data::new(state);
     let doc = openapi();
     let server = HttpServer::new(move || {
@@ -174,12 +175,25 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .map(|app| app.wrap(Compress::default()))
             .map(|app| app.wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff"))))
             .map(|app| {
-                app.wrap_fn(|req, srv| {
+                app.wrap_fn(move |req, srv| {
                     use actix_web::dev::Service as _;
                     // NUL in a query of the API is refused here, for every
                     // parameter at once (the web UI's forms drop it).
                     let refused =
                         req.path().starts_with("/api/") && req.query_string().contains("%00");
+                    let mut req = req;
+                    if matches!(
+                        *req.method(),
+                        actix_web::http::Method::POST
+                            | actix_web::http::Method::PUT
+                            | actix_web::http::Method::PATCH
+                    ) {
+                        let payload = req.take_payload();
+                        let bounded = extract::Deadline::new(payload, body_timeout);
+                        req.set_payload(actix_web::dev::Payload::from(
+                            Box::pin(bounded) as extract::BoxedBody
+                        ));
+                    }
                     let fut = (!refused).then(|| srv.call(req));
                     async move {
                         let Some(fut) = fut else {

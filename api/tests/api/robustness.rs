@@ -388,3 +388,30 @@ async fn a_database_outage_answers_503_with_retry_after(app: &TestApp) {
     assert!(ok, "answers again once the database is back");
 }
 storage_test!(a_database_outage_answers_503_with_retry_after);
+
+/// A client that sends its body too slowly is cut off with a 408 problem
+/// (here after one second) instead of holding a worker.
+async fn a_slow_body_is_cut_off(app: &TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    s.write_all(
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user",
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        s.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "no answer: the slow body was never cut off");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+}
+storage_test!(
+    a_slow_body_is_cut_off,
+    &[("DUBAN__SERVER__BODY_TIMEOUT_SECS", "1")]
+);
