@@ -46,6 +46,13 @@ const COUNTIES: [&str; 9] = [
     "港闸区",
     "南通经济技术开发区",
 ];
+/// The streets 海安县 hands a task down to.
+const STREETS: [&str; 2] = ["海安县城东街道", "海安县城西街道"];
+/// The tasks the office adds to the notice to show every kind of duty.
+const MULTI_YEAR: &str = "农村社区综合服务站建设（分阶段目标）";
+const RECURRING: &str = "深入社区调研指导（每月不少于两次）";
+const HANDED_DOWN: &str = "推进街道社区服务中心标准化建设";
+const PAUSED: &str = "推进老旧小区改造试点";
 /// How long before today the plan was issued.
 const WEEKS_IN: i64 = 20;
 
@@ -129,6 +136,14 @@ enum Act {
     AskForTime(i64, &'static str),
     DecideTime(bool, &'static str),
     Remark(&'static str),
+    /// A progress report that reaches the item's milestone at this position (1 = first).
+    Reach(i32, &'static str),
+    /// One occurrence of a recurring duty.
+    Occurrence(&'static str),
+    /// 层层分解 to the named unit, due on the date.
+    HandDown(&'static str, NaiveDate, &'static str),
+    /// 挂起 by the office.
+    Suspend(&'static str),
 }
 
 struct Step {
@@ -232,6 +247,7 @@ pub async fn load(
     let plan_id = report
         .plan_id
         .ok_or_else(|| anyhow::anyhow!("the demo plan was not stored"))?;
+    add_duty_tasks(&env.ctx(&office), db, plan_id, issued, today).await?;
     tl.reach(tl.at(issued, 15, 30)).await?;
     // A context reads the clock when it is made: one per moment.
     plans::issue_plan(&env.ctx(&office), plan_id)
@@ -250,6 +266,80 @@ pub async fn load(
     }
     tl.reach(end).await?;
     Ok((logins, false))
+}
+
+/// One task of each kind the notice itself lacks: a multi-year target with
+/// dated milestones, a recurring duty, a county task the county hands to two
+/// streets, and one the office will suspend.
+async fn add_duty_tasks(
+    ctx: &duban_domain::Ctx<'_>,
+    db: &duban_domain::db::Db,
+    plan_id: i64,
+    issued: NaiveDate,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use duban_domain::duties::{NewMilestone, NewRecurrence};
+    use duban_domain::entities::recurrence::Per;
+    let directory = units::all(db.conn()).await.map_err(err)?;
+    let id_of = |name: &str| {
+        directory
+            .iter()
+            .find(|u| u.name == name)
+            .map(|u| u.id)
+            .ok_or_else(|| anyhow::anyhow!("demo unit {name} missing"))
+    };
+    let task = |title: &str, due_on: NaiveDate, lead: i64| plans::NewTask {
+        number: None,
+        section: None,
+        title: title.to_owned(),
+        requirements: None,
+        due_on,
+        due_text: None,
+        lead_unit_id: lead,
+        assist_unit_ids: Vec::new(),
+        unit_due_on: std::collections::BTreeMap::new(),
+        report_cron: None,
+        indicators: Vec::new(),
+        allow_past_due: false,
+        milestones: Vec::new(),
+        recurrences: Vec::new(),
+    };
+    let minzheng = id_of("市民政局")?;
+    let end = month_end(issued, 10);
+    // The second step falls twelve days before today: missed, and on the board.
+    let second = (today - Duration::days(12)).max(issued + Duration::days(30));
+    let mut multi = task(MULTI_YEAR, end, minzheng);
+    multi.requirements =
+        Some("第一阶段建成社区综合服务站40个，第二阶段达到80个，年底前全市达到120个。".into());
+    multi.milestones = vec![
+        NewMilestone {
+            due_on: issued + Duration::days(45),
+            title: "建成社区综合服务站40个".into(),
+            target: Some("40个".into()),
+        },
+        NewMilestone {
+            due_on: second,
+            title: "建成社区综合服务站80个".into(),
+            target: Some("80个".into()),
+        },
+        NewMilestone {
+            due_on: end,
+            title: "全市建成社区综合服务站120个".into(),
+            target: Some("120个".into()),
+        },
+    ];
+    let mut recurring = task(RECURRING, end, minzheng);
+    recurring.recurrences = vec![NewRecurrence {
+        per: Per::Month,
+        times: 2,
+        title: Some("到社区调研指导工作".into()),
+    }];
+    let handed = task(HANDED_DOWN, month_end(issued, 8), id_of("海安县")?);
+    let paused = task(PAUSED, month_end(issued, 6), minzheng);
+    for t in [multi, recurring, handed, paused] {
+        plans::add_task(ctx, plan_id, t).await.map_err(err)?;
+    }
+    Ok(())
 }
 
 /// The directory: the office, the departments the notice names, the
@@ -323,6 +413,23 @@ async fn directory(env: &Env) -> anyhow::Result<Vec<Login>> {
         .await
         .map_err(err)?;
     }
+    let counties = units::all(env.db.conn()).await.map_err(err)?;
+    let haian = counties.iter().find(|u| u.name == "海安县").map(|u| u.id);
+    for (i, name) in STREETS.iter().enumerate() {
+        units::create(
+            &sys,
+            NewUnit::parse(
+                name,
+                UnitKind::Street,
+                haian,
+                &[],
+                Some(&format!("street{i}@haian.example.gov")),
+            )
+            .map_err(err)?,
+        )
+        .await
+        .map_err(err)?;
+    }
     let directory = units::all(env.db.conn()).await.map_err(err)?;
     let unit_id = |name: &str| directory.iter().find(|u| u.name == name).map(|u| u.id);
     let mut logins = Vec::new();
@@ -367,11 +474,41 @@ async fn script(
     plan_id: i64,
     issued: NaiveDate,
 ) -> anyhow::Result<Vec<Step>> {
-    let items = assignment::Entity::find()
+    let all = assignment::Entity::find()
         .filter(assignment::Column::PlanId.eq(plan_id))
         .order_by_asc(assignment::Column::Id)
         .all(db.conn())
         .await?;
+    let duty_tasks: Vec<(i64, &str)> = duban_domain::entities::task::Entity::find()
+        .filter(duban_domain::entities::task::Column::PlanId.eq(plan_id))
+        .filter(duban_domain::entities::task::Column::Title.is_in([
+            MULTI_YEAR,
+            RECURRING,
+            HANDED_DOWN,
+            PAUSED,
+        ]))
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            [MULTI_YEAR, RECURRING, HANDED_DOWN, PAUSED]
+                .into_iter()
+                .find(|x| *x == t.title)
+                .map(|x| (t.id, x))
+        })
+        .collect();
+    let duty_item = |title: &str| {
+        duty_tasks
+            .iter()
+            .find(|(_, t)| *t == title)
+            .and_then(|(id, _)| all.iter().find(|a| a.task_id == *id))
+    };
+    // The duty tasks play their own parts, below.
+    let items: Vec<assignment::Model> = all
+        .iter()
+        .filter(|a| !duty_tasks.iter().any(|(t, _)| *t == a.task_id))
+        .cloned()
+        .collect();
     let unit_of = |username: &str| {
         PEOPLE
             .iter()
@@ -537,6 +674,76 @@ async fn script(
             Act::Remark("请责任单位主要负责同志亲自过问，本月底前报送整改结果。"),
         );
     }
+    // Every kind of duty: a milestone reached on time and one missed, a
+    // monthly duty done twice a month but once in the second month, a county
+    // task handed to two streets (one of them now late), an item paused.
+    if let Some(a) = duty_item(MULTI_YEAR) {
+        push(tl.at(day(1), 9, 5), "minzheng", a.id, Act::Acknowledge);
+        push(
+            tl.at(day(40), 15, 0),
+            "minzheng",
+            a.id,
+            Act::Reach(1, "已建成社区综合服务站43个，第一阶段目标完成。"),
+        );
+    }
+    if let Some(a) = duty_item(RECURRING) {
+        push(tl.at(day(1), 9, 6), "minzheng", a.id, Act::Acknowledge);
+        let mut d = day(3);
+        let mut month = 0;
+        while d < today {
+            let first = d.with_day(5).unwrap_or(d).max(day(3));
+            let second = d.with_day(20).unwrap_or(d);
+            push(
+                tl.at(first, 14, 0),
+                "minzheng",
+                a.id,
+                Act::Occurrence("到崇川区社区调研社区服务站运行情况。"),
+            );
+            // The second month falls short: one visit only.
+            if month != 1 && second > first {
+                push(
+                    tl.at(second, 14, 30),
+                    "minzheng",
+                    a.id,
+                    Act::Occurrence("到通州区社区指导居委会换届工作。"),
+                );
+            }
+            month += 1;
+            d = month_end(d, 0) + Duration::days(1);
+        }
+    }
+    if let Some(a) = duty_item(HANDED_DOWN) {
+        push(tl.at(day(2), 10, 0), "haian", a.id, Act::Acknowledge);
+        push(
+            tl.at(day(4), 11, 0),
+            "haian_head",
+            a.id,
+            Act::HandDown(
+                STREETS[0],
+                (today - Duration::days(6)).max(day(20)),
+                "请城东街道负责老城片区五个社区。",
+            ),
+        );
+        push(
+            tl.at(day(4), 11, 10),
+            "haian_head",
+            a.id,
+            Act::HandDown(
+                STREETS[1],
+                month_end(issued, 7),
+                "请城西街道负责新城片区三个社区。",
+            ),
+        );
+    }
+    if let Some(a) = duty_item(PAUSED) {
+        push(tl.at(day(1), 9, 7), "minzheng", a.id, Act::Acknowledge);
+        push(
+            tl.at(today - Duration::days(15), 10, 0),
+            "office",
+            a.id,
+            Act::Suspend("省里老旧小区改造政策调整，待新政策出台后恢复实施。"),
+        );
+    }
     steps.sort_by_key(|s| s.at);
     Ok(steps)
 }
@@ -549,6 +756,9 @@ async fn play(env: &Env, db: &duban_domain::db::Db, step: Step) -> anyhow::Resul
         text: text.to_owned(),
         percent,
         indicator_values: Vec::new(),
+        milestone_id: None,
+        recurrence_id: None,
+        reason: None,
     };
     let id = step.item;
     match step.act {
@@ -599,6 +809,49 @@ async fn play(env: &Env, db: &duban_domain::db::Db, step: Step) -> anyhow::Resul
         }
         Act::Remark(text) => {
             assignments::add_comment(&ctx, id, text)
+                .await
+                .map_err(err)?;
+        }
+        Act::Reach(position, text) => {
+            let milestone = duban_domain::duties::milestones_of(db.conn(), id)
+                .await
+                .map_err(err)?
+                .into_iter()
+                .find(|m| m.position == position)
+                .map(|m| m.id);
+            let mut new = report(ReportKind::Progress, text, None);
+            new.milestone_id = milestone;
+            assignments::report(&ctx, id, new, None)
+                .await
+                .map_err(err)?;
+        }
+        Act::Occurrence(text) => {
+            assignments::report(&ctx, id, report(ReportKind::Occurrence, text, None), None)
+                .await
+                .map_err(err)?;
+        }
+        Act::HandDown(unit, due_on, note) => {
+            let unit_id = units::all(db.conn())
+                .await
+                .map_err(err)?
+                .into_iter()
+                .find(|u| u.name == unit)
+                .map(|u| u.id)
+                .ok_or_else(|| anyhow::anyhow!("demo unit {unit} missing"))?;
+            duban_domain::duties::delegation::delegate(
+                &ctx,
+                id,
+                duban_domain::duties::delegation::Delegation {
+                    unit_id,
+                    due_on,
+                    note: Some(note.to_owned()),
+                },
+            )
+            .await
+            .map_err(err)?;
+        }
+        Act::Suspend(reason) => {
+            duban_domain::duties::suspension::suspend(&ctx, id, reason)
                 .await
                 .map_err(err)?;
         }

@@ -147,6 +147,18 @@ impl ApiError {
         }
     }
 
+    /// The store cannot be reached: a 503 with Retry-After, logged with its cause.
+    pub fn unavailable(cause: anyhow::Error) -> Self {
+        Self {
+            kind: ErrorKind::Unavailable,
+            detail:
+                "数据库暂时无法访问，请稍后重试 (the database cannot be reached; try again shortly)"
+                    .into(),
+            errors: Vec::new(),
+            cause: Some(cause),
+        }
+    }
+
     pub fn unauthenticated(detail: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unauthenticated, detail)
     }
@@ -184,6 +196,9 @@ impl From<DomainError> for ApiError {
                     "登录失败次数过多，账户已临时锁定，请 {retry_after_secs} 秒后再试 (account locked for {retry_after_secs} s)"
                 ),
             ),
+            DomainError::Internal(cause) if duban_domain::db::is_unreachable_cause(&cause) => {
+                Self::unavailable(cause)
+            }
             DomainError::Internal(cause) => Self::internal(cause),
         }
     }
@@ -191,9 +206,16 @@ impl From<DomainError> for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
-        Self::internal(e.into())
+        if duban_domain::db::is_unreachable(&e) {
+            Self::unavailable(e.into())
+        } else {
+            Self::internal(e.into())
+        }
     }
 }
+
+/// Seconds a client is asked to wait when the store cannot be reached.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u32 = 5;
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
@@ -225,6 +247,12 @@ impl ResponseError for ApiError {
             }
             ErrorKind::TooManyRequests { retry_after_secs } => {
                 resp.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ErrorKind::Unavailable => {
+                resp.insert_header((
+                    header::RETRY_AFTER,
+                    UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+                ));
             }
             _ => {}
         }

@@ -23,6 +23,10 @@ pub fn query_config() -> web::QueryConfig {
 /// The library's English never reaches the client.
 pub fn explain(message: &str) -> String {
     let m = message;
+    // Our own deserializers already speak Chinese (a date out of range).
+    if m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return m.split(" at line ").next().unwrap_or(m).to_owned();
+    }
     let has = |s: &str| m.contains(s);
     if has("invalid characters")
         || has("premature end of input")
@@ -93,8 +97,35 @@ impl<T> std::ops::Deref for Json<T> {
     }
 }
 
+/// What a client is told when its text holds NUL, which no person types and
+/// PostgreSQL refuses in text: one rule for every field, here at the boundary.
+pub const NUL_IN_TEXT: &str = "文字中不能含有空字符 NUL (text may not contain NUL, \\u0000)";
+
+/// Whether a JSON document has a string with NUL in it (`\u0000`); a raw
+/// NUL byte is already malformed JSON.
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'u') && bytes.get(i + 2..i + 6) == Some(b"0000") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// Deserializes `bytes`, naming a bad field by its path (`indicators[0].kind`).
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_nul_escape(bytes) {
+        return Err(ApiError::from(duban_domain::DomainError::invalid(
+            "body",
+            NUL_IN_TEXT,
+        )));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let field = e.path().to_string();
@@ -181,6 +212,36 @@ pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiEr
     ))
 }
 
+/// A date a client sends (`YYYY-MM-DD`), within the one range every date
+/// field shares ([`duban_domain::time::FIRST_DAY`] to `LAST_DAY`):
+/// `#[serde(deserialize_with = "day")]`.
+pub fn day<'de, D: serde::Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+    let v: chrono::NaiveDate = serde::Deserialize::deserialize(d)?;
+    in_range(v)
+}
+
+/// [`day`] for an optional field (`#[serde(default, deserialize_with = "opt_day")]`).
+pub fn opt_day<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    let v: Option<chrono::NaiveDate> = serde::Deserialize::deserialize(d)?;
+    v.map(in_range).transpose()
+}
+
+/// [`day`] for the values of a map of dates.
+pub fn day_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<i64, chrono::NaiveDate>, D::Error> {
+    let v: std::collections::BTreeMap<i64, chrono::NaiveDate> = serde::Deserialize::deserialize(d)?;
+    v.values().try_for_each(|d| in_range(*d).map(drop))?;
+    Ok(v)
+}
+
+fn in_range<E: serde::de::Error>(v: chrono::NaiveDate) -> Result<chrono::NaiveDate, E> {
+    duban_domain::time::check_day("date", v)
+        .map_err(|_| E::custom(duban_domain::time::day_range_message()))
+}
+
 /// Deserializes a field that may be absent (leave it), `null` (clear it) or
 /// a value (set it): `Option<Option<T>>` with `#[serde(default, deserialize_with = "nullable")]`.
 pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
@@ -246,4 +307,34 @@ where
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_is_found_in_strings_but_not_in_escaped_backslashes() {
+        assert!(has_nul_escape(br#"{"q":"a\u0000b"}"#));
+        assert!(has_nul_escape(br#"["\u0000"]"#));
+        assert!(
+            !has_nul_escape(br#"{"q":"a\\u0000b"}"#),
+            "an escaped backslash, then text"
+        );
+        assert!(
+            !has_nul_escape(br#"{"q":"\u00001"}"#[..9].as_ref()),
+            "cut short"
+        );
+        assert!(!has_nul_escape(br#"{"q":"\u0001"}"#));
+        assert!(!has_nul_escape(b"\\"));
+    }
+
+    #[test]
+    fn our_own_chinese_messages_pass_through() {
+        assert_eq!(
+            explain("日期须在 1900-01-01 到 2199-12-31 之间 at line 1 column 20"),
+            "日期须在 1900-01-01 到 2199-12-31 之间"
+        );
+        assert!(explain("input contains invalid characters").contains("YYYY-MM-DD"));
+    }
 }

@@ -165,6 +165,28 @@ impl Settings {
                 self.server.bind
             ));
         }
+        let public = self
+            .server
+            .public_url
+            .trim()
+            .trim_end_matches('/')
+            .to_owned();
+        if public.is_empty() {
+            if self.is_production() {
+                problems.push("server.public_url is not set: production needs the address people reach the service at (https://duban.example.gov), for the links in mail and feeds; set DUBAN__SERVER__PUBLIC_URL".into());
+            }
+            // The listening address, as this machine reaches it.
+            self.server.public_url = format!(
+                "http://{}",
+                self.server.bind.replace("0.0.0.0", "127.0.0.1")
+            );
+        } else if !(public.starts_with("http://") || public.starts_with("https://")) {
+            problems.push(format!(
+                "server.public_url must start with http:// or https:// (got '{public}'); set DUBAN__SERVER__PUBLIC_URL"
+            ));
+        } else {
+            self.server.public_url = public;
+        }
         if !(1024..=16 * 1024 * 1024).contains(&self.server.json_limit_bytes) {
             problems.push("server.json_limit_bytes must be between 1024 and 16777216".into());
         }
@@ -283,17 +305,36 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("too weak"), "{err}");
+        let secret = (
+            "DUBAN__AUTH__JWT_SECRET",
+            "0123456789abcdef0123456789abcdef",
+        );
+        let db = ("DUBAN__DATABASE__URL", "postgres://duban@db/duban");
+        let err = load("production", &[db, secret]).unwrap_err().to_string();
+        assert!(err.contains("DUBAN__SERVER__PUBLIC_URL"), "{err}");
         let ok = load(
             "production",
             &[
-                ("DUBAN__DATABASE__URL", "postgres://duban@db/duban"),
-                (
-                    "DUBAN__AUTH__JWT_SECRET",
-                    "0123456789abcdef0123456789abcdef",
-                ),
+                db,
+                secret,
+                ("DUBAN__SERVER__PUBLIC_URL", "https://duban.example.gov/"),
             ],
-        );
-        assert!(ok.is_ok(), "{ok:?}");
+        )
+        .unwrap();
+        assert_eq!(ok.server.public_url, "https://duban.example.gov");
+    }
+
+    #[test]
+    fn links_are_built_from_the_listening_address_when_no_public_url_is_set() {
+        let s = load("development", &[("DUBAN__SERVER__BIND", "0.0.0.0:9090")]).unwrap();
+        assert_eq!(s.server.public_url, "http://127.0.0.1:9090");
+        let err = load(
+            "development",
+            &[("DUBAN__SERVER__PUBLIC_URL", "duban.example.gov")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("http:// or https://"), "{err}");
     }
 
     #[test]

@@ -176,8 +176,18 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .map(|app| {
                 app.wrap_fn(|req, srv| {
                     use actix_web::dev::Service as _;
-                    let fut = srv.call(req);
+                    // NUL in a query of the API is refused here, for every
+                    // parameter at once (the web UI's forms drop it).
+                    let refused =
+                        req.path().starts_with("/api/") && req.query_string().contains("%00");
+                    let fut = (!refused).then(|| srv.call(req));
                     async move {
+                        let Some(fut) = fut else {
+                            return Err(crate::error::ApiError::from(
+                                duban_domain::DomainError::invalid("query", extract::NUL_IN_TEXT),
+                            )
+                            .into());
+                        };
                         let mut res = fut.await?;
                         // Header names are case-insensitive, but some clients
                         // (Python's http.client dict views) look up "Content-Type".

@@ -41,6 +41,10 @@ pub struct ScoreRules {
     pub returned: f64,
     /// Each escalation level an item reached (催办 1, 督办 2, 通报 3).
     pub per_escalation_level: f64,
+    /// Each milestone reached after its date, or not reached and past it.
+    pub missed_milestone: f64,
+    /// Each period of a recurring duty that ended short of its count.
+    pub missed_period: f64,
 }
 
 impl Default for ScoreRules {
@@ -53,6 +57,8 @@ impl Default for ScoreRules {
             not_started: -1.0,
             returned: -0.5,
             per_escalation_level: -1.0,
+            missed_milestone: -1.0,
+            missed_period: -1.0,
         }
     }
 }
@@ -67,6 +73,8 @@ crate::vocabulary::vocabulary! {
         NotStarted => "未开展工作",
         Returned => "被退回",
         Escalated => "升级督办",
+        MissedMilestone => "里程碑未按期完成",
+        MissedPeriod => "经常性工作未完成",
     }
 }
 
@@ -80,6 +88,8 @@ impl ScoreRules {
             Rule::NotStarted => self.not_started,
             Rule::Returned => self.returned,
             Rule::Escalated => self.per_escalation_level,
+            Rule::MissedMilestone => self.missed_milestone,
+            Rule::MissedPeriod => self.missed_period,
         }
     }
 
@@ -93,6 +103,8 @@ impl ScoreRules {
             Rule::NotStarted,
             Rule::Returned,
             Rule::Escalated,
+            Rule::MissedMilestone,
+            Rule::MissedPeriod,
         ]
         .into_iter()
         .map(|r| (r, self.points(r)))
@@ -131,6 +143,10 @@ pub struct Tally {
     pub average_days_to_complete: Option<f64>,
     pub highest_escalation_level: i32,
     pub level3_count: u64,
+    /// Milestones reached late or missed.
+    pub missed_milestones: u64,
+    /// Periods of recurring duties that ended short.
+    pub missed_periods: u64,
     pub score: f64,
     /// Every point of the score, item by item.
     #[serde(skip)]
@@ -171,7 +187,7 @@ impl Tally {
                 },
                 1,
             );
-        } else if now >= a.due_at {
+        } else if now >= a.due_at && a.suspended_at.is_none() {
             point(Rule::StillOverdue, 1);
         }
         if let Some(issued) = a.issued_at {
@@ -210,7 +226,7 @@ impl Tally {
             if let Some(issued) = a.issued_at {
                 self.days_to_complete_sum += (done - issued).num_seconds() as f64 / 86_400.0;
             }
-        } else if now >= a.due_at {
+        } else if now >= a.due_at && a.suspended_at.is_none() {
             self.overdue += 1;
         }
         let mine = self
@@ -230,6 +246,26 @@ impl Tally {
         if a.escalation_level >= 3 {
             self.level3_count += 1;
         }
+    }
+
+    /// The dated obligations besides the due date: milestones and periods missed.
+    fn add_duties(&mut self, assignment_id: i64, missed: (u32, u32), rules: &ScoreRules) {
+        let (milestones, periods) = missed;
+        for (rule, times) in [
+            (Rule::MissedMilestone, milestones),
+            (Rule::MissedPeriod, periods),
+        ] {
+            if times > 0 {
+                self.points.push(Point {
+                    assignment_id,
+                    rule,
+                    times,
+                    points: rules.points(rule) * f64::from(times),
+                });
+            }
+        }
+        self.missed_milestones += u64::from(milestones);
+        self.missed_periods += u64::from(periods);
     }
 
     fn finish(&mut self) {
@@ -271,6 +307,8 @@ fn parts<'a>(
 struct Loaded {
     assignments: Vec<assignment::Model>,
     returns: HashMap<i64, u64>,
+    /// (milestones, periods) missed per assignment.
+    missed: HashMap<i64, (u32, u32)>,
     zones: HashMap<i64, chrono_tz::Tz>,
 }
 
@@ -286,7 +324,13 @@ fn visible_unit(actor: &Actor) -> Result<Option<i64>, DomainError> {
 }
 
 /// The assignments that count for `scope` (one unit's when `unit` is set).
-async fn load(db: &Db, scope: &StatsScope, unit: Option<i64>) -> Result<Loaded, DomainError> {
+async fn load(
+    db: &Db,
+    scope: &StatsScope,
+    unit: Option<i64>,
+    now: DateTime<Utc>,
+    cal: &WorkingCalendar,
+) -> Result<Loaded, DomainError> {
     let mut cond = Condition::all()
         .add(assignment::Column::Status.ne(Status::Draft))
         .add(assignment::Column::Status.ne(Status::Cancelled));
@@ -323,10 +367,51 @@ async fn load(db: &Db, scope: &StatsScope, unit: Option<i64>) -> Result<Loaded, 
         .await?
         .into_iter()
         .map(|p| (p.id, zone_of(&p.timezone)))
+        .collect::<HashMap<i64, chrono_tz::Tz>>();
+    let subjects: Vec<crate::duties::standing::Subject> = assignments
+        .iter()
+        .map(|a| crate::duties::standing::Subject {
+            id: a.id,
+            task_id: a.task_id,
+            tz: zones
+                .get(&a.plan_id)
+                .copied()
+                .unwrap_or(chrono_tz::Asia::Shanghai),
+            issued_at: a.issued_at,
+            due_on: a.due_on,
+        })
+        .collect();
+    let standing = crate::duties::standing::load(db.conn(), &subjects, now, cal).await?;
+    let missed = subjects
+        .iter()
+        .filter_map(|s| {
+            let st = standing.get(&s.id)?;
+            let today = crate::time::local_date(now, s.tz);
+            let milestones = st
+                .milestones
+                .iter()
+                .filter(|m| m.reached_on.map_or(m.due_on < today, |r| r > m.due_on))
+                .count();
+            let periods = st
+                .recurrences
+                .iter()
+                .flat_map(|r| r.periods.iter())
+                .filter(|p| p.status == crate::duties::periods::PeriodStatus::Missed)
+                .count();
+            Some((
+                s.id,
+                (
+                    u32::try_from(milestones).unwrap_or(u32::MAX),
+                    u32::try_from(periods).unwrap_or(u32::MAX),
+                ),
+            ))
+        })
+        .filter(|(_, m)| *m != (0, 0))
         .collect();
     Ok(Loaded {
         assignments,
         returns,
+        missed,
         zones,
     })
 }
@@ -350,14 +435,11 @@ async fn ranked(
     let mut by_unit: BTreeMap<i64, Tally> = BTreeMap::new();
     for a in &loaded.assignments {
         let returns = loaded.returns.get(&a.id).copied().unwrap_or(0);
-        by_unit.entry(a.unit_id).or_default().add(
-            a,
-            returns,
-            now,
-            tz_of(loaded, a.plan_id),
-            cal,
-            rules,
-        );
+        let tally = by_unit.entry(a.unit_id).or_default();
+        tally.add(a, returns, now, tz_of(loaded, a.plan_id), cal, rules);
+        if let Some(m) = loaded.missed.get(&a.id) {
+            tally.add_duties(a.id, *m, rules);
+        }
     }
     let names: HashMap<i64, String> = unit::Entity::find()
         .filter(unit::Column::Id.is_in(by_unit.keys().copied()))
@@ -403,7 +485,7 @@ async fn ranked(
 pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     let visible = visible_unit(actor)?;
-    let loaded = load(db, scope, None).await?;
+    let loaded = load(db, scope, None, now, cal).await?;
     let mut rows = ranked(db, &loaded, cal, rules, now).await?;
     if let Some(u) = visible {
         rows.retain(|r| r.unit_id == u);
@@ -419,7 +501,7 @@ pub async fn unit_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitSta
 pub async fn unit_table(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<UnitStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     let visible = visible_unit(actor)?;
-    let loaded = load(db, scope, None).await?;
+    let loaded = load(db, scope, None, now, cal).await?;
     let mut rows = ranked(db, &loaded, cal, rules, now).await?;
     for u in unit::Entity::find()
         .order_by_asc(unit::Column::Id)
@@ -460,9 +542,9 @@ pub async fn completions_by_month(
     ctx: &Ctx<'_>,
     scope: &StatsScope,
 ) -> Result<Vec<MonthCompletions>, DomainError> {
-    let (db, actor, _, _, now) = parts(ctx);
+    let (db, actor, cal, _, now) = parts(ctx);
     let visible = visible_unit(actor)?;
-    let loaded = load(db, scope, visible).await?;
+    let loaded = load(db, scope, visible, now, cal).await?;
     let mut by_month: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for a in loaded
         .assignments
@@ -522,7 +604,7 @@ pub async fn unit_score(
     if visible_unit(actor)?.is_some_and(|u| u != unit_id) {
         return Err(DomainError::NotFound("unit"));
     }
-    let loaded = load(db, scope, None).await?;
+    let loaded = load(db, scope, None, now, cal).await?;
     let stats = ranked(db, &loaded, cal, rules, now)
         .await?
         .into_iter()
@@ -565,18 +647,15 @@ pub struct PlanStats {
 pub async fn plan_stats(ctx: &Ctx<'_>, scope: &StatsScope) -> Result<Vec<PlanStats>, DomainError> {
     let (db, actor, cal, rules, now) = parts(ctx);
     ensure_inspection_view(actor)?;
-    let loaded = load(db, scope, visible_unit(actor)?).await?;
+    let loaded = load(db, scope, visible_unit(actor)?, now, cal).await?;
     let mut by_plan: BTreeMap<i64, Tally> = BTreeMap::new();
     for a in &loaded.assignments {
         let returns = loaded.returns.get(&a.id).copied().unwrap_or(0);
-        by_plan.entry(a.plan_id).or_default().add(
-            a,
-            returns,
-            now,
-            tz_of(&loaded, a.plan_id),
-            cal,
-            rules,
-        );
+        let tally = by_plan.entry(a.plan_id).or_default();
+        tally.add(a, returns, now, tz_of(&loaded, a.plan_id), cal, rules);
+        if let Some(m) = loaded.missed.get(&a.id) {
+            tally.add_duties(a.id, *m, rules);
+        }
     }
     let plans: HashMap<i64, plan::Model> = plan::Entity::find()
         .all(db.conn())
@@ -623,6 +702,8 @@ pub async fn task_stats(ctx: &Ctx<'_>, plan_id: i64) -> Result<Vec<TaskStats>, D
             ..Default::default()
         },
         None,
+        now,
+        cal,
     )
     .await?;
     let names: HashMap<i64, String> = unit::Entity::find()
@@ -650,7 +731,10 @@ pub async fn task_stats(ctx: &Ctx<'_>, plan_id: i64) -> Result<Vec<TaskStats>, D
                     cal,
                     rules,
                 );
-                if a.status.is_open() && now >= a.due_at {
+                if let Some(m) = loaded.missed.get(&a.id) {
+                    tally.add_duties(a.id, *m, rules);
+                }
+                if a.status.is_open() && now >= a.due_at && a.suspended_at.is_none() {
                     behind.push(names.get(&a.unit_id).cloned().unwrap_or_default());
                 }
             }
@@ -823,6 +907,11 @@ mod tests {
             last_report_at: None,
             percent: None,
             escalation_level: 0,
+            parent_id: None,
+            parent_unit_id: None,
+            note: None,
+            suspended_at: None,
+            suspend_reason: None,
             version: 1,
             created_at: now,
             updated_at: now,

@@ -63,6 +63,38 @@ impl Store {
 }
 
 /// Hides a password in a URL before it reaches a log or an error message.
+/// Whether an error means the store cannot be reached right now (no
+/// connection, the pool exhausted or closed, the server shutting down or
+/// refusing connections) rather than that the request was wrong: such a
+/// request may succeed if tried again shortly.
+pub fn is_unreachable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let sqlx = match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
+        _ => return false,
+    };
+    use sea_orm::sqlx::Error as X;
+    match sqlx {
+        X::Io(_) | X::Tls(_) | X::PoolTimedOut | X::PoolClosed | X::WorkerCrashed => true,
+        // PostgreSQL: connection exceptions (08…), the server shutting down
+        // or starting (57P01–57P03), connections not allowed (55000 on a
+        // database closed to connections).
+        X::Database(d) => d.code().is_some_and(|c| {
+            c.starts_with("08") || ["57P01", "57P02", "57P03"].contains(&c.as_ref())
+        }),
+        _ => false,
+    }
+}
+
+/// [`is_unreachable`] anywhere in an error's chain.
+pub fn is_unreachable_cause(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<sea_orm::DbErr>()
+            .is_some_and(is_unreachable)
+    })
+}
+
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s + 3 => {
@@ -217,5 +249,32 @@ mod tests {
             err.contains("sqlite:// or postgres://") && !err.contains("pw"),
             "{err}"
         );
+    }
+}
+
+#[cfg(test)]
+mod unreachable_tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+
+    #[test]
+    fn connection_failures_are_unreachable_and_bad_queries_are_not() {
+        assert!(is_unreachable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+        assert!(is_unreachable(&DbErr::Conn(RuntimeErr::Internal(
+            "refused".into()
+        ))));
+        assert!(is_unreachable(&DbErr::Exec(RuntimeErr::SqlxError(
+            sea_orm::sqlx::Error::PoolTimedOut
+        ))));
+        assert!(!is_unreachable(&DbErr::RecordNotFound("x".into())));
+        assert!(!is_unreachable(&DbErr::Query(RuntimeErr::Internal(
+            "syntax".into()
+        ))));
+        let wrapped =
+            anyhow::Error::new(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))
+                .context("database error during list");
+        assert!(is_unreachable_cause(&wrapped));
     }
 }

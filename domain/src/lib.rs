@@ -14,6 +14,7 @@ pub mod context;
 pub mod cron;
 pub mod db;
 pub mod directory;
+pub mod duties;
 pub mod entities;
 pub mod error;
 pub mod escalation;

@@ -4,6 +4,9 @@ use serde::Serialize;
 
 pub const DEFAULT_PER_PAGE: u64 = 25;
 pub const MAX_PER_PAGE: u64 = 200;
+/// The last page a client may ask for: past it the offset would not fit a
+/// database integer (and no list is that long).
+pub const MAX_PAGE: u64 = 1_000_000;
 
 /// A validated page request: `page` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +22,11 @@ impl PageRequest {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
         let mut errors = Vec::new();
-        if page == 0 {
-            errors.push(crate::FieldError::new("page", "页码从 1 开始"));
+        if page == 0 || page > MAX_PAGE {
+            errors.push(crate::FieldError::new(
+                "page",
+                format!("页码须在 1 到 {MAX_PAGE} 之间"),
+            ));
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {
             errors.push(crate::FieldError::new(

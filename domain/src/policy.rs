@@ -127,6 +127,42 @@ pub fn ensure_visible(
     }
 }
 
+/// [`ensure_visible`] for an item that may have been handed down: the
+/// handing unit (`parent_unit_id`) sees it too, and nobody else below the
+/// office does.
+pub fn ensure_visible_item(
+    actor: &Actor,
+    assignment_unit_id: i64,
+    parent_unit_id: Option<i64>,
+    is_draft: bool,
+) -> Result<(), crate::DomainError> {
+    match (assignment_scope(actor), parent_unit_id) {
+        (Scope::Unit(u), Some(p)) if u == p && !is_draft => Ok(()),
+        _ => ensure_visible(actor, assignment_unit_id, is_draft),
+    }
+}
+
+/// [`party_for`] on an item that may have been handed down: the handing
+/// unit's head, not the office, decides its completion and extensions.
+pub fn party_for_item(
+    actor: &Actor,
+    assignment_unit_id: i64,
+    parent_unit_id: Option<i64>,
+    action: crate::workflow::Action,
+) -> crate::workflow::Party {
+    use crate::workflow::{Action, Party};
+    match (parent_unit_id, action) {
+        (Some(p), Action::Approve | Action::Return | Action::DecideExtension) => {
+            if actor.unit_id == Some(p) && actor.has(Role::UnitHead) {
+                Party::Office
+            } else {
+                Party::Observer
+            }
+        }
+        _ => party_for(actor, assignment_unit_id, action),
+    }
+}
+
 /// How the actor stands to an assignment they can see, for `action`.
 pub fn party_for(
     actor: &Actor,
@@ -255,6 +291,35 @@ mod tests {
             assert_eq!(party_for(&inspector, 1, a), expected, "{a:?}");
         }
         assert_eq!(party_for(&office, 1, Action::Escalate), Party::Observer);
+    }
+
+    #[test]
+    fn the_handing_units_head_reviews_a_handed_down_item_and_sees_it() {
+        use crate::workflow::{Action, Party};
+        let mut head = actor(&[Role::UnitHead]);
+        head.unit_id = Some(10);
+        let mut staff = actor(&[Role::UnitStaff]);
+        staff.unit_id = Some(10);
+        let office = actor(&[Role::Office]);
+        // Item of unit 11, handed down by unit 10.
+        for a in [Action::Approve, Action::Return, Action::DecideExtension] {
+            assert_eq!(party_for_item(&head, 11, Some(10), a), Party::Office);
+            assert_eq!(party_for_item(&staff, 11, Some(10), a), Party::Observer);
+            assert_eq!(party_for_item(&office, 11, Some(10), a), Party::Observer);
+            assert_eq!(party_for_item(&office, 11, None, a), Party::Office);
+        }
+        assert_eq!(
+            party_for_item(&office, 11, Some(10), Action::Suspend),
+            Party::Office
+        );
+        assert!(ensure_visible_item(&staff, 11, Some(10), false).is_ok());
+        let mut sibling = actor(&[Role::UnitStaff]);
+        sibling.unit_id = Some(12);
+        assert!(matches!(
+            ensure_visible_item(&sibling, 11, Some(10), false),
+            Err(crate::DomainError::NotFound(_))
+        ));
+        assert!(ensure_visible_item(&staff, 11, None, false).is_err());
     }
 
     #[test]

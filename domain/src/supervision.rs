@@ -65,6 +65,8 @@ pub fn light(row: &AssignmentRow, now: DateTime<Utc>, calendar: &WorkingCalendar
     match row.status {
         Status::Draft | Status::Cancelled => Light::Grey,
         Status::Completed => Light::Green,
+        // 挂起: the clock is paused.
+        _ if row.suspended_at.is_some() => Light::Grey,
         _ if now >= row.due_at => Light::Red,
         _ if row.due_at - now <= Duration::days(DUE_SOON_DAYS)
             || acknowledged_late(row, now, calendar) =>
@@ -130,6 +132,12 @@ pub async fn overdue_board(
         },
         ..Default::default()
     };
+    if f.min_days.is_some_and(|d| !(0..=MAX_DAYS).contains(&d)) {
+        return Err(DomainError::Invalid(vec![crate::FieldError::new(
+            "min_days",
+            format!("逾期天数须在 0 到 {MAX_DAYS} 之间"),
+        )]));
+    }
     if let Some(days) = f.min_days.filter(|d| *d > 0) {
         // At least `days` calendar days late: due_on on or before today - days.
         // The zone is the plans' (almost always one); the day is taken in the default zone.
@@ -138,6 +146,9 @@ pub async fn overdue_board(
     }
     listing::list(ctx, &filter, page).await
 }
+
+/// The longest span in days a client may ask about (a hundred years).
+pub const MAX_DAYS: i64 = 36_500;
 
 /// Why an item is at risk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -623,6 +634,7 @@ pub async fn escalate_by_hand_in(
             steps: vec![(level, book.audience(roles, a.unit_id))],
             due_on: a.due_on,
             overdue: None,
+            about: None,
         },
         Some(note),
     )

@@ -6,6 +6,31 @@ use chrono_tz::Tz;
 
 pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
 
+/// The dates Duban takes from anyone, whatever the field: 1900-01-01 to
+/// 2199-12-31. Wider than any plan and any old paper record, narrow enough
+/// that no date arithmetic or database sort overflows.
+pub const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+pub const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// A date a client sent, if it lies in [`FIRST_DAY`]..=[`LAST_DAY`].
+pub fn check_day(field: &str, day: NaiveDate) -> Result<NaiveDate, crate::FieldError> {
+    if (FIRST_DAY..=LAST_DAY).contains(&day) {
+        Ok(day)
+    } else {
+        Err(crate::FieldError::new(field, day_range_message()))
+    }
+}
+
+pub fn day_range_message() -> String {
+    format!("日期须在 {FIRST_DAY} 到 {LAST_DAY} 之间 (a date from {FIRST_DAY} to {LAST_DAY})")
+}
+
 pub fn parse_timezone(name: &str) -> Result<Tz, crate::FieldError> {
     name.parse::<Tz>().map_err(|_| {
         crate::FieldError::new(

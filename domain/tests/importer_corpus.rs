@@ -25,21 +25,32 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// Fractions of fields right that a change may not fall below; raise them
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 1.0;
-const HELDOUT_FLOOR: f64 = 0.96;
+/// Every set together (issue 15's target: 95 % of fields right).
+const WHOLE_CORPUS_FLOOR: f64 = 0.95;
+const SETS: &[&str] = &[
+    "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4",
+];
+const HELDOUT_FLOOR: f64 = 0.98;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
 /// truth before the round-2 rules were run on them; scored once, when those
 /// rules were done: 43/53 (81.1 %).
-const HELDOUT3_FLOOR: f64 = 0.81;
+const HELDOUT3_FLOOR: f64 = 0.84;
 /// Tuning round 3: notices added for rules written after round 3 was
 /// scored (their scores on unseen notices are those of rounds 2 and 3).
-const TUNING3_FLOOR: f64 = 0.95;
+const TUNING3_FLOOR: f64 = 0.97;
 /// Tuning round 2: ten further notices for the rules written after held-out
 /// round 2 was scored.
-const TUNING2_FLOOR: f64 = 0.95;
+/// (0.98 for an hour of round 4, until the cited-number rule was undone to
+/// keep the acceptance check's reading of 文号: linghai-2020 lost its field.)
+const TUNING2_FLOOR: f64 = 0.97;
 /// Held-out round 2 (2026-12-01): fifteen notices collected after the rules
 /// of the first round, scored once before any rule was changed for them:
 /// 160/243 (65.8 %).
-const HELDOUT2_FLOOR: f64 = 0.65;
+const HELDOUT2_FLOOR: f64 = 0.89;
+/// Held-out round 4 (2026-12-01): fourteen notices whose truth was written
+/// and committed (c4ee279) before the parser was run on them; scored once,
+/// at c4ee279: 81/140 (57.9 %). Tuning data since.
+const HELDOUT4_FLOOR: f64 = 0.98;
 
 #[derive(Debug, Default)]
 struct Truth {
@@ -293,4 +304,28 @@ fn heldout2_corpus_scores_above_its_floor() {
 #[test]
 fn heldout3_corpus_scores_above_its_floor() {
     assert_floor("heldout3", HELDOUT3_FLOOR);
+}
+
+#[test]
+fn heldout4_corpus_scores_above_its_floor() {
+    assert_floor("heldout4", HELDOUT4_FLOOR);
+}
+
+#[test]
+fn whole_corpus_scores_above_its_floor() {
+    let mut whole = Score::default();
+    for set in SETS {
+        whole.merge(score_set(set));
+    }
+    println!(
+        "whole corpus: {} / {} = {:.1}%",
+        whole.right,
+        whole.total,
+        100.0 * whole.ratio()
+    );
+    assert!(
+        whole.ratio() >= WHOLE_CORPUS_FLOOR,
+        "whole corpus: {:.3} < {WHOLE_CORPUS_FLOOR}",
+        whole.ratio()
+    );
 }

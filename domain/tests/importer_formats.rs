@@ -67,6 +67,20 @@ fn assert_header(notice: &ParsedNotice) {
     assert_eq!(notice.plan.issued_on, date(2024, 2, 1));
 }
 
+/// Plain UTF-8 text, as most notices arrive: the Nantong sample.
+#[test]
+fn a_utf8_text_file() {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nantong-2013-35.txt"),
+    )
+    .unwrap();
+    let document = read_document(&bytes, &Hint::default()).unwrap();
+    assert_eq!(document.kind, DocumentKind::Text);
+    let notice = parse_notice(&document.text);
+    assert_eq!(notice.plan.doc_no.as_deref(), Some("通政办发〔2013〕35号"));
+    assert!(notice.tasks.len() >= 10, "{}", notice.tasks.len());
+}
+
 #[test]
 fn a_word_document_with_a_real_table() {
     let (kind, notice) = import("task-table.docx");

@@ -71,6 +71,29 @@ const PIECES: &[&str] = &[
     "〕",
     "（",
     "）",
+    // Layouts of issue 15's later rounds: mirror pinyin, traditional
+    // headers, run-in role notes, starred leads, pipes after cells, dates.
+    "區(qū)",
+    "發(fā)",
+    "(zhèng)",
+    "序號 | 任務 | 責任單位 |",
+    "(省发改委负责)",
+    "(省财政厅主办,省国税局、地税局协办)",
+    "分别负责",
+    "区财政局*、",
+    "〔责任单位:",
+    "下同。〕",
+    " |\n",
+    "区本级\n任务数",
+    "发布日期:2023-03-22 09:05:02浏览次数:",
+    "2022-05-19 14:17",
+    "平教体办明电〔 2020 〕10号",
+    "2017年6月底前",
+    "、9月底前",
+    "“十四五”",
+    "到2020年",
+    "分工原则",
+    "指導思想",
 ];
 
 fn piece() -> impl Strategy<Value = String> {

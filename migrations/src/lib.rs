@@ -12,6 +12,7 @@ mod m20261201_000005_catalogue;
 mod m20261201_000006_people;
 mod m20261201_000007_ui;
 mod m20261201_000009_channels;
+mod m20261201_000010_duties;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_people::Migration),
             Box::new(m20261201_000007_ui::Migration),
             Box::new(m20261201_000009_channels::Migration),
+            Box::new(m20261201_000010_duties::Migration),
         ]
     }
 }

@@ -39,6 +39,10 @@ pub struct AssignmentResponse {
     /// green on track, yellow due within 3 days or acknowledged late, red overdue, grey draft/cancelled.
     pub light: Light,
     pub escalation_level: i32,
+    /// 挂起: the office paused the clock; nothing is overdue, reminded or escalated meanwhile.
+    pub suspended: bool,
+    /// The assignment this one was handed down from (层层分解).
+    pub parent_id: Option<i64>,
     pub percent: Option<i32>,
     pub task_number: String,
     pub task_title: String,
@@ -70,6 +74,8 @@ impl AssignmentResponse {
             overdue: d.overdue,
             days_overdue: d.days_overdue,
             escalation_level: r.escalation_level,
+            suspended: r.suspended_at.is_some(),
+            parent_id: r.parent_id,
             percent: r.percent,
             task_number: r.task_number,
             task_title: r.task_title,
@@ -319,11 +325,113 @@ pub struct AssignmentDetailResponse {
     pub extension_requests: Vec<ExtensionResponse>,
     /// Inspection remarks (督查意见).
     pub comments: Vec<CommentResponse>,
+    /// Dated steps; the task's due date is the last.
+    pub milestones: Vec<MilestoneResponse>,
+    /// The task's recurring duties; their periods are at `/assignments/{id}/occurrences`.
+    pub recurrences: Vec<RecurrenceResponse>,
+    /// What this unit handed down (层层分解).
+    pub children: Vec<ChildResponse>,
+    /// The handing unit's note, for a handed-down item.
+    pub note: Option<String>,
+    /// Why the office paused it, while paused.
+    pub suspend_reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MilestoneResponse {
+    pub id: i64,
+    pub due_on: NaiveDate,
+    pub title: String,
+    pub target: Option<String>,
+    /// When a report reached it.
+    pub reached_on: Option<NaiveDate>,
+    pub report_id: Option<i64>,
+    /// Its date has passed and it is not reached.
+    pub missed: bool,
+}
+
+impl MilestoneResponse {
+    pub fn new(m: duban_domain::entities::milestone::Model, today: NaiveDate) -> Self {
+        Self {
+            missed: m.reached_on.is_none() && m.due_on < today,
+            id: m.id,
+            due_on: m.due_on,
+            title: m.title,
+            target: m.target,
+            reached_on: m.reached_on,
+            report_id: m.report_id,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecurrenceResponse {
+    pub id: i64,
+    pub per: duban_domain::entities::recurrence::Per,
+    /// 每月, 每季度… in Chinese.
+    pub per_label: &'static str,
+    pub times: i32,
+    pub title: String,
+}
+
+impl From<duban_domain::entities::recurrence::Model> for RecurrenceResponse {
+    fn from(r: duban_domain::entities::recurrence::Model) -> Self {
+        Self {
+            id: r.id,
+            per: r.per,
+            per_label: r.per.label(),
+            times: r.times,
+            title: r.title,
+        }
+    }
+}
+
+/// A sub-assignment as its parent shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ChildResponse {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+    pub escalation_level: i32,
+}
+
+impl ChildResponse {
+    pub fn new(r: AssignmentRow, now: DateTime<Utc>) -> Self {
+        Self {
+            overdue: r.derived(now).overdue,
+            id: r.id,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            status: r.status,
+            status_label: r.status.label(),
+            due_on: r.due_on,
+            escalation_level: r.escalation_level,
+        }
+    }
 }
 
 impl AssignmentDetailResponse {
     pub fn new(d: Detail, now: DateTime<Utc>, calendar: &WorkingCalendar) -> Self {
+        let today =
+            duban_domain::time::local_date(now, duban_domain::time::zone_of(&d.row.plan_timezone));
         Self {
+            milestones: d
+                .milestones
+                .into_iter()
+                .map(|m| MilestoneResponse::new(m, today))
+                .collect(),
+            recurrences: d.recurrences.into_iter().map(Into::into).collect(),
+            children: d
+                .children
+                .into_iter()
+                .map(|c| ChildResponse::new(c, now))
+                .collect(),
+            note: d.note,
+            suspend_reason: d.suspend_reason,
             assignment: AssignmentResponse::new(d.row, now, calendar),
             plan_title: d.plan_title,
             requirements: d.requirements,

@@ -32,7 +32,9 @@ pub struct AssignmentQuery {
     pub overdue: Option<bool>,
     pub escalation_level: Option<i32>,
     pub min_escalation_level: Option<i32>,
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub due_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub due_to: Option<NaiveDate>,
     /// Words in the task's title or requirements, or the plan's doc number.
     pub q: Option<String>,
@@ -142,7 +144,7 @@ pub async fn acknowledge(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportBody {
-    /// progress (进展反馈) or completion (申请办结).
+    /// progress (进展反馈), completion (申请办结) or occurrence (履职记录: one occurrence of a recurring duty).
     pub kind: ReportKind,
     #[schema(example = "已建成综合服务站12个")]
     pub text: String,
@@ -151,6 +153,12 @@ pub struct ReportBody {
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub indicator_values: Vec<IndicatorValue>,
+    /// The milestone this report reaches.
+    pub milestone_id: Option<i64>,
+    /// The recurring duty an occurrence counts for (needed when the task has several).
+    pub recurrence_id: Option<i64>,
+    /// Why completion is asked while handed-down parts are still open.
+    pub reason: Option<String>,
     pub version: Option<i32>,
 }
 
@@ -175,6 +183,9 @@ pub async fn add_report(
         text: b.text,
         percent: b.percent,
         indicator_values: b.indicator_values,
+        milestone_id: b.milestone_id,
+        recurrence_id: b.recurrence_id,
+        reason: b.reason,
     };
     let done = assignments::report(&state.ctx(&actor), id.into_inner(), new, b.version).await?;
     Ok(HttpResponse::Created().json(ReportCreated {
@@ -249,6 +260,7 @@ pub async fn cancel(
 #[serde(deny_unknown_fields)]
 pub struct ExtensionBody {
     /// The new due date asked for.
+    #[serde(deserialize_with = "crate::extract::day")]
     pub due_on: NaiveDate,
     #[schema(example = "资金尚未到位")]
     pub reason: String,

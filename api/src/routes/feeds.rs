@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Duration;
 use duban_domain::identity;
 use duban_domain::supervision::feeds;
@@ -22,14 +22,12 @@ pub struct FeedResponse {
 /// and leaders: one event per task and date, naming the units that owe it).
 #[utoipa::path(tag = "inspection", security(("bearer" = [])), responses((status = 201, body = FeedResponse)))]
 #[post("/me/calendar-feed")]
-pub async fn create(
-    state: web::Data<AppState>,
-    Caller(actor): Caller,
-    req: HttpRequest,
-) -> ApiResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, Caller(actor): Caller) -> ApiResult<HttpResponse> {
     let token = feeds::create(&state.ctx(&actor)).await?;
-    let info = req.connection_info();
-    let url = format!("{}://{}/feeds/{token}.ics", info.scheme(), info.host());
+    // From the configured address only: Host and X-Forwarded-Host are the
+    // client's to forge, and this address is a credential.
+    let base = state.settings.server.public_url.trim_end_matches('/');
+    let url = format!("{base}/feeds/{token}.ics");
     Ok(HttpResponse::Created().json(FeedResponse { url }))
 }
 

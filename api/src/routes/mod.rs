@@ -5,6 +5,7 @@ pub mod assignments;
 pub mod attachments;
 pub mod auth;
 pub mod channels;
+pub mod duties;
 pub mod feeds;
 pub mod health;
 pub mod import;
@@ -60,6 +61,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(assignments::decide_extension)
         .service(assignments::add_comment)
         .service(assignments::history)
+        .service(duties::occurrences)
+        .service(duties::delegate)
+        .service(duties::suspend)
+        .service(duties::resume)
         .service(channels::deliveries)
         .service(attachments::upload)
         .service(attachments::download)

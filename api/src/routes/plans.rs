@@ -22,6 +22,7 @@ pub struct CreatePlan {
     pub doc_no: String,
     #[schema(example = "2026年统筹城乡社区建设主要工作责任分解")]
     pub title: String,
+    #[serde(deserialize_with = "crate::extract::day")]
     pub issued_on: NaiveDate,
     /// Defaults to the year of `issued_on`.
     pub year: Option<i32>,
@@ -59,6 +60,7 @@ pub struct CreateTask {
     pub requirements: Option<String>,
     /// A section number or title; created on first use.
     pub section: Option<String>,
+    #[serde(deserialize_with = "crate::extract::day")]
     pub due_on: NaiveDate,
     /// The deadline as the notice phrased it.
     pub due_text: Option<String>,
@@ -68,7 +70,7 @@ pub struct CreateTask {
     #[serde(default)]
     pub assist_unit_ids: Vec<i64>,
     /// Due dates that differ per unit, keyed by unit id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::day_map")]
     #[schema(value_type = Object)]
     pub unit_due_on: std::collections::BTreeMap<i64, NaiveDate>,
     /// Reporting schedule, 5-field cron (e.g. "0 9 25 * *": by the 25th monthly).
@@ -78,6 +80,46 @@ pub struct CreateTask {
     /// A due date before today is refused unless this says the work is registered late on purpose.
     #[serde(default)]
     pub allow_past_due: bool,
+    /// Dated steps of the task (a multi-year target's figures), none after `due_on`.
+    #[serde(default)]
+    pub milestones: Vec<MilestoneInput>,
+    /// A recurring duty: `times` per `per` over the task's span.
+    pub recurrence: Option<RecurrenceInput>,
+    /// Several recurring duties (每年四次会议 and 每月两次调研 on one task).
+    #[serde(default)]
+    pub recurrences: Vec<RecurrenceInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneInput {
+    pub due_on: NaiveDate,
+    #[schema(example = "建成农村牧区社区1200个")]
+    pub title: String,
+    /// The indicator's target at this step.
+    pub target: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecurrenceInput {
+    /// week, month, quarter, half_year or year.
+    pub per: duban_domain::entities::recurrence::Per,
+    /// Occurrences required in each period.
+    pub times: i32,
+    /// The duty in words; the task's title when absent.
+    #[serde(alias = "text")]
+    pub title: Option<String>,
+}
+
+impl RecurrenceInput {
+    fn domain(self) -> duban_domain::duties::NewRecurrence {
+        duban_domain::duties::NewRecurrence {
+            per: self.per,
+            times: self.times,
+            title: self.title,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -165,6 +207,21 @@ pub async fn add_task(
         unit_due_on: b.unit_due_on,
         report_cron: b.report_cron,
         allow_past_due: b.allow_past_due,
+        milestones: b
+            .milestones
+            .into_iter()
+            .map(|m| duban_domain::duties::NewMilestone {
+                due_on: m.due_on,
+                title: m.title,
+                target: m.target,
+            })
+            .collect(),
+        recurrences: b
+            .recurrence
+            .into_iter()
+            .chain(b.recurrences)
+            .map(RecurrenceInput::domain)
+            .collect(),
         indicators: b
             .indicators
             .into_iter()
@@ -203,6 +260,7 @@ pub async fn issue(
 pub struct UpdatePlan {
     pub doc_no: Option<String>,
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub issued_on: Option<NaiveDate>,
     pub year: Option<i32>,
 }
@@ -239,6 +297,7 @@ pub struct UpdateTask {
     pub title: Option<String>,
     pub requirements: Option<String>,
     /// A new due date moves the task's assignments that keep the old one.
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub due_on: Option<NaiveDate>,
     pub due_text: Option<String>,
     /// Reporting schedule, 5-field cron; "" removes it.

@@ -15,8 +15,10 @@ use crate::state::AppState;
 pub struct StatsQuery {
     pub plan_id: Option<i64>,
     /// Count assignments due on or after this date.
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub from: Option<NaiveDate>,
     /// Count assignments due on or before this date.
+    #[serde(default, deserialize_with = "crate::extract::opt_day")]
     pub to: Option<NaiveDate>,
 }
 

@@ -34,9 +34,18 @@ impl BoardQuery {
     }
 }
 
-/// The overdue board: most overdue first, with days_overdue and working_days_overdue (office, inspectors, leaders).
+/// A line of the board: the item, and what of it is late besides (or before) its due date.
+#[derive(serde::Serialize, ToSchema)]
+pub struct BoardItem {
+    #[serde(flatten)]
+    pub assignment: AssignmentResponse,
+    /// Milestones missed and not reached, periods of a recurring duty missed.
+    pub missed: Vec<duban_domain::duties::standing::Missed>,
+}
+
+/// The overdue board: most overdue first, with days_overdue and working_days_overdue, and the milestones or periods missed (office, inspectors, leaders). Handed-down items carry `parent_id`.
 #[utoipa::path(tag = "inspection", security(("bearer" = [])), params(BoardQuery, Paging), responses(
-    (status = 200, body = Paged<AssignmentResponse>),
+    (status = 200, body = Paged<BoardItem>),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/supervision/overdue")]
@@ -46,9 +55,15 @@ pub async fn overdue(
     query: web::Query<BoardQuery>,
     paging: web::Query<Paging>,
 ) -> ApiResult<HttpResponse> {
-    let page =
-        supervision::overdue_board(&state.ctx(&actor), &query.filter(), paging.request()?).await?;
-    Ok(HttpResponse::Ok().json(Paged::from_page(page, |r| state.row(r))))
+    let ctx = state.ctx(&actor);
+    let page = supervision::overdue_board(&ctx, &query.filter(), paging.request()?).await?;
+    let mut missed = duban_domain::duties::missed_of(&ctx, &page.items).await?;
+    Ok(
+        HttpResponse::Ok().json(Paged::from_page(page, |r| BoardItem {
+            missed: missed.remove(&r.id).unwrap_or_default(),
+            assignment: state.row(r),
+        })),
+    )
 }
 
 pub fn board_columns() -> Vec<Column<AssignmentResponse>> {

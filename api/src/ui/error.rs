@@ -92,6 +92,10 @@ impl UiError {
                 "尝试次数过多",
                 format!("账户已临时锁定，请 {} 分钟后再试。", (secs + 59) / 60),
             ),
+            UiError::Internal(e) if duban_domain::db::is_unreachable_cause(e) => (
+                "系统暂时不可用",
+                "数据库暂时无法访问，请稍等片刻再刷新页面。".into(),
+            ),
             UiError::Internal(_) => (
                 "系统暂时出错",
                 "请求未能完成，请稍后重试；如多次出现，请联系系统管理员。".into(),
@@ -110,6 +114,9 @@ impl ResponseError for UiError {
             UiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             UiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             UiError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            UiError::Internal(e) if duban_domain::db::is_unreachable_cause(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             UiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -91,8 +91,12 @@ impl Fields {
             None => Ok(None),
             Some(v) => v
                 .parse::<NaiveDate>()
-                .map(Some)
-                .map_err(|_| (name.to_owned(), format!("{label}须为日期，如 2026-06-30"))),
+                .map_err(|_| (name.to_owned(), format!("{label}须为日期，如 2026-06-30")))
+                .and_then(|d| {
+                    duban_domain::time::check_day(name, d)
+                        .map(Some)
+                        .map_err(|e| (name.to_owned(), format!("{label}：{}", e.message)))
+                }),
         }
     }
 

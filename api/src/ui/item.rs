@@ -99,11 +99,7 @@ async fn render(
         .reports
         .iter()
         .map(|(r, files)| ReportView {
-            kind_label: if r.kind == ReportKind::Completion {
-                "申请办结"
-            } else {
-                "进展反馈"
-            },
+            kind_label: r.kind.label(),
             text: r.text.clone(),
             percent: r.percent,
             author: name(r.author_id),
@@ -159,6 +155,46 @@ async fn render(
         .iter()
         .map(|i| context! { name => i.name, target => i.target, measure => i.measure, comparator => i.comparator })
         .collect();
+    // Milestones, handed-down parts, a recurring duty's periods, a pause.
+    let today = duban_domain::time::local_date(
+        state.env.now(),
+        duban_domain::time::zone_of(&d.row.plan_timezone),
+    );
+    let milestones: Vec<_> = d
+        .milestones
+        .iter()
+        .map(|m| {
+            context! {
+                title => m.title, target => m.target, due_on => m.due_on.to_string(),
+                reached_on => m.reached_on.map(|r| r.to_string()),
+                missed => m.reached_on.is_none() && m.due_on < today,
+            }
+        })
+        .collect();
+    let children: Vec<_> = d
+        .children
+        .iter()
+        .map(|c| {
+            context! {
+                id => c.id, unit_name => c.unit_name, status_label => c.status.label(),
+                due_on => c.due_on.to_string(), overdue => c.derived(state.env.now()).overdue,
+            }
+        })
+        .collect();
+    let periods: Vec<_> = duban_domain::duties::occurrences(&state.ctx(&viewer.actor), id)
+        .await?
+        .iter()
+        .flat_map(|r| {
+            r.periods.iter().map(|p| {
+                context! {
+                    title => r.recurrence.title, start => p.period.start.to_string(),
+                    end => p.period.end.to_string(), due_on => p.period.due_on.to_string(),
+                    required => p.required, done => p.done, status => p.status,
+                    status_label => p.status.label(),
+                }
+            })
+        })
+        .collect();
     // The report form starts from the last report, so a clerk edits rather than retypes.
     let mut values = redo.values;
     if redo.form != "report" {
@@ -195,7 +231,14 @@ async fn render(
             requirements => d.requirements,
             report_cron => d.report_cron,
             version => r.version,
+            suspended => r.suspended_at.is_some(),
+            suspend_reason => d.suspend_reason,
+            parent_id => r.parent_id,
+            note => d.note,
         },
+        milestones => milestones,
+        children => children,
+        periods => periods,
         standing => v.standing,
         actions => context! {
             acknowledge => v.actions.acknowledge,
@@ -421,6 +464,9 @@ pub async fn report(
         text: f.text("text"),
         percent,
         indicator_values: Vec::new(),
+        milestone_id: None,
+        recurrence_id: None,
+        reason: None,
     };
     let rep = match service::report(&state.ctx(&sub.viewer.actor), id, new, version(&sub)).await {
         Ok(r) => r,

@@ -497,6 +497,8 @@ pub async fn add_task(
             report_cron: t.cron,
             indicators: t.indicators,
             allow_past_due: f.get("allow_past_due").is_some(),
+            milestones: Vec::new(),
+            recurrences: Vec::new(),
         };
         match plans::add_task(&state.ctx(&sub.viewer.actor), plan_id, new).await {
             Ok(_) => {

@@ -177,6 +177,17 @@ impl TestApp {
         Resp::from(req.send().await.expect("request")).await
     }
 
+    /// An address the app handed out (built from `server.public_url`) as
+    /// this test reaches it.
+    pub fn local(&self, public: &str) -> String {
+        let configured = self.settings.server.public_url.trim_end_matches('/');
+        assert!(
+            public.starts_with(configured),
+            "{public} is not under {configured}"
+        );
+        format!("{}{}", self.base, &public[configured.len()..])
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Resp {
         self.call(Method::GET, path, Some(token), None).await
     }

@@ -226,7 +226,8 @@ async fn demo_on(store: Store) {
     use duban_domain::entities::{assignment, comment, plan, task, unit};
     use sea_orm::{EntityTrait, PaginatorTrait};
     assert_eq!(plan::Entity::find().count(db.conn()).await.unwrap(), 1);
-    assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 22);
+    // The notice's 22 and one task of each kind of duty.
+    assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 26);
     let units = unit::Entity::find().all(db.conn()).await.unwrap();
     for c in [
         "海安县",
@@ -266,11 +267,75 @@ async fn demo_on(store: Store) {
     let top = all.iter().map(|a| a.escalation_level).max().unwrap();
     assert_eq!(top, 3, "the longest overdue reached the top of the ladder");
     assert!(all.iter().any(|a| a.escalation_level == 1));
+    // Every kind of duty: a milestone reached and one missed (escalated
+    // although the task is not yet due), a monthly duty with a short month,
+    // a county task handed to two streets, a suspended item.
+    use duban_domain::entities::{milestone, recurrence, report, suspension};
+    let steps = milestone::Entity::find().all(db.conn()).await.unwrap();
+    assert!(steps.iter().any(|m| m.reached_on.is_some()), "{steps:?}");
+    // The multi-year task: the first step reached, the second missed and escalated.
+    let multi = task::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.title.contains("分阶段目标"))
+        .unwrap();
+    let multi_item = all.iter().find(|a| a.task_id == multi.id).unwrap();
+    let mut own: Vec<&milestone::Model> = steps
+        .iter()
+        .filter(|m| m.assignment_id == multi_item.id)
+        .collect();
+    own.sort_by_key(|m| m.position);
+    assert_eq!(own.len(), 3);
+    assert!(own[0].reached_on.is_some() && own[1].reached_on.is_none() && own[1].due_on < today);
+    assert!(multi_item.escalation_level >= 1 && multi_item.due_on > today);
+    // Items late on a milestone (the notice's own dated steps too).
+    let missed: std::collections::BTreeSet<i64> = steps
+        .iter()
+        .filter(|m| m.reached_on.is_none() && m.due_on < today)
+        .map(|m| m.assignment_id)
+        .collect();
+    // The demo's monthly duty, and what the importer read in the notice.
+    assert!(recurrence::Entity::find().count(db.conn()).await.unwrap() >= 1);
+    let occurrences = report::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == duban_domain::entities::report::ReportKind::Occurrence)
+        .count();
+    assert!(occurrences >= 5, "{occurrences}");
+    let children: Vec<&assignment::Model> = all.iter().filter(|a| a.parent_id.is_some()).collect();
+    assert_eq!(children.len(), 2);
+    assert!(
+        children.iter().any(|c| c.escalation_level >= 1),
+        "a late street"
+    );
+    assert_eq!(
+        suspension::Entity::find().count(db.conn()).await.unwrap(),
+        1
+    );
+    assert_eq!(all.iter().filter(|a| a.suspended_at.is_some()).count(), 1);
+    // ... and items of tasks with a recurring duty (a period missed).
+    let recurring: Vec<i64> = recurrence::Entity::find()
+        .all(db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.task_id)
+        .collect();
+    let mut with_duties = missed;
+    with_duties.extend(
+        all.iter()
+            .filter(|a| recurring.contains(&a.task_id))
+            .map(|a| a.id),
+    );
     assert!(
         all.iter()
-            .filter(|a| a.due_on >= today)
+            .filter(|a| a.due_on >= today && !with_duties.contains(&a.id))
             .all(|a| a.escalation_level == 0),
-        "nothing not yet due is escalated"
+        "nothing not yet due is escalated, but for a missed milestone"
     );
     let plan = plan::Entity::find().one(db.conn()).await.unwrap().unwrap();
     assert_eq!(plan.issued_on, today - chrono::Duration::weeks(20));
@@ -327,7 +392,7 @@ async fn demo_on(store: Store) {
     duban_domain::identity::authenticate(&env, "office", &office.password)
         .await
         .unwrap();
-    assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 22);
+    assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 26);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -306,11 +306,22 @@ async fn board_escalation_assessment_exports_and_feed(app: &TestApp) {
     let joint = w.task(app, "AB联合推进", 5, w.a, &[w.b]).await;
     assert_eq!(joint.len(), 2);
     let r = app
-        .call(Method::POST, "/me/calendar-feed", Some(&w.staff_b), None)
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED);
-    let url = r.body["url"].as_str().unwrap().to_owned();
-    assert!(url.starts_with(&app.base), "{url}");
+        .client
+        .post(app.url("/me/calendar-feed"))
+        .bearer_auth(&w.staff_b)
+        .header("X-Forwarded-Host", "evil.example")
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let public = body["url"].as_str().unwrap().to_owned();
+    assert!(
+        public.starts_with(&app.settings.server.public_url) && !public.contains("evil"),
+        "built from server.public_url, never from the client's headers: {public}"
+    );
+    let url = app.local(&public);
     let ics = app.client.get(&url).send().await.unwrap();
     assert!(
         ics.headers()["content-type"]
@@ -428,7 +439,7 @@ async fn feed(app: &TestApp, token: &str) -> String {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let ics = app
         .client
-        .get(r.body["url"].as_str().unwrap())
+        .get(app.local(r.body["url"].as_str().unwrap()))
         .send()
         .await
         .unwrap();

@@ -136,3 +136,255 @@ async fn no_input_makes_a_5xx(app: &TestApp) {
     );
 }
 storage_test!(no_input_makes_a_5xx);
+
+/// Values at the edges of every type a client may send.
+const EXTREMES: [&str; 12] = [
+    "9223372036854775807",
+    "-9223372036854775808",
+    "18446744073709551616",
+    "100000000",
+    "-100000000",
+    "%2B262142-12-31",
+    "-262143-01-01",
+    "9999-12-31",
+    "0",
+    "%00",
+    "1e308",
+    "NaN",
+];
+
+/// Every query parameter of every GET route the OpenAPI document lists,
+/// with each extreme value, and every route's path ids too: each request
+/// gets an answer (a dropped connection fails the test) and it is not a
+/// 5xx; a refusal is a problem document.
+async fn extreme_values_get_an_answer_on_every_route(app: &TestApp) {
+    let w = World::new(app).await;
+    let a = w.in_state(app, "acknowledged").await;
+    let doc = app
+        .call(Method::GET, "/openapi.json", None, None)
+        .await
+        .body;
+    let mut calls = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let Some(rest) = path.strip_prefix("/api/v1") else {
+            continue;
+        };
+        let Some(get) = ops.get("get") else {
+            continue;
+        };
+        let params: Vec<(String, String)> = get["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or_default().to_owned(),
+                    p["in"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let fill = |value: &str| -> String {
+            let mut concrete = rest.to_owned();
+            for (name, place) in &params {
+                if place == "path" {
+                    concrete = concrete.replace(&format!("{{{name}}}"), value);
+                }
+            }
+            concrete.replace("{id}", value)
+        };
+        let mut urls: Vec<String> = EXTREMES.iter().map(|v| fill(v)).collect();
+        let base = fill(&a.to_string());
+        for (name, place) in &params {
+            if place != "query" {
+                continue;
+            }
+            for v in EXTREMES {
+                urls.push(format!("{base}?{name}={v}"));
+            }
+        }
+        for url in urls {
+            for tok in [&w.office, &w.inspector, &w.staff_a] {
+                let r = app.get(&url, tok).await;
+                calls += 1;
+                assert!(
+                    r.status.as_u16() < 500,
+                    "GET {url} answered {}: {}",
+                    r.status,
+                    r.body
+                );
+                if r.status.is_client_error() {
+                    r.assert_problem(r.status);
+                }
+            }
+        }
+    }
+    assert!(calls > 500, "{calls}");
+    assert_eq!(
+        app.get("/assignments", &w.inspector).await.status,
+        StatusCode::OK
+    );
+}
+storage_test!(extreme_values_get_an_answer_on_every_route);
+
+/// Every date a client sends lies in one range: a far-future extension is
+/// refused (it once sorted first as overdue on SQLite while its page said
+/// not overdue), as are far dates on tasks, plans and filters.
+async fn dates_out_of_range_are_refused_and_write_nothing(app: &TestApp) {
+    let w = World::new(app).await;
+    let a = w.in_state(app, "acknowledged").await;
+    let before = app.count("extension_requests").await;
+    for far in ["+262142-12-31", "-0001-01-01", "2200-01-01", "1899-12-31"] {
+        let r = app
+            .post(
+                &format!("/assignments/{a}/extension-requests"),
+                &w.staff_a,
+                json!({"due_on": far, "reason": "远期"}),
+            )
+            .await;
+        r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.to_string().contains("2199-12-31"),
+            "{far}: {}",
+            r.body
+        );
+        let r = app
+            .post(
+                &format!("/plans/{}/tasks", w.plan),
+                &w.office,
+                json!({"title": "远期", "due_on": far, "lead_unit_id": w.a, "allow_past_due": true}),
+            )
+            .await;
+        r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app
+            .get(&format!("/assignments?due_from={far}"), &w.office)
+            .await;
+        assert!(r.status.is_client_error(), "{far}: {}", r.status);
+    }
+    assert_eq!(app.count("extension_requests").await, before);
+    let r = app
+        .post(
+            &format!("/assignments/{a}/extension-requests"),
+            &w.staff_a,
+            json!({"due_on": "2199-12-31", "reason": "边界之内"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+storage_test!(dates_out_of_range_are_refused_and_write_nothing);
+
+/// NUL in any text a client sends is a 422 on both stores (PostgreSQL
+/// refuses it in text), and nothing is written.
+async fn nul_in_text_is_refused_everywhere(app: &TestApp) {
+    let w = World::new(app).await;
+    let a = w.in_state(app, "acknowledged").await;
+    let tables = ["comments", "reports", "extension_requests", "audit_events"];
+    let mut before = Vec::new();
+    for t in tables {
+        before.push(app.count(t).await);
+    }
+    let nul = "有\u{0}空";
+    let calls = [
+        (
+            format!("/assignments/{a}/comments"),
+            w.inspector.clone(),
+            json!({"text": nul}),
+        ),
+        (
+            format!("/assignments/{a}/reports"),
+            w.staff_a.clone(),
+            json!({"kind": "progress", "text": nul}),
+        ),
+        (
+            format!("/assignments/{a}/extension-requests"),
+            w.staff_a.clone(),
+            json!({"due_on": "2026-12-31", "reason": nul}),
+        ),
+        (
+            format!("/assignments/{a}/escalate"),
+            w.inspector.clone(),
+            json!({"note": nul}),
+        ),
+        (
+            "/plans".to_owned(),
+            w.office.clone(),
+            json!({"doc_no": nul, "title": "t", "issued_on": "2026-03-01"}),
+        ),
+    ];
+    for (path, tok, body) in calls {
+        let r = app.post(&path, &tok, body).await;
+        r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.to_string().contains("NUL"), "{path}: {}", r.body);
+    }
+    let r = app
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"username": "ad\u{0}min", "password": "x"})),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    r.assert_problem(r.status);
+    for q in ["q=%00", "q=a%00b", "status=%00"] {
+        let r = app.get(&format!("/assignments?{q}"), &w.office).await;
+        r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    for (t, n) in tables.iter().zip(before) {
+        assert_eq!(app.count(t).await, n, "{t}: nothing written");
+    }
+}
+storage_test!(nul_in_text_is_refused_everywhere);
+
+/// The store going away answers 503 with Retry-After (a client may try
+/// again), not 500; the service answers again once it is back. PostgreSQL:
+/// the test closes its database to connections and ends every session.
+/// (SQLite is a file in the process: it cannot be taken away this way.)
+async fn a_database_outage_answers_503_with_retry_after(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Database};
+    if app.store != crate::helpers::Store::Postgres {
+        return;
+    }
+    let w = World::new(app).await;
+    assert_eq!(
+        app.get("/assignments", &w.office).await.status,
+        StatusCode::OK
+    );
+    let url = &app.settings.database.url;
+    let name = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let admin = Database::connect(std::env::var("DUBAN_TEST_DATABASE_URL").unwrap())
+        .await
+        .unwrap();
+    let sql = async |s: String| {
+        if let Err(e) = admin.execute_unprepared(&s).await {
+            panic!("{s}: {e}");
+        }
+    };
+    sql(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false")).await;
+    sql(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .await;
+    let r = app.get("/assignments", &w.office).await;
+    let down = r.status;
+    let retry = r.headers.get("retry-after").cloned();
+    sql(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")).await;
+    assert_eq!(down, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    r.assert_problem(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(retry.is_some(), "Retry-After");
+    let mut ok = false;
+    for _ in 0..20 {
+        if app.get("/assignments", &w.office).await.status == StatusCode::OK {
+            ok = true;
+            break;
+        }
+    }
+    assert!(ok, "answers again once the database is back");
+}
+storage_test!(a_database_outage_answers_503_with_retry_after);

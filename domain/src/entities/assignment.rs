@@ -35,6 +35,17 @@ pub struct Model {
     /// Latest reported percent complete.
     pub percent: Option<i32>,
     pub escalation_level: i32,
+    /// The assignment this one was handed down from (层层分解).
+    pub parent_id: Option<i64>,
+    /// The unit that handed it down: its head reviews this one.
+    pub parent_unit_id: Option<i64>,
+    /// What the handing unit wrote with it.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
+    /// Set while the office has paused the clock (挂起).
+    pub suspended_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub suspend_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -93,6 +104,11 @@ impl ActiveModel {
             last_report_at: Set(None),
             percent: Set(None),
             escalation_level: Set(0),
+            parent_id: Set(None),
+            parent_unit_id: Set(None),
+            note: Set(None),
+            suspended_at: Set(None),
+            suspend_reason: Set(None),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

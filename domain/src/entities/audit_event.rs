@@ -38,6 +38,10 @@ crate::vocabulary::vocabulary! {
         RejectExtension => "不同意延期",
         Escalate => "升级督办",
         ChangeDue => "调整完成时限",
+        Suspend => "挂起",
+        Resume => "恢复",
+        /// A unit handed its assignment down (the parent's history).
+        Delegate => "分解交办",
     }
 }
 

@@ -34,6 +34,12 @@ crate::vocabulary::vocabulary! {
         DueChanged => "时限调整",
         /// The working-day calendar lacks a year in use (admins).
         CalendarGap => "系统提示",
+        /// A milestone or a period of a recurring duty is near.
+        DutyReminder => "履职提醒",
+        /// The office paused the item's clock.
+        Suspended => "挂起",
+        /// The office resumed it.
+        Resumed => "恢复办理",
     }
 }
 

@@ -7,6 +7,8 @@ crate::vocabulary::vocabulary! {
         Progress => "进展反馈",
         /// 申请办结: asks the office to close the item.
         Completion => "申请办结",
+        /// 履职记录: one occurrence of a recurring duty (a meeting held, a visit made).
+        Occurrence => "履职记录",
     }
 }
 
@@ -24,6 +26,10 @@ pub struct Model {
     /// Actual values per indicator: [{"indicator_id", "value"}].
     pub indicator_values: Option<Json>,
     pub author_id: i64,
+    /// The milestone this report reaches.
+    pub milestone_id: Option<i64>,
+    /// The recurring duty an occurrence report counts for.
+    pub recurrence_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -33,6 +33,8 @@ pub struct Escalation {
     pub due_on: NaiveDate,
     /// Calendar and working days overdue, when known.
     pub overdue: Option<(i64, i64)>,
+    /// The late obligation when it is not the due date (a milestone, a period).
+    pub about: Option<String>,
 }
 
 impl Escalation {
@@ -51,6 +53,7 @@ impl Escalation {
             days_overdue: self.overdue.map(|(d, _)| d),
             working_days_overdue: self.overdue.map(|(_, w)| w),
             note: note.map(str::to_owned),
+            about: self.about.clone(),
         };
         Notice::to_each(
             &format!("escalate:{}:{level}", self.assignment_id),

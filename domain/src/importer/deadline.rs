@@ -18,6 +18,9 @@ pub struct DeadlineContext {
     /// The notice's date, for 三年内 and to roll 3月底 into next year when
     /// the notice came out after it.
     pub issued_on: Option<NaiveDate>,
+    /// Month dates without a year are of the year the notice came out,
+    /// past or not (set by [`scan`] for a plan of steps around its date).
+    pub in_issue_year: bool,
 }
 
 /// A deadline phrase found in text.
@@ -32,14 +35,63 @@ pub struct Found {
 }
 
 /// Every deadline phrase in `text`, in reading order.
+///
+/// Layout: a plan of steps published mid-year (4月底前…；6月底前…；11月底前
+/// 全部完成, issued in July): when a month date of the text is still ahead
+/// of the notice's date in its year, the text speaks of that year, and its
+/// earlier months are past steps, not next year's.
 pub fn scan(text: &str, ctx: &DeadlineContext) -> Vec<Found> {
+    let found = scan_once(text, ctx);
+    let Some(issued) = ctx.issued_on.filter(|_| !ctx.in_issue_year) else {
+        return found;
+    };
+    let plain = scan_once(
+        text,
+        &DeadlineContext {
+            in_issue_year: true,
+            ..*ctx
+        },
+    );
+    let rolled = plain.iter().zip(&found).any(|(p, f)| p.date != f.date);
+    let ahead_in_issue_year = plain.iter().any(|p| {
+        let chars: Vec<char> = p.phrase.chars().collect();
+        explicit_year(&chars).is_none()
+            && p.date
+                .is_some_and(|d| d >= issued && d.year() == issued.year())
+    });
+    if rolled && ahead_in_issue_year && plain.len() == found.len() {
+        plain
+    } else {
+        found
+    }
+}
+
+fn scan_once(text: &str, ctx: &DeadlineContext) -> Vec<Found> {
     let chars: Vec<char> = text.chars().collect();
     let mut found = Vec::new();
     let mut i = 0;
+    // Layout: dates listed in one sentence after the first names the year
+    // (2017年6月底前下达60%以上、9月底前下达80%以上、11月底前全部下达):
+    // the later month-only dates are of that year.
+    let mut sentence_year: Option<i32> = None;
     while i < chars.len() {
+        if matches!(chars[i], '。' | '；' | ';' | '\n') {
+            sentence_year = None;
+        }
+        let month_first = chars[i].is_ascii_digit() || cn_digit(chars[i]).is_some();
+        let local = match sentence_year {
+            Some(year) if month_first => DeadlineContext {
+                work_year: Some(year),
+                ..*ctx
+            },
+            _ => *ctx,
+        };
         if !recurring_or_baseline(&chars, i)
-            && let Some((date, len)) = parse_at(&chars, i, ctx)
+            && let Some((date, len)) = parse_at(&chars, i, &local)
         {
+            if let Some(year) = explicit_year(&chars[i..i + len]) {
+                sentence_year = Some(year);
+            }
             found.push(Found {
                 date,
                 phrase: chars[i..i + len].iter().collect(),
@@ -52,6 +104,19 @@ pub fn scan(text: &str, ctx: &DeadlineContext) -> Vec<Found> {
         i += 1;
     }
     drop_range_starts_and_restated_spans(&chars, found, ctx)
+}
+
+/// The four-digit year a phrase writes out (2017年6月底前), if any.
+fn explicit_year(phrase: &[char]) -> Option<i32> {
+    let start = phrase.iter().position(char::is_ascii_digit)?;
+    let digits: String = phrase[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let after = phrase.get(start + digits.len()).copied();
+    (digits.len() == 4 && after == Some('年'))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 /// Characters that join the two ends of a date range: 2015年7月—2016年6月.
@@ -347,7 +412,7 @@ fn resolve(
     // A notice of November that says 3月底 means next March.
     match (ctx.issued_on, period) {
         (Some(issued), Period::MonthEnd(_) | Period::Day(..))
-            if !explicit_year && date < issued && issued.year() == year =>
+            if !explicit_year && !ctx.in_issue_year && date < issued && issued.year() == year =>
         {
             date.checked_add_months(Months::new(12))
         }
@@ -376,6 +441,7 @@ mod tests {
         DeadlineContext {
             work_year: Some(2013),
             issued_on: Some(d(2013, 2, 27)),
+            in_issue_year: false,
         }
     }
 
@@ -421,6 +487,27 @@ mod tests {
     }
 
     #[test]
+    fn month_dates_listed_after_a_dated_one_share_its_year() {
+        let dates: Vec<Option<NaiveDate>> = scan(
+            "须于2017年6月底前下达60%以上、9月底前下达80%以上、11月底前全部下达到位。10月底前总结",
+            &DeadlineContext::default(),
+        )
+        .into_iter()
+        .map(|f| f.date)
+        .collect();
+        // The next sentence starts afresh: without a work year 10月底 has none.
+        assert_eq!(
+            dates,
+            [
+                Some(d(2017, 6, 30)),
+                Some(d(2017, 9, 30)),
+                Some(d(2017, 11, 30)),
+                None
+            ]
+        );
+    }
+
+    #[test]
     fn a_range_names_its_end_only() {
         let phrases: Vec<String> = scan(
             "从2015年7月至2018年6月三年内完成。创新突破阶段(2015年7月—2016年6月)",
@@ -437,6 +524,7 @@ mod tests {
         let december = DeadlineContext {
             work_year: Some(2023),
             issued_on: Some(d(2022, 12, 27)),
+            in_issue_year: false,
         };
         let found = scan("明年7月份建成", &december);
         assert_eq!(found[0].date, Some(d(2023, 7, 31)));
@@ -448,6 +536,22 @@ mod tests {
             first("1月底前完成").map(|f| f.0),
             Some(Some(d(2014, 1, 31)))
         );
+    }
+
+    #[test]
+    fn past_steps_of_a_plan_published_mid_year_stay_in_its_year() {
+        let july = DeadlineContext {
+            work_year: Some(2022),
+            issued_on: Some(d(2022, 7, 14)),
+            in_issue_year: false,
+        };
+        let dates: Vec<Option<NaiveDate>> = scan("1.4月底前主体完工;2.11月底前全部建成", &july)
+            .into_iter()
+            .map(|f| f.date)
+            .collect();
+        assert_eq!(dates, [Some(d(2022, 4, 30)), Some(d(2022, 11, 30))]);
+        // Alone, a month already past is next year's.
+        assert_eq!(scan("4月底前完成", &july)[0].date, Some(d(2023, 4, 30)));
     }
 
     #[test]

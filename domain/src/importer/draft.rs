@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::deadline::{self, DeadlineContext, Found};
 use super::indicators::find_indicators;
@@ -240,8 +240,12 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
             let mut previous: Option<Indicator> = None;
             for (date, found, text) in &dated[first..] {
                 let clause = clause_around(text, found);
-                let indicator = milestone_target(&clause, &found.phrase, previous.as_ref());
+                let mut indicator = milestone_target(&clause, &found.phrase, previous.as_ref());
                 previous = indicator.clone().or(previous);
+                // A step's target is for the step's year (2020年底达到3000个).
+                if let Some(target) = &mut indicator {
+                    target.target_year = Some(date.year());
+                }
                 task.milestones.push(Milestone {
                     date: *date,
                     text: clause,
@@ -330,6 +334,7 @@ mod tests {
             deadlines: DeadlineContext {
                 work_year: Some(2013),
                 issued_on: NaiveDate::from_ymd_opt(2013, 2, 27),
+                in_issue_year: false,
             },
             default_due: NaiveDate::from_ymd_opt(2013, 12, 31),
             expect_units: true,

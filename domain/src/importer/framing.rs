@@ -4,7 +4,7 @@
 //! reasoning before the measures). Items under them are no tasks unless
 //! the notice names units for them.
 
-use super::text::trim_punct;
+use super::text::{fold_traditional, trim_punct};
 
 const FRAMING: &[&str] = &[
     "指导思想",
@@ -37,9 +37,13 @@ const FRAMING: &[&str] = &[
 ];
 
 /// Whether a heading's text (after its marker) is one of the framing ones.
+/// Layout: mirrors in traditional script (指導思想); and principles of any
+/// name (分工原则 of a notice dividing a plan's work) frame it too.
 pub fn is_framing(heading: &str) -> bool {
-    let title = trim_punct(heading);
+    let folded = fold_traditional(trim_punct(heading));
+    let title = folded.as_ref();
     FRAMING.iter().any(|f| title.starts_with(f))
+        || title.chars().count() <= 8 && title.ends_with("原则")
 }
 
 #[cfg(test)]
@@ -54,6 +58,8 @@ mod tests {
             "规划背景",
             "发展目标。到2025年…",
             "基本原则",
+            "指導思想",
+            "分工原则",
         ] {
             assert!(is_framing(h), "{h}");
         }
@@ -62,6 +68,7 @@ mod tests {
             "加强组织领导",
             "经济社会发展的主要预期目标",
             "保障措施",
+            "坚持以人民为中心的发展思想和安全发展原则",
         ] {
             assert!(!is_framing(h), "{h}");
         }

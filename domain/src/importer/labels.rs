@@ -100,7 +100,7 @@ pub fn find_labels(line: &str) -> Vec<LabelHit> {
             let prev_ok = prev.is_some_and(|c| {
                 matches!(
                     c,
-                    '（' | '(' | '【' | '[' | '。' | '；' | ';' | '，' | ',' | ' '
+                    '（' | '(' | '【' | '[' | '〔' | '［' | '。' | '；' | ';' | '，' | ',' | ' '
                 )
             });
             prev_ok && next.is_some_and(is_colon)
@@ -182,7 +182,7 @@ pub fn role_notes(line: &str) -> Vec<&str> {
             if depth == 0 {
                 let inner = &line[start..i];
                 let inner = inner.split('。').next().unwrap_or(inner);
-                let assigns = ["牵头", "牽頭", "负责", "負責"]
+                let assigns = ["牵头", "牽頭", "负责", "負責", "主办", "主辦"]
                     .iter()
                     .any(|w| inner.contains(w));
                 if assigns
@@ -207,6 +207,20 @@ mod tests {
             .into_iter()
             .map(|h| (h.kind, h.units_text, h.at_line_start))
             .collect()
+    }
+
+    #[test]
+    fn a_label_in_tortoise_shell_brackets_after_the_text() {
+        assert_eq!(
+            hits(
+                "(一)加强市场体系建设。〔责任单位:省发展改革委、省市场监管局按职责分工负责。具体任务均涉及相关市(州)人民政府,下同。〕"
+            ),
+            [(
+                LabelKind::Responsible,
+                "省发展改革委、省市场监管局按职责分工负责".to_string(),
+                false
+            )]
+        );
     }
 
     #[test]

@@ -83,6 +83,28 @@ pub fn detect(line: &str) -> Option<Marker<'_>> {
     }
 }
 
+/// Layout: a numbered item whose text opens with a figure (2.50个小区新增…,
+/// 4.460个居村…), which alone reads as the decimal 2.50: taken as item
+/// `expected` when that is the number the list is at, and the figure is
+/// followed by Chinese text rather than a unit of the decimal (2.5%).
+pub fn detect_numbered_figure(line: &str, expected: u32) -> Option<Marker<'_>> {
+    let digits = leading(line, 3, |c| c.is_ascii_digit());
+    if digits.parse::<u32>().ok()? != expected {
+        return None;
+    }
+    let tail = &line[digits.len()..];
+    let sep = tail.chars().next().filter(|c| matches!(c, '.' | '．'))?;
+    let rest = &tail[sep.len_utf8()..];
+    let figure = leading(rest, 8, |c| c.is_ascii_digit());
+    let after = rest[figure.len()..].chars().next()?;
+    let counted = super::text::is_cjk(after) && !matches!(after, '倍' | '万' | '亿' | '元');
+    (!figure.is_empty() && counted).then(|| Marker {
+        kind: MarkerKind::Arabic,
+        number: digits.to_string(),
+        rest: clean_rest(rest),
+    })
+}
+
 fn clean_rest(s: &str) -> &str {
     trim_punct(s)
 }
@@ -216,6 +238,19 @@ mod tests {
 
     fn kind_and_number(line: &str) -> Option<(MarkerKind, String, String)> {
         detect(line).map(|m| (m.kind, m.number, m.rest.to_string()))
+    }
+
+    #[test]
+    fn an_item_opening_with_a_figure_when_the_list_is_at_its_number() {
+        let m = detect_numbered_figure("2.50个小区新增电动自行车充电设施", 2);
+        assert_eq!(
+            m.map(|m| (m.number, m.rest)),
+            Some(("2".to_string(), "50个小区新增电动自行车充电设施"))
+        );
+        assert!(detect_numbered_figure("2.50个小区", 3).is_none());
+        assert!(detect_numbered_figure("2.5%的增长", 2).is_none());
+        assert!(detect_numbered_figure("1.5倍", 1).is_none());
+        assert!(detect("2.50个小区").is_none());
     }
 
     #[test]

@@ -39,8 +39,10 @@ mod sample_tests;
 mod shapes_tests;
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use regex::Regex;
 
 pub use model::{
     Comparator, Indicator, IndicatorKind, Milestone, ParsedNotice, PlanHeader, Recurrence,
@@ -58,6 +60,8 @@ pub(crate) const UNIT_LABEL_WITHOUT_UNITS: &str =
 /// Reads a notice. Never fails: what cannot be read is left out and named in
 /// `warnings` with its line number.
 pub fn parse_notice(text: &str) -> ParsedNotice {
+    let text = text::drop_mirror_pinyin(text);
+    let text = text.as_ref();
     let lines = text::split_lines(text);
     let mut warnings = Warnings::default();
     let header = header::read_header(&lines, text);
@@ -90,8 +94,16 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         deadlines: DeadlineContext {
             work_year: work_year.or(plan.year),
             issued_on: plan.issued_on,
+            in_issue_year: false,
         },
-        default_due: work_year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
+        default_due: default_year(
+            work_year,
+            plan.title.as_deref(),
+            &body.loose,
+            plan.year,
+            text,
+        )
+        .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
         // Tasks without units fall to the addressees or the issuer, warned
         // about in `assign_unnamed`.
         expect_units: body.expect_units && addressees.is_none() && plan.issuer.is_none(),
@@ -151,6 +163,49 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
         indicators: plan_indicators,
         warnings: warnings.into_vec(),
     }
+}
+
+// 到2020年 as a programme states its goal.
+static GOAL_YEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:到|至)((?:19|20)\d{2})年").ok());
+// Any written-out year.
+static ANY_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})年").ok());
+
+/// The year whose end undated tasks are due at, most specific first: the
+/// year of the work (title, table header); a programme's span in its title
+/// (十四五, 2018—2020年); the goal year its framing text sets (到2020年,
+/// the latest); the year of the notice (its date or 文号); else, for a bare
+/// table of one year's work, the one year the text names at all.
+fn default_year(
+    work_year: Option<i32>,
+    title: Option<&str>,
+    loose: &[String],
+    notice_year: Option<i32>,
+    text: &str,
+) -> Option<i32> {
+    let goal = || {
+        let re = GOAL_YEAR.as_ref()?;
+        loose
+            .iter()
+            .flat_map(|l| re.captures_iter(l))
+            .filter_map(|c| c.get(1)?.as_str().parse().ok())
+            .max()
+    };
+    let only_year = || {
+        let re = ANY_YEAR.as_ref()?;
+        let years: HashSet<i32> = re
+            .captures_iter(text)
+            .filter_map(|c| c.get(1)?.as_str().parse().ok())
+            .collect();
+        (years.len() == 1)
+            .then(|| years.into_iter().next())
+            .flatten()
+    };
+    work_year
+        .or_else(|| title.and_then(header::title_horizon))
+        .or_else(goal)
+        .or(notice_year)
+        .or_else(only_year)
 }
 
 /// Where the tasks are, before they are read.

@@ -113,12 +113,23 @@ pub enum UnitRole {
     Assist,
 }
 
+/// A dated step, shaped as `POST /plans/{id}/tasks` takes it (issue 13):
+/// `{due_on, title, target?}`; the earlier names `date`, `text` and
+/// `indicator` are still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestone {
+    #[serde(rename = "due_on", alias = "date")]
     pub date: NaiveDate,
+    /// The phrase of the step: 2017年底实现…达到1200个.
+    #[serde(rename = "title", alias = "text")]
     pub text: String,
     /// The target the step sets, if it names one: 2017年底…达到1200个.
-    #[serde(default)]
+    #[serde(
+        default,
+        rename = "target",
+        alias = "indicator",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub indicator: Option<Indicator>,
 }
 

@@ -67,6 +67,8 @@ const SHORT_ONLY: &[&str] = &[
     "下一篇",
     "返回顶部",
     "分享到",
+    // A page's read-aloud button (• 听全文).
+    "听全文",
     "收藏",
     "验证码",
     "留言",

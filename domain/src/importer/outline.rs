@@ -126,6 +126,8 @@ fn classify<'a>(
 ) -> Vec<Classified<'a>> {
     let mut out = Vec::with_capacity(lines.len());
     let mut in_attachment_list = false;
+    // The number the next 1. 2. 3. item would carry.
+    let mut next_arabic: Option<u32> = None;
     for line in lines {
         let text = line.text.as_str();
         let mut kind = Kind::Text;
@@ -147,12 +149,24 @@ fn classify<'a>(
             let hits = labels::find_labels(text);
             // Layout: a page's metadata list repeats the notice's title as
             // a bullet (• 某某办公室关于…的通知): a title is no item.
-            let marker = markers::detect(text).filter(|m| {
-                !(m.kind == MarkerKind::Bullet
-                    && m.rest.contains("关于")
-                    && !m.rest.contains('。')
-                    && super::header::ends_like_title(m.rest))
-            });
+            let marker = markers::detect(text)
+                .or_else(|| next_arabic.and_then(|n| markers::detect_numbered_figure(text, n)))
+                .filter(|m| {
+                    !(m.kind == MarkerKind::Bullet
+                        && m.rest.contains("关于")
+                        && !m.rest.contains('。')
+                        && super::header::ends_like_title(m.rest))
+                })
+                // Layout: a page's bullets of dates and dashes (• 2021-03-05,
+                // • -) beside its share buttons, and its metadata as bullets
+                // (• 时间:2023-05-04, • 发布:湖州卫生健康委): no items.
+                .filter(|m| {
+                    m.kind != MarkerKind::Bullet
+                        || (cjk_count(m.rest) >= 2 && !is_page_field(m.rest))
+                });
+            if let Some(m) = marker.as_ref().filter(|m| m.kind == MarkerKind::Arabic) {
+                next_arabic = m.number.parse::<u32>().ok().map(|n| n + 1);
+            }
             if let Some(marker) = marker {
                 kind = Kind::Marker(marker);
                 inline = inline_sources(text, hits);
@@ -172,6 +186,20 @@ fn classify<'a>(
         });
     }
     out
+}
+
+/// `时间:2023-05-04`, `发布:湖州卫生健康委`: a short label and its value,
+/// no sentence.
+fn is_page_field(rest: &str) -> bool {
+    let Some(colon) = rest.find([':', '：']) else {
+        return false;
+    };
+    let label = rest[..colon].trim();
+    let n = label.chars().count();
+    (1..=4).contains(&n)
+        && label.chars().all(super::text::is_cjk)
+        && !rest.contains('。')
+        && rest.chars().count() <= 40
 }
 
 fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
@@ -289,18 +317,42 @@ fn kinds_per_section(
     task_kind: MarkerKind,
 ) -> Vec<MarkerKind> {
     let mut per_section: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
+    // Labelled lines per section, by the level of the item they fall under.
+    let mut votes: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
+    let mut last: Option<MarkerKind> = None;
     for c in classified {
         if let Kind::Marker(m) = &c.kind {
             if Some(m.kind) == section_kind {
                 per_section.push([0; KIND_COUNT]);
+                votes.push([0; KIND_COUNT]);
+                last = None;
             } else if let Some(current) = per_section.last_mut() {
                 current[m.kind.index()] += 1;
+                last = Some(m.kind);
             }
+        }
+        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
+        if labelled && let (Some(k), Some(current)) = (last, votes.last_mut()) {
+            current[k.index()] += 1;
         }
     }
     per_section
         .iter()
-        .map(|counts| {
+        .zip(&votes)
+        .map(|(counts, votes)| {
+            // Layout: a section whose items of the task level are headings
+            // over numbered points that each name their units (二、… (一)全力
+            // 推进产业项目建设。 1.…(省发改委主办…) 2.…(省工信委主办…)), while
+            // other sections name units at the task level: here the points
+            // are the tasks.
+            if counts[task_kind.index()] > 0 && votes[task_kind.index()] == 0 {
+                let finer = MarkerKind::ALL
+                    .into_iter()
+                    .find(|k| *k > task_kind && *k != MarkerKind::Bullet && votes[k.index()] >= 2);
+                if let Some(finer) = finer {
+                    return finer;
+                }
+            }
             if counts[task_kind.index()] > 0 {
                 return task_kind;
             }
@@ -649,12 +701,44 @@ mod tests {
     }
 
     #[test]
+    fn a_section_names_units_on_the_points_under_its_items() {
+        let o = outline(
+            "一、主要目标\n(一)增长11%左右。(省发改委负责)\n(二)收入增长13%。(省财政厅负责)\n二、推进项目建设\n(一)全力推进产业项目建设。\n1.抓好重点项目。(省发改委主办,省工信委协办)\n2.抓好燃气轮机项目。(省工信委主办)",
+        );
+        assert_eq!(
+            numbers(&o),
+            [
+                (Some("一".into()), "(一)".into()),
+                (Some("一".into()), "(二)".into()),
+                (Some("二".into()), "1".into()),
+                (Some("二".into()), "2".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_opening_with_a_figure_is_an_item() {
+        let o = outline(
+            "一、实事\n1.既有多层住宅加装电梯新增400台。\n2.50个小区新增电动自行车充电设施。\n3.开设40个爱心暑托班。\n4.460个居村综合文化活动室提供文化活动。",
+        );
+        let heads: Vec<&str> = o.tasks.iter().map(|t| t.head.as_str()).collect();
+        assert_eq!(heads.len(), 4, "{heads:?}");
+        assert!(heads[1].starts_with("50个小区"));
+        assert_eq!(o.tasks[3].number, "4");
+    }
+
+    #[test]
     fn a_title_in_a_bullet_list_of_page_metadata_is_no_item() {
         let o = outline(
             "• 新密市人民政府办公室 关于做好重点工作任务落实的通知\n各乡镇人民政府:\n1.严格管控债务。\n责任单位:市财政局\n2.加强风貌管理。\n责任单位:市住建局",
         );
         assert_eq!(o.tasks.len(), 2);
         assert_eq!(o.tasks[0].number, "1");
+        // Nor are a page's bullets without words, or of its metadata.
+        let o = outline(
+            "• 2021-03-05\n• -\n• 时间:2023-05-04 08:58:16\n• 发布:湖州卫生健康委\n1.严格管控债务。\n责任单位:市财政局",
+        );
+        assert_eq!(o.tasks.len(), 1);
     }
 
     #[test]
@@ -666,8 +750,9 @@ mod tests {
 
     #[test]
     fn a_section_without_task_items_uses_its_bullets() {
-        let o =
-            outline("一、原则\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。");
+        let o = outline(
+            "一、工作方法\n——坚持党建引领。\n——坚持人民至上。\n二、任务\n(一)甲。\n(二)乙。",
+        );
         assert_eq!(
             numbers(&o),
             [

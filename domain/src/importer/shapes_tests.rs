@@ -412,3 +412,85 @@ fn a_short_table_under_unnumbered_paragraphs_is_the_breakdown() {
         ]
     );
 }
+
+/// Layout: undated tasks of programmes and bare tables fall due at the end
+/// of the year the notice is about: its span (十四五), its goal year
+/// (到2020年), its own year, else the one year a bare table names.
+#[test]
+fn undated_tasks_fall_due_at_the_end_of_the_notices_horizon() {
+    let due = |text: &str| parse_notice(text).tasks.first().and_then(|t| t.due_on);
+    assert_eq!(
+        due(
+            "某省“十四五”流通体系建设实施方案\n一、改革\n(一)加强市场体系建设。〔责任单位:省发展改革委〕\n(二)优化准入。〔责任单位:省市场监管局〕"
+        ),
+        NaiveDate::from_ymd_opt(2025, 12, 31)
+    );
+    assert_eq!(
+        due(
+            "加快流通业发展实施意见\n一、主要工作目标\n到2020年,流通业实力显著提升。\n二、主要任务\n(一)提高管理效能。(市商务局负责)\n(二)完善网点。(市商务局负责)"
+        ),
+        NaiveDate::from_ymd_opt(2020, 12, 31)
+    );
+    assert_eq!(
+        due(
+            "某市人民政府关于完善联动机制的意见\n某政发〔2025〕4号\n一、重点任务\n(一)完善研判机制。(市司法局负责)\n(二)建立协调机制。(市司法局负责)"
+        ),
+        NaiveDate::from_ymd_opt(2025, 12, 31)
+    );
+    assert_eq!(
+        due(
+            "序号 | 任务 | 责任单位\n1 | 免费接种流感疫苗。 | 区卫生健康局\n2 | 2024年为女生接种304人。 | 区卫生健康局"
+        ),
+        NaiveDate::from_ymd_opt(2024, 12, 31)
+    );
+}
+
+/// Issue 13: a task's dated targets come out as `POST /plans/{id}/tasks`
+/// takes them, `milestones: [{due_on, title, target?}]`, each target for its
+/// step's year.
+#[test]
+fn milestones_are_written_as_the_task_api_takes_them() {
+    let notice = parse_notice(
+        "2017年重点工作责任分解\n一、基础设施\n\
+         (一)建设农村牧区社区。2017年底实现全区建成农村牧区社区数达到1200个,2020年底达到3000个。\n\
+         责任单位:区民政局\n",
+    );
+    let json = serde_json::to_value(&notice.tasks[0]).unwrap_or_default();
+    let steps = json["milestones"].as_array().cloned().unwrap_or_default();
+    let got: Vec<(&str, &str, &str, i64)> = steps
+        .iter()
+        .map(|m| {
+            (
+                m["due_on"].as_str().unwrap_or_default(),
+                m["title"].as_str().unwrap_or_default(),
+                m["target"]["target"].as_str().unwrap_or_default(),
+                m["target"]["target_year"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "2017-12-31",
+                "2017年底实现全区建成农村牧区社区数达到1200个",
+                "1200",
+                2017
+            ),
+            ("2020-12-31", "2020年底达到3000个", "3000", 2020),
+        ]
+    );
+    // The earlier field names still read back.
+    let old: super::Milestone = serde_json::from_str(
+        r#"{"date": "2017-12-31", "text": "建成1200个"}"#,
+    )
+    .unwrap_or_else(|_| super::Milestone {
+        date: NaiveDate::MIN,
+        text: String::new(),
+        indicator: None,
+    });
+    assert_eq!(
+        old.date,
+        NaiveDate::from_ymd_opt(2017, 12, 31).unwrap_or_default()
+    );
+}

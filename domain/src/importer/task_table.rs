@@ -3,6 +3,7 @@
 //! or one cell per line. Rows whose cells do not line up with the header are
 //! read by content: a number, a deadline, lists of units, the task.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::cells::{strong_cells, tokens};
@@ -30,7 +31,9 @@ fn classify(cell: &str) -> Option<Col> {
     // Layout: header cells spaced out to fill their column (序  号,
     // 目   标   与   任   务) when the table was copied as text.
     let spaced: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
-    let cell = spaced.as_str();
+    // Layout: mirrors in traditional script (序號 | 任務項目指標 | 責任單位).
+    let folded = super::text::fold_traditional(&spaced);
+    let cell = folded.as_ref();
     Some(match cell {
         "序号" | "编号" => Col::Number,
         "重点工作"
@@ -128,7 +131,9 @@ fn classify_by_words(cell: &str) -> Option<Col> {
     if has(&["时限", "期限", "时间节点", "完成时间", "截止"]) {
         return Some(Col::Due);
     }
-    if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) {
+    // A count (区本级任务数, 户数) is a figure, not the task.
+    if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) || cell.ends_with('数')
+    {
         return Some(Col::Other);
     }
     if has(&["措施", "举措", "计划", "要求", "目标", "标准"]) {
@@ -165,7 +170,89 @@ pub struct TaskTables {
     pub year: Option<i32>,
 }
 
+/// Longest piece of a name broken over lines, and of its last piece.
+const MAX_FRAGMENT: usize = 3;
+const MAX_LAST_FRAGMENT: usize = 4;
+
+fn is_fragment(text: &str, max: usize) -> bool {
+    let n = text.chars().count();
+    (1..=max).contains(&n) && text.chars().all(super::text::is_cjk)
+}
+
+/// Layout: a merged cell of a table one cell per line whose name the page
+/// broke into short lines (市政 / 府办 / 公厅, 长沙 / 先导 / 区管委会): the
+/// pieces, blank lines between, are one cell when together they name an
+/// office and the first alone does not. Returns the lines with such runs
+/// joined (on the first piece's line) and the line numbers folded into
+/// another.
+fn join_broken_cells(lines: &[Line]) -> (Cow<'_, [Line]>, Vec<(usize, usize)>) {
+    let mut out: Vec<Line> = Vec::new();
+    let mut folded = Vec::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let first = lines[i].text.as_str();
+        // A yes/no cell of a progress table (是 / 否) is a cell of its own.
+        let answer = matches!(first, "是" | "否" | "无" | "有");
+        if !is_fragment(first, MAX_FRAGMENT) || answer || reads_as_units(first) {
+            i += 1;
+            continue;
+        }
+        // The longest run of pieces that names an office (市政府办 is one
+        // too, but 公厅 still belongs to it).
+        let mut joined = first.to_string();
+        let mut pieces = vec![i];
+        let mut best: Option<(String, usize)> = None;
+        let mut j = i + 1;
+        while j < lines.len() && pieces.len() < 6 {
+            let text = lines[j].text.as_str();
+            if text.is_empty() {
+                j += 1;
+                continue;
+            }
+            if !is_fragment(text, MAX_LAST_FRAGMENT) {
+                break;
+            }
+            joined.push_str(text);
+            pieces.push(j);
+            j += 1;
+            if reads_as_units(&joined) && classify(&joined).is_none() {
+                best = Some((joined.clone(), pieces.len()));
+            }
+        }
+        if let Some((name, count)) = best {
+            let pieces = &pieces[..count];
+            out.extend(lines[copied..i].iter().cloned());
+            out.push(Line {
+                no: lines[i].no,
+                text: name,
+            });
+            folded.extend(pieces[1..].iter().map(|&k| (lines[k].no, lines[i].no)));
+            copied = pieces[pieces.len() - 1] + 1;
+            i = copied;
+        } else {
+            i += 1;
+        }
+    }
+    if folded.is_empty() {
+        return (Cow::Borrowed(lines), folded);
+    }
+    out.extend(lines[copied..].iter().cloned());
+    (Cow::Owned(out), folded)
+}
+
 pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
+    let (joined, folded) = join_broken_cells(lines);
+    let mut tables = find_in(&joined, signature, warnings);
+    for (piece, into) in folded {
+        if tables.consumed.contains(&into) {
+            tables.consumed.insert(piece);
+        }
+    }
+    tables
+}
+
+fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) -> TaskTables {
     let mut reader = Reader {
         lines,
         signature,
@@ -185,6 +272,10 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
             i = reader.horizontal(i + 1, &cols, spaced);
             continue;
         }
+        if let Some(next) = reader.label_rows(i) {
+            i = next;
+            continue;
+        }
         if let Some((cols, next)) = vertical_header(lines, i) {
             for line in &lines[i..next] {
                 reader.out.consumed.insert(line.no);
@@ -199,22 +290,46 @@ pub fn find(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings)
 }
 
 /// One header word per line: 序号 / 重点工作 / 责任单位 / 完成时限.
+/// `重点工作: | 发展文化事业。… |` as its label and value.
+fn label_row(text: &str) -> Option<(&str, &str)> {
+    let (label, rest) = text.split_once('|')?;
+    let label = label.trim().strip_suffix([':', '：'])?.trim();
+    Some((label, rest.trim().trim_end_matches('|').trim()))
+}
+
+/// Layout: tables one cell per line whose cells end in ` |` (a pipe table
+/// copied with a line break after each cell): the cell without its pipe.
+fn cell_text(text: &str) -> &str {
+    text.trim_end_matches(|c: char| c == '|' || c.is_whitespace())
+}
+
 fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
     // Starting only on a header word keeps the scan linear over blank runs.
-    classify(&lines[i].text)?;
+    classify(cell_text(&lines[i].text))?;
     let mut cols = Vec::new();
     let mut j = i;
     while j < lines.len() && cols.len() < 12 {
-        let text = lines[j].text.as_str();
+        let text = cell_text(&lines[j].text);
         if text.is_empty() {
             j += 1;
             continue;
         }
-        match classify(text) {
-            Some(col) => cols.push(col),
-            None => break,
+        if let Some(col) = classify(text) {
+            cols.push(col);
+            j += 1;
+            continue;
         }
-        j += 1;
+        // Layout: a header cell broken over two lines (区本级 / 任务数,
+        // 市政府 / 分管领导) when the table was copied one cell per line.
+        let next = (j + 1..lines.len().min(j + 3)).find(|&k| !lines[k].text.is_empty());
+        let joined = |k: usize| format!("{text}{}", cell_text(&lines[k].text));
+        match next.and_then(|k| classify(&joined(k)).map(|c| (k, c))) {
+            Some((k, col)) if cols.len() >= 2 => {
+                cols.push(col);
+                j = k + 1;
+            }
+            _ => break,
+        }
     }
     (cols.len() >= 3 && is_header(&cols)).then_some((cols, j))
 }
@@ -333,7 +448,7 @@ impl<'a> Reader<'a, '_> {
         let mut i = start;
         while i < lines.len() {
             let line = &lines[i];
-            let text = line.text.as_str();
+            let text = cell_text(&line.text);
             if text.is_empty() {
                 i += 1;
                 continue;
@@ -377,6 +492,14 @@ impl<'a> Reader<'a, '_> {
                 continue;
             }
             if numbered && row.is_empty() && !is_number(text) && rows_read == 0 {
+                // Layout: a merged category row above the first numbered row
+                // (强化科技创新支撑能力。 then (一) / 加强… then 1): the
+                // group's name, not the end of the table.
+                if self.leading_group_row(i) {
+                    self.out.consumed.insert(line.no);
+                    i += 1;
+                    continue;
+                }
                 break;
             }
             if row.len() > 2 * row_cols.len() {
@@ -393,6 +516,63 @@ impl<'a> Reader<'a, '_> {
         }
         self.flush(&mut row, row_cols, &mut rows_read);
         i
+    }
+
+    /// Layout: one item's page of `label: | value |` rows (重点工作: | … |,
+    /// 牵头单位: | … |, 2015年工作计划: | … |, 具体推进情况: | … |): a table
+    /// of one row set on its side. Returns the index after the rows.
+    fn label_rows(&mut self, start: usize) -> Option<usize> {
+        let lines = self.lines;
+        let mut cols = Vec::new();
+        let mut cells: Vec<(usize, &'a str)> = Vec::new();
+        let mut labels = Vec::new();
+        let mut i = start;
+        while i < lines.len() && cols.len() < 12 {
+            let line = &lines[i];
+            if line.text.is_empty() {
+                i += 1;
+                continue;
+            }
+            let Some((label, value)) = label_row(&line.text) else {
+                break;
+            };
+            let Some(col) = classify(label) else {
+                break;
+            };
+            cols.push(col);
+            cells.push((line.no, value));
+            labels.push(label);
+            i += 1;
+        }
+        if cols.len() < 2 || !is_header(&cols) {
+            return None;
+        }
+        for line in &lines[start..i] {
+            self.out.consumed.insert(line.no);
+        }
+        self.note_year(labels.into_iter());
+        self.push_row(cells, &cols);
+        Some(i)
+    }
+
+    /// Whether the line at `i` is a short category name with a numbered row
+    /// or a group number within the next few lines.
+    fn leading_group_row(&self, i: usize) -> bool {
+        let text = cell_text(&self.lines[i].text);
+        let short = text.chars().count() <= 30 && cjk_count(text) >= 2 && !reads_as_units(text);
+        short
+            && self.lines[i + 1..]
+                .iter()
+                .map(|l| cell_text(&l.text))
+                .filter(|t| !t.is_empty())
+                .take(3)
+                .any(|t| {
+                    is_number(t)
+                        || markers::detect(t).is_some_and(|m| {
+                            m.rest.is_empty()
+                                && matches!(m.kind, MarkerKind::SectionCn | MarkerKind::ParenCn)
+                        })
+                })
     }
 
     /// Layout: a group row of a table one cell per line, its number alone on
@@ -412,7 +592,9 @@ impl<'a> Reader<'a, '_> {
             .take(4)
             .find(|(_, l)| !l.text.is_empty())?;
         let name = name.text.trim();
-        let short = name.chars().count() <= 30 && !name.contains('。') && !reads_as_units(name);
+        // A closing full stop is allowed (加强战略科技力量建设。).
+        let core = name.trim_end_matches('。');
+        let short = core.chars().count() <= 30 && !core.contains('。') && !reads_as_units(name);
         if !short || markers::detect(name).is_some() {
             return None;
         }
@@ -586,7 +768,15 @@ fn map_cells<'a>(cells: &[&'a str], cols: &[Col]) -> Vec<(Col, &'a str)> {
         })
         && positional
             .iter()
-            .any(|(col, cell)| matches!(col, Col::Task | Col::Detail) && cjk_count(cell) >= 2);
+            .any(|(col, cell)| matches!(col, Col::Task | Col::Detail) && cjk_count(cell) >= 2)
+        // Layout: a row one cell per line whose empty cell was dropped (a
+        // blank 任务数): the unit list slid into the column before the unit
+        // column, which the short row leaves unfilled.
+        && !(positional.len() < cols.len()
+            && cols[positional.len()..].iter().any(|c| matches!(c, Col::Units(_)))
+            && positional
+                .iter()
+                .any(|(col, cell)| matches!(col, Col::Other | Col::Detail) && looks_like_units(cell)));
     if sensible {
         return positional;
     }
@@ -666,6 +856,107 @@ mod tests {
         );
         assert_eq!(first.due_cells, [(2, "2018年底前".to_string())]);
         assert_eq!(t.tasks[1].due_cells, [(3, "长期坚持".to_string())]);
+    }
+
+    #[test]
+    fn header_words_in_traditional_script() {
+        let t = tables(
+            "序號 | 任務項目指標 | 責任單位 | 進展比例 |\n1 | 為老年人免費接種流感疫苗。 | 區衛生健康局 | 20% |\n2 | 新增殘疾人就業50人以上。 | 區殘聯 | 90% |",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "區殘聯".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_header_cell_over_two_lines_and_dropped_empty_cells() {
+        let t = tables(
+            "序号\n\n重点工作\n\n区本级\n\n任务数\n\n责任单位\n\n1\n\n地区生产总值增长6.5%。\n\n\n区发改局\n\n2\n\n力争兑现惠企资金20亿元。\n\n9亿元\n\n区政府办公室*、区财政局",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [(LabelKind::Responsible, "区发改局".to_string())]
+        );
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(
+                LabelKind::Responsible,
+                "区政府办公室*、区财政局".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn one_cell_per_line_each_ending_in_a_pipe() {
+        let t = tables(
+            "序号 |\n目标与任务 |\n分 管 县领导 |\n牵头责任单位 |\n责任单位 |\n80 |\n加大普惠性托育供给。 |\n俞 悦 |\n县教育局 |\n县各有关单位 |\n81 |\n保障学院秋季开学。 |\n陆 明 |\n县教育局 |\n县各有关单位 |",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[1].number, "81");
+        assert_eq!(
+            units(&t.tasks[1]),
+            [
+                (LabelKind::Lead, "县教育局".to_string()),
+                (LabelKind::Responsible, "县各有关单位".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_category_row_above_the_first_numbered_row() {
+        let t = tables(
+            "序号\n\n重点工作\n\n市政府\n\n分管领导\n\n牵头单位\n\n配合单位\n\n备注\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n1\n\n加快建设科技创新轴。\n\n王 东\n\n市科技局\n\n黄埔区、南沙区政府\n\n2\n\n做好国家实验室筹建保障服务工作。\n\n王 东\n\n市科技局\n\n市财政局",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(t.tasks[0].section.as_deref(), Some("(一)"));
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "市科技局".to_string()),
+                (LabelKind::Assist, "黄埔区、南沙区政府".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_merged_cell_broken_over_short_lines() {
+        let t = tables(
+            "牵头单位\n\n目   标   任   务\n\n责  任  单  位\n\n市政\n\n府办\n\n公厅\n\n强化行政监督,自觉接受人大和政协监督\n\n市直各单位\n\n市\n发\n改\n委\n\n地区生产总值增长13%\n\n统计局和市直相关单位",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[0]),
+            [
+                (LabelKind::Lead, "市政府办公厅".to_string()),
+                (LabelKind::Responsible, "市直各单位".to_string()),
+            ]
+        );
+        assert_eq!(
+            units(&t.tasks[1])[0],
+            (LabelKind::Lead, "市发改委".to_string())
+        );
+        // Whole names one after another stay apart.
+        let whole = split_lines("城管局\n市政局\n是\n否\n城管局");
+        let (lines, folded) = join_broken_cells(&whole);
+        assert!(folded.is_empty() && lines.len() == 5);
+    }
+
+    #[test]
+    fn one_items_page_of_label_rows() {
+        let t = tables(
+            "重点工作: | 发展文化事业。完成全市文化遗产普查。 |\n牵头单位: | 市文化广电新闻出版局 |\n2015年工作计划: | 1.年内完成全市文化遗产普查。 12月底前 |\n具体推进情况: | 1.已完成。9月30日前上传。 |\n备 注: |",
+        );
+        assert_eq!(t.tasks.len(), 1);
+        assert_eq!(t.year, Some(2015));
+        assert_eq!(t.tasks[0].head, "发展文化事业。完成全市文化遗产普查。");
+        assert_eq!(
+            units(&t.tasks[0]),
+            [(LabelKind::Lead, "市文化广电新闻出版局".to_string())]
+        );
+        assert!(t.tasks[0].body.iter().all(|(_, b)| !b.contains("已完成")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Lines and characters: the importer never slices by byte offsets it did not
 //! get from the string itself, so arbitrary input cannot split a character.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -20,10 +21,12 @@ pub fn split_lines(input: &str) -> Vec<Line> {
     for (i, raw) in unified.split('\n').enumerate() {
         let text = normalise(raw);
         for piece in run_in_items(&text) {
-            lines.push(Line {
-                no: i + 1,
-                text: piece.trim().to_string(),
-            });
+            for item in items_after_role_notes(piece) {
+                lines.push(Line {
+                    no: i + 1,
+                    text: item.trim().to_string(),
+                });
+            }
         }
     }
     lines
@@ -63,6 +66,51 @@ fn run_in_items(text: &str) -> Vec<&str> {
     pieces
 }
 
+/// Words that make a bracketed note a note of who does the item.
+const ROLE_NOTE_WORDS: &[&str] = &["牵头", "负责", "主办", "协办", "配合", "牽頭", "負責"];
+
+// An item marker: (二) or 2. / 2、 not followed by a digit (2.5%).
+static ITEM_MARKER_AT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、][^\d])").ok()
+});
+
+/// Layout: items run together after their role notes ((一)…增长11%左右。
+/// (省发改委负责)(二)公共财政收入… / …协办)2.重点抓好…): an item marker
+/// right after the closing bracket of a note naming who does the item
+/// starts the next item. One pass over the line: linear.
+fn items_after_role_notes(text: &str) -> Vec<&str> {
+    let Some(re) = ITEM_MARKER_AT.as_ref() else {
+        return vec![text];
+    };
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut depth = 0usize;
+    let mut group_start = 0;
+    for (i, c) in text.char_indices() {
+        if opens(c) {
+            if depth == 0 {
+                group_start = i;
+            }
+            depth += 1;
+        } else if closes(c) && depth > 0 {
+            depth -= 1;
+            let end = i + c.len_utf8();
+            if depth == 0
+                && group_start > from
+                && ROLE_NOTE_WORDS
+                    .iter()
+                    .any(|w| text[group_start..end].contains(w))
+                && re.is_match(&text[end..])
+            {
+                pieces.push(&text[from..end]);
+                from = end;
+            }
+        }
+    }
+    pieces.push(&text[from..]);
+    pieces
+}
+
 fn normalise(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
@@ -79,6 +127,123 @@ fn normalise(raw: &str) -> String {
         }
     }
     out.trim().to_string()
+}
+
+/// Longest pinyin syllable a mirror prints after a character: zhuāng.
+const MAX_PINYIN: usize = 6;
+
+fn is_tone_vowel(c: char) -> bool {
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ".contains(c)
+}
+
+/// Layout: mirrors of government pages that print the pinyin of some
+/// characters in brackets after them (區(qū)衛(wèi)生健康局, 絳政辦發(fā)〔2023〕14號).
+/// A bracket right after a Chinese character holding one syllable of
+/// lowercase letters with a tone mark is dropped; brackets holding anything
+/// else (各县(市), 附件(a)) stay. One pass: linear.
+pub fn drop_mirror_pinyin(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_tone_vowel) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '(' | '（') && i > 0 && is_cjk(chars[i - 1]) {
+            let inner = chars[i + 1..]
+                .iter()
+                .take(MAX_PINYIN + 1)
+                .take_while(|c| c.is_ascii_lowercase() || is_tone_vowel(**c) || **c == 'ü')
+                .count();
+            let close = chars.get(i + 1 + inner).copied();
+            let toned = chars[i + 1..i + 1 + inner]
+                .iter()
+                .any(|c| is_tone_vowel(*c));
+            if (1..=MAX_PINYIN).contains(&inner) && toned && matches!(close, Some(')' | '）')) {
+                i += inner + 2;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Traditional characters of the words task tables and labels are made of,
+/// with their simplified forms (序號 / 任務 / 責任單位 / 牽頭 / 完成時限).
+const TRADITIONAL: &[(char, char)] = &[
+    ('號', '号'),
+    ('務', '务'),
+    ('項', '项'),
+    ('標', '标'),
+    ('責', '责'),
+    ('單', '单'),
+    ('進', '进'),
+    ('牽', '牵'),
+    ('頭', '头'),
+    ('時', '时'),
+    ('間', '间'),
+    ('門', '门'),
+    ('協', '协'),
+    ('辦', '办'),
+    ('體', '体'),
+    ('點', '点'),
+    ('領', '领'),
+    ('導', '导'),
+    ('況', '况'),
+    ('計', '计'),
+    ('劃', '划'),
+    ('負', '负'),
+    ('稱', '称'),
+    ('節', '节'),
+    ('類', '类'),
+    ('別', '别'),
+    ('備', '备'),
+    ('註', '注'),
+    ('聯', '联'),
+    ('係', '系'),
+    ('電', '电'),
+    ('話', '话'),
+    ('舉', '举'),
+    ('與', '与'),
+    ('實', '实'),
+    ('現', '现'),
+    ('業', '业'),
+    ('規', '规'),
+    ('東', '东'),
+    ('處', '处'),
+    ('參', '参'),
+    ('據', '据'),
+    ('內', '内'),
+    ('們', '们'),
+    ('關', '关'),
+    ('層', '层'),
+    ('績', '绩'),
+    ('執', '执'),
+    ('總', '总'),
+    ('經', '经'),
+    ('濟', '济'),
+    ('預', '预'),
+    ('屬', '属'),
+    ('約', '约'),
+    ('產', '产'),
+    ('專', '专'),
+    ('運', '运'),
+    ('動', '动'),
+    ('應', '应'),
+];
+
+/// `s` with the traditional characters of [`TRADITIONAL`] simplified, for
+/// reading header and label words of mirrors in traditional script; names
+/// themselves are kept as written.
+pub fn fold_traditional(s: &str) -> Cow<'_, str> {
+    let simplified = |c: char| TRADITIONAL.iter().find(|(t, _)| *t == c).map(|(_, s)| *s);
+    if !s.chars().any(|c| simplified(c).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| simplified(c).unwrap_or(c)).collect())
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -224,6 +389,44 @@ mod tests {
         assert!(lines.iter().all(|l| l.no == 1));
         // A short line keeps its spaces and numbers.
         assert_eq!(split_lines("一、目标 1.加强 2.推进 3.落实").len(), 1);
+    }
+
+    #[test]
+    fn mirror_pinyin_after_characters_is_dropped() {
+        assert_eq!(
+            drop_mirror_pinyin("區(qū)衛(wèi)生健康局、絳政辦發(fā)〔2023〕14號"),
+            "區衛生健康局、絳政辦發〔2023〕14號"
+        );
+        // Other brackets stay: places, Latin notes, pinyin without a character before it.
+        for kept in [
+            "各县(市)、区",
+            "附件(a)",
+            "(zhèng)",
+            "市(xian)政府",
+            "局(lǜ",
+        ] {
+            assert_eq!(drop_mirror_pinyin(kept), kept);
+        }
+    }
+
+    #[test]
+    fn items_run_together_after_their_role_notes() {
+        let lines = split_lines(
+            "(一)增长11%左右。(省发改委负责)(二)收入增长13%左右。(省财政厅主办,省国税局协办)\n1.抓好项目。(省发改委主办)2.重点抓好燃气轮机。(省工信委主办)",
+        );
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "(一)增长11%左右。(省发改委负责)",
+                "(二)收入增长13%左右。(省财政厅主办,省国税局协办)",
+                "1.抓好项目。(省发改委主办)",
+                "2.重点抓好燃气轮机。(省工信委主办)",
+            ]
+        );
+        // A bracket that names nobody, or a figure after a note, splits nothing.
+        assert_eq!(split_lines("建设(二期)(一)工程").len(), 1);
+        assert_eq!(split_lines("增长(省统计局负责)2.5%").len(), 1);
     }
 
     #[test]

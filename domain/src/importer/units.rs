@@ -33,11 +33,56 @@ const MAX_NAME: usize = 30;
 /// Names that end like an office; used to tell 市财政局和审计局 (two units)
 /// from 市人力资源和社会保障局 (one).
 const OFFICE_ENDS: &[&str] = &[
-    "局", "委", "办", "部", "厅", "院", "会", "中心", "政府", "公司", "室", "处", "所", "站", "队",
-    "社", "行", "馆", "署", "组", "团", "庭", "街道", "镇", "乡", "部门", "单位", "机构",
+    "局",
+    "委",
+    "办",
+    "部",
+    "厅",
+    "院",
+    "会",
+    "中心",
+    "政府",
+    "公司",
+    "室",
+    "处",
+    "所",
+    "站",
+    "队",
+    "社",
+    "行",
+    "馆",
+    "署",
+    "组",
+    "团",
+    "庭",
+    "街道",
+    "镇",
+    "乡",
+    "部门",
+    "单位",
+    "机构",
+    // Development zones named as units (崇川经济开发区, 人民大垸管理区).
+    "开发区",
+    "高新区",
+    "管理区",
     // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
-    "联", "协", "聯", "協", // As mirrors in traditional script print them.
-    "辦", "廳", "會", "處", "隊", "館", "組", "團", "鎮", "鄉", "部門", "單位", "機構",
+    "联",
+    "协",
+    "聯",
+    "協", // As mirrors in traditional script print them.
+    "辦",
+    "廳",
+    "會",
+    "處",
+    "隊",
+    "館",
+    "組",
+    "團",
+    "鎮",
+    "鄉",
+    "部門",
+    "單位",
+    "機構",
 ];
 
 /// Ends of a short abbreviated name that takes the carried prefix.
@@ -294,7 +339,6 @@ fn strip_filler(s: &str) -> &str {
         "按职责分工落实",
         "按职能分工负责",
         "按职责分工",
-        "分别负责",
         "等有关部门",
         "等相关部门",
         "等有关单位",
@@ -314,6 +358,11 @@ fn strip_filler(s: &str) -> &str {
 const ROLE_WORDS: &[(&str, Option<UnitRole>)] = &[
     ("牵头", Some(UnitRole::Lead)),
     ("牽頭", Some(UnitRole::Lead)),
+    // Layout: (省财政厅主办,省国税局、地税局协办) — 主办 leads, 协办 assists.
+    ("主办", Some(UnitRole::Lead)),
+    ("主辦", Some(UnitRole::Lead)),
+    ("协办", Some(UnitRole::Assist)),
+    ("協辦", Some(UnitRole::Assist)),
     ("配合", Some(UnitRole::Assist)),
     ("参与", Some(UnitRole::Assist)),
     ("參與", Some(UnitRole::Assist)),
@@ -330,11 +379,15 @@ const ROLE_WORDS: &[(&str, Option<UnitRole>)] = &[
 /// The verb phrase runs to the end of the piece: 市发改委牵头负责,
 /// 市生态环境局牵头督导, 各县区负责落实.
 fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
+    // Layout: tables that mark the lead with a star (区政府办公室*、区财政局).
     for (note, role) in [
         ("（牵头）", UnitRole::Lead),
         ("(牵头)", UnitRole::Lead),
         ("（配合）", UnitRole::Assist),
         ("(配合)", UnitRole::Assist),
+        ("*", UnitRole::Lead),
+        ("＊", UnitRole::Lead),
+        ("★", UnitRole::Lead),
     ] {
         if let Some(body) = piece.strip_suffix(note) {
             return (body.trim_end(), None, Some(role));
@@ -350,13 +403,15 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
         })
         .min_by_key(|(i, _)| *i);
     match first_word {
-        // 市人力社保局、市农业农村局分别牵头: every unit named leads.
+        // 市人力社保局、市农业农村局分别牵头: every unit named leads;
+        // so does every one of 省发改委、农委、统计局分别负责.
         Some((i, role)) => {
             let name = piece[..i].trim_end();
-            let name = ["分别", "分別", "共同", "联合"]
-                .iter()
-                .find_map(|w| name.strip_suffix(w))
+            let each = ["分别", "分別"].iter().find_map(|w| name.strip_suffix(w));
+            let name = each
+                .or_else(|| ["共同", "联合"].iter().find_map(|w| name.strip_suffix(w)))
                 .unwrap_or(name);
+            let role = role.or(each.map(|_| UnitRole::Lead));
             (name.trim_end(), role, None)
         }
         None => (piece, None, None),
@@ -752,6 +807,55 @@ mod tests {
             names("市发改委、市财政局（除标注“分别牵头”外，列第一位为牵头或汇总单位，下同）"),
             ["市发改委", "市财政局"]
         );
+    }
+
+    fn roles(text: &str) -> Vec<(String, Option<UnitRole>)> {
+        parse_unit_list(text)
+            .entries
+            .into_iter()
+            .map(|e| (e.name, e.role))
+            .collect()
+    }
+
+    #[test]
+    fn units_each_responsible_lead() {
+        let lead = |n: &str| (n.to_string(), Some(UnitRole::Lead));
+        assert_eq!(
+            roles("省发改委、农委、统计局分别负责"),
+            [lead("省发改委"), lead("省农委"), lead("省统计局")]
+        );
+    }
+
+    #[test]
+    fn hosting_and_assisting_units() {
+        assert_eq!(
+            roles("省财政厅主办,省国税局、地税局协办"),
+            [
+                ("省财政厅".to_string(), Some(UnitRole::Lead)),
+                ("省国税局".to_string(), Some(UnitRole::Assist)),
+                ("省地税局".to_string(), Some(UnitRole::Assist)),
+            ]
+        );
+    }
+
+    #[test]
+    fn development_zones_are_units() {
+        assert!(reads_as_units("市政局、环卫处、崇川经济开发区、各街道"));
+        assert!(reads_as_units("人民大垸管理区"));
+        assert!(!reads_as_units("建设产业园区"));
+    }
+
+    #[test]
+    fn a_star_marks_the_lead() {
+        assert_eq!(
+            roles("区财政局*、区科技局、区投促中心"),
+            [
+                ("区财政局".to_string(), Some(UnitRole::Lead)),
+                ("区科技局".to_string(), None),
+                ("区投促中心".to_string(), None),
+            ]
+        );
+        assert!(reads_as_units("区政府办公室*、区财政局"));
     }
 
     #[test]

@@ -53,6 +53,9 @@ fn folder(kind: NoticeKind) -> &'static str {
         NoticeKind::Instruction => "instruction",
         NoticeKind::DueChanged => "due_changed",
         NoticeKind::CalendarGap => "calendar_gap",
+        NoticeKind::DutyReminder => "duty_reminder",
+        NoticeKind::Suspended => "suspended",
+        NoticeKind::Resumed => "resumed",
     }
 }
 
@@ -73,6 +76,9 @@ fn built_in(kind: NoticeKind) -> [&'static str; 3] {
         NoticeKind::Instruction => built_in!("instruction"),
         NoticeKind::DueChanged => built_in!("due_changed"),
         NoticeKind::CalendarGap => built_in!("calendar_gap"),
+        NoticeKind::DutyReminder => built_in!("duty_reminder"),
+        NoticeKind::Suspended => built_in!("suspended"),
+        NoticeKind::Resumed => built_in!("resumed"),
     }
 }
 
@@ -381,6 +387,9 @@ mod tests {
             last_report_at: None,
             percent: None,
             escalation_level: 0,
+            parent_id: None,
+            parent_unit_id: None,
+            suspended_at: None,
             version: 1,
             updated_at: at(),
             task_number: "(一)".into(),
@@ -419,6 +428,27 @@ mod tests {
                 days_overdue: Some(8),
                 working_days_overdue: Some(6),
                 note: Some("请立即整改".into()),
+                about: None,
+            },
+            Message::Escalation {
+                level: 1,
+                due_on: d,
+                days_overdue: Some(3),
+                working_days_overdue: Some(1),
+                note: None,
+                about: Some("里程碑“建成农村牧区社区1200个”".into()),
+            },
+            Message::DutyReminder {
+                about: "里程碑“建成农村牧区社区1200个”".into(),
+                due_on: d,
+                days_left: 3,
+            },
+            Message::Suspended {
+                reason: "上级政策调整".into(),
+            },
+            Message::Resumed {
+                due_on: d,
+                working_days: 4,
             },
             Message::Returned {
                 comment: "请补充名单".into(),

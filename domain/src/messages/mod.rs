@@ -50,6 +50,24 @@ pub enum Message {
         working_days_overdue: Option<i64>,
         /// An inspector's note when raised by hand (挂牌督办).
         note: Option<String>,
+        /// The obligation that is late when it is not the due date itself:
+        /// a milestone (里程碑“…”) or a period of a recurring duty.
+        #[serde(default)]
+        about: Option<String>,
+    },
+    /// 履职提醒: a milestone or a period of a recurring duty is due in `days_left` days.
+    DutyReminder {
+        /// What is due, in words: 里程碑“…” or 经常性工作“…”.
+        about: String,
+        due_on: NaiveDate,
+        days_left: i64,
+    },
+    /// 挂起: the office paused the item's clock.
+    Suspended { reason: String },
+    /// 恢复: the clock runs again; `due_on` is the date that now holds.
+    Resumed {
+        due_on: NaiveDate,
+        working_days: i64,
     },
     /// 退回: the office sent the completion request back.
     Returned { comment: String },
@@ -99,6 +117,9 @@ impl Message {
             Message::Instruction { .. } => NoticeKind::Instruction,
             Message::DueChanged { .. } => NoticeKind::DueChanged,
             Message::CalendarGap { .. } => NoticeKind::CalendarGap,
+            Message::DutyReminder { .. } => NoticeKind::DutyReminder,
+            Message::Suspended { .. } => NoticeKind::Suspended,
+            Message::Resumed { .. } => NoticeKind::Resumed,
         }
     }
 
@@ -118,6 +139,7 @@ impl Message {
                 | Message::AckReminder { .. }
                 | Message::ReportDue { .. }
                 | Message::Escalation { .. }
+                | Message::DutyReminder { .. }
         );
         if nag && !item.status.is_open() {
             return Some("the assignment is no longer open");

@@ -15,6 +15,8 @@ use crate::policy::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemFacts {
     pub unit_id: i64,
+    /// The unit that handed this item down, whose head reviews it.
+    pub parent_unit_id: Option<i64>,
     pub status: Status,
     pub due_at: DateTime<Utc>,
     pub escalation_level: i32,
@@ -61,7 +63,10 @@ pub fn may_escalate_by_hand(actor: &Actor, unit_id: i64, status: Status, level: 
 }
 
 pub fn item_actions(actor: &Actor, item: &ItemFacts, now: DateTime<Utc>) -> ItemActions {
-    let can = |action| can(actor, item.unit_id, item.status, action);
+    let can = |action| {
+        let party = policy::party_for_item(actor, item.unit_id, item.parent_unit_id, action);
+        transition(item.status, action, party).is_ok()
+    };
     ItemActions {
         acknowledge: can(Action::Acknowledge),
         report_progress: can(Action::ReportProgress),
@@ -153,6 +158,7 @@ mod tests {
 
     fn item(status: Status) -> ItemFacts {
         ItemFacts {
+            parent_unit_id: None,
             unit_id: 1,
             status,
             due_at: now() + Duration::days(10),

@@ -65,6 +65,12 @@ pub struct NewReport {
     pub text: String,
     pub percent: Option<i32>,
     pub indicator_values: Vec<IndicatorValue>,
+    /// The milestone this report reaches.
+    pub milestone_id: Option<i64>,
+    /// The recurring duty an occurrence counts for (needed when the task has several).
+    pub recurrence_id: Option<i64>,
+    /// Why completion is asked while handed-down parts are still open.
+    pub reason: Option<String>,
 }
 
 impl NewReport {
@@ -135,10 +141,28 @@ pub async fn report_in(
 ) -> DomainResult<Reported> {
     new.check()?;
     let action = match new.kind {
-        ReportKind::Progress => Action::ReportProgress,
+        ReportKind::Progress | ReportKind::Occurrence => Action::ReportProgress,
         ReportKind::Completion => Action::RequestCompletion,
     };
     let loaded = step::load(tx, id, action, version).await?;
+    let recurrence_id = match new.kind {
+        ReportKind::Occurrence => Some(
+            crate::duties::occurrence_duty(tx.conn(), loaded.row.task_id, new.recurrence_id)
+                .await?,
+        ),
+        _ if new.recurrence_id.is_some() => {
+            return Err(DomainError::invalid(
+                "recurrence_id",
+                "只有履职记录 (kind: occurrence) 计入经常性工作",
+            ));
+        }
+        _ => None,
+    };
+    let reason = checked_comment(new.reason.clone(), 2000)
+        .map_err(|_| DomainError::invalid("reason", "最多 2000 个字符"))?;
+    if new.kind == ReportKind::Completion {
+        crate::duties::delegation::ensure_children_done(tx.conn(), id, reason.as_deref()).await?;
+    }
     if !new.indicator_values.is_empty() {
         let ids: Vec<i64> = indicator::Entity::find()
             .filter(indicator::Column::TaskId.eq(loaded.row.task_id))
@@ -163,7 +187,7 @@ pub async fn report_in(
     }
     let percent = match new.kind {
         ReportKind::Completion => Some(new.percent.unwrap_or(100)),
-        ReportKind::Progress => new.percent.or(loaded.row.percent),
+        ReportKind::Progress | ReportKind::Occurrence => new.percent.or(loaded.row.percent),
     };
     let rep = report::ActiveModel {
         assignment_id: Set(id),
@@ -174,19 +198,33 @@ pub async fn report_in(
             (!new.indicator_values.is_empty()).then(|| json!(new.indicator_values))
         ),
         author_id: Set(tx.actor.user_id),
+        milestone_id: Set(new.milestone_id),
+        recurrence_id: Set(recurrence_id),
         created_at: Set(tx.now),
         ..Default::default()
     }
     .insert(tx.conn())
     .await?;
+    if let Some(m) = new.milestone_id {
+        let today =
+            crate::time::local_date(tx.now, crate::time::zone_of(&loaded.row.plan_timezone));
+        crate::duties::reach(tx.conn(), id, m, rep.id, today).await?;
+    }
     let audit = match new.kind {
-        ReportKind::Progress => AuditAction::ReportProgress,
+        ReportKind::Progress | ReportKind::Occurrence => AuditAction::ReportProgress,
         ReportKind::Completion => AuditAction::RequestCompletion,
     };
     let mut effect = Effect::new(audit)
         .set(step::Set::LastReportAt)
         .set(step::Set::Percent(percent))
-        .note("report_id", rep.id);
+        .note("report_id", rep.id)
+        .note("kind", new.kind);
+    if let Some(m) = new.milestone_id {
+        effect = effect.note("milestone_id", m);
+    }
+    if let Some(r) = &reason {
+        effect = effect.note("reason", r);
+    }
     if new.kind == ReportKind::Completion {
         effect = effect.tell(
             format!("completion_requested:{id}:{}", rep.id),
@@ -427,10 +465,7 @@ pub struct HistoryEntry {
 #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn history(ctx: &Ctx<'_>, id: i64) -> DomainResult<Vec<HistoryEntry>> {
     let conn = ctx.db().conn();
-    let row = super::listing::row(conn, id)
-        .await?
-        .ok_or(DomainError::NotFound("assignment"))?;
-    crate::policy::ensure_visible(ctx.actor, row.unit_id, row.status == Status::Draft)?;
+    super::listing::visible_row(conn, ctx.actor, id).await?;
     let events = audit_event::Entity::find()
         .filter(audit_event::Column::Entity.eq(AuditEntity::Assignment))
         .filter(audit_event::Column::EntityId.eq(id))
@@ -484,15 +519,22 @@ pub struct Detail {
     pub reviews: Vec<review::Model>,
     pub extension_requests: Vec<extension_request::Model>,
     pub comments: Vec<(comment::Model, String)>,
+    /// Dated steps of this assignment.
+    pub milestones: Vec<crate::entities::milestone::Model>,
+    /// The task's recurring duties.
+    pub recurrences: Vec<crate::entities::recurrence::Model>,
+    /// What it was handed down to (层层分解).
+    pub children: Vec<AssignmentRow>,
+    /// The handing unit's note, for a handed-down item.
+    pub note: Option<String>,
+    /// Why the office paused it, while it is paused.
+    pub suspend_reason: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn detail(ctx: &Ctx<'_>, id: i64) -> DomainResult<Detail> {
     let conn = ctx.db().conn();
-    let row = super::listing::row(conn, id)
-        .await?
-        .ok_or(DomainError::NotFound("assignment"))?;
-    crate::policy::ensure_visible(ctx.actor, row.unit_id, row.status == Status::Draft)?;
+    let row = super::listing::visible_row(conn, ctx.actor, id).await?;
     detail_of(conn, row, ctx.now).await
 }
 
@@ -554,6 +596,16 @@ async fn detail_of<C: ConnectionTrait>(
             (c, name)
         })
         .collect();
+    let own = crate::entities::assignment::Entity::find_by_id(id)
+        .one(conn)
+        .await?;
+    let milestones = crate::duties::milestones_of(conn, id).await?;
+    let recurrences = crate::entities::recurrence::Entity::find()
+        .filter(crate::entities::recurrence::Column::TaskId.eq(row.task_id))
+        .order_by_asc(crate::entities::recurrence::Column::Position)
+        .all(conn)
+        .await?;
+    let children = crate::duties::delegation::children(conn, id).await?;
     let next_report_at = task
         .as_ref()
         .and_then(|t| t.report_cron.as_deref())
@@ -577,5 +629,10 @@ async fn detail_of<C: ConnectionTrait>(
         reviews,
         extension_requests,
         comments,
+        milestones,
+        recurrences,
+        children,
+        note: own.as_ref().and_then(|a| a.note.clone()),
+        suspend_reason: own.and_then(|a| a.suspend_reason),
     })
 }

@@ -12,7 +12,7 @@ use crate::audit::{self, AuditAction, Change};
 use crate::clock::Clock;
 use crate::context::Ctx;
 use crate::entities::{assignment, attachment, report};
-use crate::policy::ensure_visible;
+use crate::policy::{ensure_visible, ensure_visible_item};
 use crate::{DomainError, FieldError};
 
 /// The kinds of file a report may carry, recognised from their content
@@ -309,7 +309,13 @@ pub async fn find(
         .one(db.conn())
         .await?
         .ok_or(DomainError::NotFound("attachment"))?;
-    ensure_visible(actor, a.unit_id, a.status == Status::Draft).map_err(|e| match e {
+    ensure_visible_item(
+        actor,
+        a.unit_id,
+        a.parent_unit_id,
+        a.status == Status::Draft,
+    )
+    .map_err(|e| match e {
         DomainError::NotFound(_) => DomainError::NotFound("attachment"),
         other => other,
     })?;

@@ -25,6 +25,71 @@ use crate::policy::ensure_plan_write;
 use crate::time::DEFAULT_TIMEZONE;
 use crate::{DomainError, DomainResult};
 
+/// The milestones and recurring duties the parser read on a task, as the
+/// store takes them. Read through the output's JSON shape (`milestones:
+/// [{due_on, title, target?}]`, `recurrences: [{per, times, text}]`, the
+/// parser's older `date`/`text` names accepted too), so the parser's types
+/// may change without the store following. Steps after the task's due date
+/// and counts out of range are left out rather than refusing the import.
+fn duties_of(
+    t: &crate::importer::Task,
+    due_on: chrono::NaiveDate,
+) -> (
+    Vec<crate::duties::NewMilestone>,
+    Vec<crate::duties::NewRecurrence>,
+) {
+    use crate::duties::{MAX_PER_TASK, NewMilestone, NewRecurrence};
+    use serde_json::Value;
+    let task = serde_json::to_value(t).unwrap_or(Value::Null);
+    let list = |key: &str| match task.get(key) {
+        Some(Value::Array(a)) => a.clone(),
+        _ => Vec::new(),
+    };
+    let text_of = |v: &Value, keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| v.get(*k).and_then(Value::as_str))
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let milestones = list("milestones")
+        .iter()
+        .filter_map(|m| {
+            let due = text_of(m, &["due_on", "date"])?
+                .parse::<chrono::NaiveDate>()
+                .ok()?;
+            let title = text_of(m, &["title", "text"])?;
+            let target = text_of(m, &["target"]).or_else(|| {
+                let i = m.get("indicator")?;
+                Some(format!(
+                    "{}{}",
+                    text_of(i, &["target"])?,
+                    text_of(i, &["unit"]).unwrap_or_default()
+                ))
+            });
+            (due <= due_on).then(|| NewMilestone {
+                due_on: due,
+                title: title.chars().take(300).collect(),
+                target: target.map(|t| t.chars().take(100).collect()),
+            })
+        })
+        .take(MAX_PER_TASK)
+        .collect();
+    let recurrences = list("recurrences")
+        .iter()
+        .filter_map(|r| {
+            let per = serde_json::from_value(r.get("per")?.clone()).ok()?;
+            let times = r.get("times")?.as_i64().filter(|n| (1..=366).contains(n))? as i32;
+            Some(NewRecurrence {
+                per,
+                times,
+                title: text_of(r, &["text", "title"]).map(|t| t.chars().take(300).collect()),
+            })
+        })
+        .take(MAX_PER_TASK)
+        .collect();
+    (milestones, recurrences)
+}
+
 /// What an import found and did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
@@ -343,15 +408,9 @@ pub async fn store_notice_in(
                 t.number, t.title
             ));
         }
-        let mut requirements = t.requirements.clone();
-        if !t.milestones.is_empty() {
-            let steps: Vec<String> = t
-                .milestones
-                .iter()
-                .map(|m| format!("{}（{}）", m.date, m.text))
-                .collect();
-            requirements.push_str(&format!("\n阶段节点：{}", steps.join("；")));
-        }
+        let requirements = t.requirements.clone();
+        let due_on = t.due_on.unwrap_or(year_end);
+        let (milestones, recurrences) = duties_of(t, due_on);
         let created = insert_task(
             tx,
             &plan,
@@ -360,7 +419,7 @@ pub async fn store_notice_in(
                 number: t.number.clone(),
                 title: t.title.chars().take(300).collect(),
                 requirements: requirements.chars().take(20_000).collect(),
-                due_on: t.due_on.unwrap_or(year_end),
+                due_on,
                 due_text: t
                     .due_text
                     .clone()
@@ -372,6 +431,8 @@ pub async fn store_notice_in(
                 units,
                 unit_due_on: BTreeMap::new(),
                 indicators: t.indicators.iter().take(100).map(indicator_input).collect(),
+                milestones,
+                recurrences,
             },
         )
         .await?;

@@ -39,6 +39,7 @@ pub async fn item_view(ctx: &Ctx<'_>, id: i64) -> DomainResult<ItemView> {
     let detail = assignments::detail(ctx, id).await?;
     let facts = ItemFacts {
         unit_id: detail.row.unit_id,
+        parent_unit_id: detail.row.parent_unit_id,
         status: detail.row.status,
         due_at: detail.row.due_at,
         escalation_level: detail.row.escalation_level,
@@ -53,6 +54,8 @@ pub async fn item_view(ctx: &Ctx<'_>, id: i64) -> DomainResult<ItemView> {
     // part of the duty itself, not another unit's business.
     let shares = assignment::Entity::find()
         .filter(assignment::Column::TaskId.eq(detail.row.task_id))
+        // Handed-down parts are their parents' business, shown as children.
+        .filter(assignment::Column::ParentId.is_null())
         .order_by_asc(assignment::Column::Id)
         .all(conn)
         .await?;

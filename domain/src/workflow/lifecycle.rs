@@ -87,10 +87,16 @@ pub enum Action {
     Escalate,
     /// The office moves the due date of a task's assignments.
     ChangeDue,
+    /// 挂起: the office pauses the item's clock.
+    Suspend,
+    /// The office starts the clock again.
+    Resume,
+    /// 层层分解: the unit hands its assignment, or part of it, down.
+    Delegate,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 14] = [
         Action::Issue,
         Action::Acknowledge,
         Action::ReportProgress,
@@ -102,6 +108,9 @@ impl Action {
         Action::DecideExtension,
         Action::Escalate,
         Action::ChangeDue,
+        Action::Suspend,
+        Action::Resume,
+        Action::Delegate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +126,9 @@ impl Action {
             Action::DecideExtension => "decide_extension",
             Action::Escalate => "escalate",
             Action::ChangeDue => "change_due",
+            Action::Suspend => "suspend",
+            Action::Resume => "resume",
+            Action::Delegate => "delegate",
         }
     }
 
@@ -133,6 +145,9 @@ impl Action {
             Action::DecideExtension => "审批延期",
             Action::Escalate => "挂牌督办",
             Action::ChangeDue => "调整完成时限",
+            Action::Suspend => "挂起",
+            Action::Resume => "恢复",
+            Action::Delegate => "分解交办",
         }
     }
 
@@ -142,13 +157,16 @@ impl Action {
             Action::Acknowledge
             | Action::ReportProgress
             | Action::RequestCompletion
-            | Action::RequestExtension => Party::Unit,
+            | Action::RequestExtension
+            | Action::Delegate => Party::Unit,
             Action::Issue
             | Action::Approve
             | Action::Return
             | Action::Cancel
             | Action::DecideExtension
-            | Action::ChangeDue => Party::Office,
+            | Action::ChangeDue
+            | Action::Suspend
+            | Action::Resume => Party::Office,
             Action::Escalate => Party::Inspector,
         }
     }
@@ -227,6 +245,13 @@ pub fn transition(from: Status, action: Action, party: Party) -> Result<Status, 
             Action::ChangeDue,
             Draft | Issued | Acknowledged | InProgress | PendingReview | Returned,
         ) => from,
+        // The clock pauses for open work; the flag beside the state says so.
+        (
+            Action::Suspend | Action::Resume,
+            Issued | Acknowledged | InProgress | PendingReview | Returned,
+        ) => from,
+        // A unit hands down what it has signed for and still works on.
+        (Action::Delegate, Acknowledged | InProgress | Returned) => from,
         _ => return Err(TransitionError::NotInThisState { action, from }),
     };
     Ok(to)
@@ -267,6 +292,11 @@ mod tests {
                 Draft | Issued | Acknowledged | InProgress | PendingReview | Returned,
                 Action::ChangeDue,
             ) => from,
+            (
+                Issued | Acknowledged | InProgress | PendingReview | Returned,
+                Action::Suspend | Action::Resume,
+            ) => from,
+            (Acknowledged | InProgress | Returned, Action::Delegate) => from,
             _ => return None,
         })
     }
@@ -301,7 +331,7 @@ mod tests {
             }
         }
         assert_eq!(
-            allowed, 36,
+            allowed, 49,
             "the number of legal steps changed: update the table"
         );
     }

@@ -99,6 +99,9 @@ pub struct AssignmentRow {
     pub last_report_at: Option<DateTime<Utc>>,
     pub percent: Option<i32>,
     pub escalation_level: i32,
+    pub parent_id: Option<i64>,
+    pub parent_unit_id: Option<i64>,
+    pub suspended_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
     pub task_number: String,
@@ -134,7 +137,8 @@ impl AssignmentRow {
     }
 
     pub fn derived(&self, now: DateTime<Utc>) -> Derived {
-        let overdue = self.status.is_open() && now >= self.due_at;
+        // A paused clock is not late (挂起).
+        let overdue = self.status.is_open() && self.suspended_at.is_none() && now >= self.due_at;
         let today = local_date(now, zone_of(&self.plan_timezone));
         Derived {
             overdue,
@@ -166,6 +170,9 @@ pub(crate) fn base_select() -> sea_orm::Select<assignment::Entity> {
             assignment::Column::LastReportAt,
             assignment::Column::Percent,
             assignment::Column::EscalationLevel,
+            assignment::Column::ParentId,
+            assignment::Column::ParentUnitId,
+            assignment::Column::SuspendedAt,
             assignment::Column::Version,
             assignment::Column::UpdatedAt,
         ])
@@ -233,23 +240,30 @@ fn filter_condition(f: &AssignmentFilter, now: DateTime<Utc>) -> (Condition, boo
     }
     match f.overdue {
         Some(true) => {
-            c = c.add(is_open()).add(assignment::Column::DueAt.lte(now));
+            c = c
+                .add(is_open())
+                .add(assignment::Column::DueAt.lte(now))
+                .add(assignment::Column::SuspendedAt.is_null());
         }
         Some(false) => {
             c = c.add(
                 Condition::any()
                     .add(assignment::Column::Status.is_not_in(Status::OPEN))
-                    .add(assignment::Column::DueAt.gt(now)),
+                    .add(assignment::Column::DueAt.gt(now))
+                    .add(assignment::Column::SuspendedAt.is_not_null()),
             );
         }
         None => {}
     }
     if f.supervised {
-        c = c.add(is_open()).add(
-            Condition::any()
-                .add(assignment::Column::DueAt.lte(now))
-                .add(assignment::Column::EscalationLevel.gt(0)),
-        );
+        c = c
+            .add(is_open())
+            .add(assignment::Column::SuspendedAt.is_null())
+            .add(
+                Condition::any()
+                    .add(assignment::Column::DueAt.lte(now))
+                    .add(assignment::Column::EscalationLevel.gt(0)),
+            );
     }
     if let Some(l) = f.escalation_level {
         c = c.add(assignment::Column::EscalationLevel.eq(l));
@@ -397,6 +411,25 @@ pub async fn row<C: sea_orm::ConnectionTrait>(
         .into_model::<AssignmentRow>()
         .one(conn)
         .await?)
+}
+
+/// One row the actor may see (their unit's, or one their unit handed down),
+/// or why not.
+pub async fn visible_row<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<AssignmentRow, DomainError> {
+    let row = row(conn, id)
+        .await?
+        .ok_or(DomainError::NotFound("assignment"))?;
+    crate::policy::ensure_visible_item(
+        actor,
+        row.unit_id,
+        row.parent_unit_id,
+        row.status == Status::Draft,
+    )?;
+    Ok(row)
 }
 
 #[cfg(test)]

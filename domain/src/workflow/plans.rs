@@ -273,6 +273,10 @@ pub struct NewTask {
     /// Registering work whose date has passed (old paper notices) is
     /// legitimate but must be said; otherwise a past date is a typo.
     pub allow_past_due: bool,
+    /// Dated steps, none after `due_on`.
+    pub milestones: Vec<crate::duties::NewMilestone>,
+    /// Recurring duties (N times a period over the task's span).
+    pub recurrences: Vec<crate::duties::NewRecurrence>,
 }
 
 /// A due date before today (in the plan's zone) needs the office to say so.
@@ -376,6 +380,8 @@ pub async fn add_task_in(tx: &Tx<'_>, plan_id: i64, new: NewTask) -> DomainResul
     if new.indicators.len() > 100 {
         errors.push(FieldError::new("indicators", "最多 100 个指标"));
     }
+    let milestones = crate::duties::check_milestones(&new.milestones, new.due_on, &mut errors);
+    crate::duties::check_recurrences(&new.recurrences, &mut errors);
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
@@ -387,6 +393,15 @@ pub async fn add_task_in(tx: &Tx<'_>, plan_id: i64, new: NewTask) -> DomainResul
     check_due("due_on", new.due_on, &plan, tx.now, new.allow_past_due)?;
     for d in new.unit_due_on.values() {
         check_due("unit_due_on", *d, &plan, tx.now, new.allow_past_due)?;
+    }
+    for (i, m) in milestones.iter().enumerate() {
+        check_due(
+            &format!("milestones[{i}].due_on"),
+            m.due_on,
+            &plan,
+            tx.now,
+            new.allow_past_due,
+        )?;
     }
     let found = unit::Entity::find()
         .filter(unit::Column::Id.is_in(units.iter().map(|(u, _)| *u)))
@@ -439,6 +454,8 @@ pub async fn add_task_in(tx: &Tx<'_>, plan_id: i64, new: NewTask) -> DomainResul
             units,
             unit_due_on: new.unit_due_on,
             indicators: new.indicators,
+            milestones,
+            recurrences: new.recurrences,
         },
     )
     .await
@@ -456,6 +473,8 @@ pub(crate) struct TaskRow {
     pub units: Vec<(i64, AssignmentRole)>,
     pub unit_due_on: std::collections::BTreeMap<i64, NaiveDate>,
     pub indicators: Vec<NewIndicator>,
+    pub milestones: Vec<crate::duties::NewMilestone>,
+    pub recurrences: Vec<crate::duties::NewRecurrence>,
 }
 
 /// Writes a task, its indicators and one draft assignment per unit, with
@@ -478,6 +497,8 @@ pub(crate) async fn insert_task(
         units,
         unit_due_on,
         indicators: new_indicators,
+        milestones,
+        recurrences,
     } = row;
     let position = task::Entity::find()
         .filter(task::Column::PlanId.eq(plan_id))
@@ -523,6 +544,8 @@ pub(crate) async fn insert_task(
         assignments.push(a);
     }
     audit::record_all(txn, Some(tx.actor), now, created).await?;
+    crate::duties::insert_milestones(txn, &assignments, &milestones, tz, now).await?;
+    crate::duties::insert_recurrences(txn, task.id, &task.title, &recurrences).await?;
     Ok(CreatedTask {
         task,
         assignments,

@@ -67,6 +67,9 @@ mod tests {
             last_report_at: None,
             percent: None,
             escalation_level: 0,
+            parent_id: None,
+            parent_unit_id: None,
+            suspended_at: None,
             version: 1,
             updated_at: Utc::now(),
             task_number: String::new(),
@@ -112,5 +115,20 @@ mod tests {
             standing(&row("cancelled", "2026-04-01"), now(), &cal).light,
             Light::Grey
         );
+    }
+
+    #[test]
+    fn a_suspended_item_is_grey_and_not_overdue() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-10T09:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut r = row("in_progress", "2026-03-02");
+        assert!(r.derived(now).overdue);
+        r.suspended_at = Some(now);
+        let cal = crate::calendar::WorkingCalendar::default();
+        let s = standing(&r, now, &cal);
+        assert!(!s.overdue);
+        assert_eq!(s.light, Light::Grey);
+        assert_eq!(s.working_days_overdue, 0);
     }
 }

@@ -17,7 +17,7 @@ use crate::context::Tx;
 use crate::entities::assignment;
 use crate::messages::Message;
 use crate::notify::{self, Addressbook, Notice};
-use crate::policy::{ensure_visible, party_for};
+use crate::policy::{ensure_visible_item, party_for_item};
 use crate::role::Role;
 use crate::time::{end_of_day, zone_of};
 use crate::{DomainError, DomainResult};
@@ -49,7 +49,12 @@ pub(crate) async fn visible(tx: &Tx<'_>, id: i64) -> DomainResult<AssignmentRow>
     let row = listing::row(tx.conn(), id)
         .await?
         .ok_or(DomainError::NotFound("assignment"))?;
-    ensure_visible(tx.actor, row.unit_id, row.status == Status::Draft)?;
+    ensure_visible_item(
+        tx.actor,
+        row.unit_id,
+        row.parent_unit_id,
+        row.status == Status::Draft,
+    )?;
     Ok(row)
 }
 
@@ -62,7 +67,8 @@ pub(crate) async fn load(
     expected_version: Option<i32>,
 ) -> DomainResult<Loaded> {
     let row = visible(tx, id).await?;
-    let to = transition(row.status, action, party_for(tx.actor, row.unit_id, action))?;
+    let party = party_for_item(tx.actor, row.unit_id, row.parent_unit_id, action);
+    let to = transition(row.status, action, party)?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(stale());
     }
@@ -80,6 +86,10 @@ pub(crate) enum Set {
     Percent(Option<i32>),
     /// A new due date (and the instant it ends, in the plan's zone).
     DueOn(NaiveDate),
+    /// 挂起 with its reason.
+    Suspend(String),
+    /// The clock runs again.
+    Resume,
 }
 
 /// Who a step tells.
@@ -144,7 +154,7 @@ impl Effect {
 pub(crate) fn snapshot(r: &AssignmentRow) -> Value {
     json!({
         "status": r.status, "due_on": r.due_on, "escalation_level": r.escalation_level,
-        "percent": r.percent, "version": r.version,
+        "percent": r.percent, "version": r.version, "suspended": r.suspended_at.is_some(),
     })
 }
 
@@ -240,6 +250,19 @@ async fn write(tx: &Tx<'_>, row: &AssignmentRow, sets: &[Set]) -> DomainResult<A
                 changes.push((C::DueAt, Expr::value(due_at)));
                 after.due_on = *d;
                 after.due_at = due_at;
+            }
+            Set::Suspend(reason) => {
+                changes.push((C::SuspendedAt, Expr::value(Some(now))));
+                changes.push((C::SuspendReason, Expr::value(Some(reason.clone()))));
+                after.suspended_at = Some(now);
+            }
+            Set::Resume => {
+                changes.push((
+                    C::SuspendedAt,
+                    Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+                ));
+                changes.push((C::SuspendReason, Expr::value(Option::<String>::None)));
+                after.suspended_at = None;
             }
         }
     }

@@ -192,6 +192,8 @@ impl World {
             report_cron: cron.map(Into::into),
             indicators: vec![],
             allow_past_due: false,
+            milestones: Vec::new(),
+            recurrences: Vec::new(),
         };
         let one = plans::add_task(
             &octx,

@@ -50,6 +50,9 @@ async fn tiles_count_what_each_role_has_to_do(w: &World) {
         text: "已完成".into(),
         percent: None,
         indicator_values: vec![],
+        milestone_id: None,
+        recurrence_id: None,
+        reason: None,
     };
     assignments::report(&w.ctx(&w.clerk_a), a, report, None)
         .await
@@ -87,6 +90,9 @@ async fn a_report_falls_due_near_the_end_of_its_period(w: &World) {
         text: "本月进展".into(),
         percent: Some(30),
         indicator_values: vec![],
+        milestone_id: None,
+        recurrence_id: None,
+        reason: None,
     };
     assignments::report(&w.ctx(&w.clerk_a), w.task_two, report, None)
         .await

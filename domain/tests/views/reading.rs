@@ -31,6 +31,9 @@ async fn the_item_view_lists_units_people_history_and_the_viewers_steps(w: &Worl
         text: "全部建成".into(),
         percent: Some(100),
         indicator_values: vec![],
+        milestone_id: None,
+        recurrence_id: None,
+        reason: None,
     };
     assignments::report(&w.ctx(&w.clerk_a), a, report, None)
         .await
@@ -96,6 +99,8 @@ async fn the_issue_preview_warns_of_units_nobody_can_be_told_about(w: &World) {
         report_cron: None,
         indicators: vec![],
         allow_past_due: false,
+        milestones: Vec::new(),
+        recurrences: Vec::new(),
     };
     plans::add_task(&w.ctx(&w.office), w.plan_id, new)
         .await

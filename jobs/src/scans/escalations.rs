@@ -13,7 +13,18 @@ use sea_orm::{ColumnTrait, Condition};
 
 use duban_domain::notify::Addressbook;
 
-use super::{OpenItem, open_due_between, zone};
+use super::{OpenItem, open_due_between, open_with_duties, standings, zone};
+use duban_domain::duties::delegation::child_audience;
+
+struct Rising<'a> {
+    item: &'a OpenItem,
+    ladder: &'a Ladder,
+    level: i32,
+    late_since: chrono::NaiveDate,
+    about: Option<String>,
+    days: i64,
+    working: i64,
+}
 use crate::context::JobContext;
 use crate::outcome::Outcome;
 
@@ -31,27 +42,55 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         .chain(std::iter::once(ctx.ladder.top()))
         .max()
         .unwrap_or(0);
-    // Overdue (the due date has ended) and not yet at the top.
-    let items = open_due_between(
+    // Overdue (the due date has ended) and not yet at the top, and items
+    // with a milestone or a recurring duty that may be late.
+    let mut items = open_due_between(
         conn,
         None,
         at,
         Condition::all().add(assignment::Column::EscalationLevel.lt(top)),
     )
     .await?;
+    items.extend(
+        open_with_duties(conn, at)
+            .await?
+            .into_iter()
+            .filter(|i| i.escalation_level < top),
+    );
+    items.sort_by_key(|i| i.id);
+    items.dedup_by_key(|i| i.id);
     out.scanned = items.len() as u64;
     if items.is_empty() {
         return Ok(out);
     }
-    let mut rising: Vec<(&OpenItem, &Ladder, i32, i64, i64)> = Vec::new();
+    let standing = standings(conn, &items, &plans, at, ctx.calendar()).await?;
+    // (item, ladder, level, the date it is late from, what is late, days, working days)
+    let mut rising: Vec<Rising> = Vec::new();
     for item in &items {
         let ladder = ladders.get(&item.plan_id).unwrap_or(&ctx.ladder);
         let today = local_date(at, zone(&plans, item.plan_id));
-        let level = ladder.level_on(ctx.calendar(), item.due_on, today);
+        // The item is as late as its earliest obligation still open: the due
+        // date itself, a milestone not reached, a recurring duty behind.
+        let own = (item.due_on < today).then_some((item.due_on, None));
+        let duty = standing
+            .get(&item.id)
+            .and_then(|s| s.behind(today))
+            .map(|(d, about)| (d, Some(about)));
+        let Some((late_since, about)) = [own, duty].into_iter().flatten().min_by_key(|(d, _)| *d)
+        else {
+            continue;
+        };
+        let level = ladder.level_on(ctx.calendar(), late_since, today);
         if level > item.escalation_level {
-            let days = days_overdue(item.due_on, today);
-            let working = ctx.calendar().working_days_between(item.due_on, today);
-            rising.push((item, ladder, level, days, working));
+            rising.push(Rising {
+                item,
+                ladder,
+                level,
+                late_since,
+                about,
+                days: days_overdue(late_since, today),
+                working: ctx.calendar().working_days_between(late_since, today),
+            });
         }
     }
     if rising.is_empty() {
@@ -60,16 +99,31 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
     let book = Addressbook::load(conn).await?;
     let steps: Vec<Escalation> = rising
         .iter()
-        .map(|(item, ladder, level, days, working)| Escalation {
-            assignment_id: item.id,
-            from_level: item.escalation_level,
-            to_level: *level,
-            steps: ladder
-                .steps(item.escalation_level, *level)
-                .map(|rung| (rung.level, book.audience(&rung.notify, item.unit_id)))
+        .map(|r| Escalation {
+            assignment_id: r.item.id,
+            from_level: r.item.escalation_level,
+            to_level: r.level,
+            steps: r
+                .ladder
+                .steps(r.item.escalation_level, r.level)
+                .map(|rung| {
+                    let to = match r.item.parent_unit_id {
+                        // Handed down: the handing unit hears first.
+                        Some(p) => child_audience(
+                            &book,
+                            &rung.notify,
+                            r.item.unit_id,
+                            p,
+                            rung.level >= r.ladder.top(),
+                        ),
+                        None => book.audience(&rung.notify, r.item.unit_id),
+                    };
+                    (rung.level, to)
+                })
                 .collect(),
-            due_on: item.due_on,
-            overdue: Some((*days, *working)),
+            due_on: r.late_since,
+            overdue: Some((r.days, r.working)),
+            about: r.about.clone(),
         })
         .collect();
     for chunk in steps.chunks(TXN_ITEMS) {

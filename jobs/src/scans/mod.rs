@@ -40,6 +40,8 @@ pub(crate) struct OpenItem {
     pub issued_at: Option<DateTime<Utc>>,
     pub last_report_at: Option<DateTime<Utc>>,
     pub escalation_level: i32,
+    /// The unit that handed this item down, if it was (层层分解).
+    pub parent_unit_id: Option<i64>,
 }
 
 fn open_items() -> sea_orm::Select<assignment::Entity> {
@@ -55,9 +57,12 @@ fn open_items() -> sea_orm::Select<assignment::Entity> {
             assignment::Column::IssuedAt,
             assignment::Column::LastReportAt,
             assignment::Column::EscalationLevel,
+            assignment::Column::ParentUnitId,
         ])
         // Open, written as the partial index is, so the planner can use it.
         .filter(is_open())
+        // A paused clock (挂起) is neither reminded nor escalated.
+        .filter(assignment::Column::SuspendedAt.is_null())
         // Waiting for the office's review: the unit has done its part.
         .filter(assignment::Column::Status.ne(Status::PendingReview))
 }
@@ -97,6 +102,66 @@ pub(crate) async fn open_of_tasks<C: ConnectionTrait>(
         );
     }
     Ok(out)
+}
+
+/// Open items with a dated obligation besides their due date that a scan
+/// up to `to` can concern: a milestone not reached and due by `to`, or a
+/// task with a recurring duty.
+pub(crate) async fn open_with_duties<C: ConnectionTrait>(
+    conn: &C,
+    to: DateTime<Utc>,
+) -> Result<Vec<OpenItem>, DbErr> {
+    use duban_domain::entities::{milestone, recurrence};
+    let with_milestones: Vec<i64> = milestone::Entity::find()
+        .select_only()
+        .column(milestone::Column::AssignmentId)
+        .filter(milestone::Column::ReachedOn.is_null())
+        .filter(milestone::Column::DueAt.lte(to))
+        .distinct()
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let recurring: Vec<i64> = recurrence::Entity::find()
+        .select_only()
+        .column(recurrence::Column::TaskId)
+        .distinct()
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out = open_of_tasks(conn, &recurring).await?;
+    for chunk in with_milestones.chunks(WRITE_CHUNK) {
+        out.extend(
+            open_items()
+                .filter(assignment::Column::Id.is_in(chunk.iter().copied()))
+                .into_model::<OpenItem>()
+                .all(conn)
+                .await?,
+        );
+    }
+    out.sort_by_key(|i| i.id);
+    out.dedup_by_key(|i| i.id);
+    Ok(out)
+}
+
+/// The standing (milestones, periods) of scanned items.
+pub(crate) async fn standings<C: ConnectionTrait>(
+    conn: &C,
+    items: &[OpenItem],
+    plans: &HashMap<i64, PlanFacts>,
+    at: DateTime<Utc>,
+    cal: &duban_domain::calendar::WorkingCalendar,
+) -> Result<HashMap<i64, duban_domain::duties::standing::Standing>, DbErr> {
+    let subjects: Vec<duban_domain::duties::standing::Subject> = items
+        .iter()
+        .map(|i| duban_domain::duties::standing::Subject {
+            id: i.id,
+            task_id: i.task_id,
+            tz: zone(plans, i.plan_id),
+            issued_at: i.issued_at,
+            due_on: i.due_on,
+        })
+        .collect();
+    duban_domain::duties::standing::load(conn, &subjects, at, cal).await
 }
 
 /// Open items still `issued` (not acknowledged), issued at or before `by`.

@@ -20,6 +20,7 @@ fn by_hand(row: &assignment::Model, level: i32, inspector: i64) -> Escalation {
         steps: vec![(level, vec![Address::User(inspector)])],
         due_on: row.due_on,
         overdue: None,
+        about: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! Time comes from a manual clock; nothing sleeps to wait for it.
 
 mod dispatch;
+mod duties;
 mod escalations;
 mod helpers;
 mod reminders;
