@@ -177,6 +177,7 @@ async fn write_history<C: ConnectionTrait>(
                     "levels": e.steps.iter().map(|(l, _)| l).collect::<Vec<_>>(),
                     "manual": actor.is_some(),
                     "note": note,
+                    "about": e.about,
                 }))
         })
         .collect();

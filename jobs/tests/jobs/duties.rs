@@ -163,6 +163,10 @@ async fn milestones_are_reminded_escalated_named_and_reached(env: &TestEnv) {
     let missed = duties::missed_of(&ctx, &board.items).await.unwrap();
     assert_eq!(missed[&id].len(), 1);
     assert_eq!(missed[&id][0].title, "建成农村牧区社区1200个");
+    let reasons = duties::escalated_for(e(env).db.conn(), &[id])
+        .await
+        .unwrap();
+    assert!(reasons[&id].contains("1200个"), "{reasons:?}");
     // The item itself is not overdue: its due date is December.
     assert!(!board.items[0].derived(env.now()).overdue);
 
