@@ -41,6 +41,8 @@ pub struct BoardItem {
     pub assignment: AssignmentResponse,
     /// Milestones missed and not reached, periods of a recurring duty missed.
     pub missed: Vec<duban_domain::duties::standing::Missed>,
+    /// What the latest escalation was for, when not the due date: 里程碑“…” or a period.
+    pub escalated_for: Option<String>,
 }
 
 /// The overdue board: most overdue first, with days_overdue and working_days_overdue, and the milestones or periods missed (office, inspectors, leaders). Handed-down items carry `parent_id`.
@@ -58,9 +60,12 @@ pub async fn overdue(
     let ctx = state.ctx(&actor);
     let page = supervision::overdue_board(&ctx, &query.filter(), paging.request()?).await?;
     let mut missed = duban_domain::duties::missed_of(&ctx, &page.items).await?;
+    let ids: Vec<i64> = page.items.iter().map(|r| r.id).collect();
+    let mut reasons = duban_domain::duties::escalated_for(ctx.db().conn(), &ids).await?;
     Ok(
         HttpResponse::Ok().json(Paged::from_page(page, |r| BoardItem {
             missed: missed.remove(&r.id).unwrap_or_default(),
+            escalated_for: reasons.remove(&r.id),
             assignment: state.row(r),
         })),
     )

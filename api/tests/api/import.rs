@@ -11,6 +11,57 @@ pub(crate) async fn office(app: &TestApp) -> String {
     app.user("office", "office", Some(office_unit)).await.1
 }
 
+/// A stored import turns the dated targets and the recurrence phrases the
+/// parser read into milestones and recurring duties.
+async fn a_stored_import_keeps_milestones_and_recurring_duties(app: &TestApp) {
+    let tok = office(app).await;
+    app.unit("区民政局", "department").await;
+    app.unit("区委办", "office").await;
+    let text = "2017年重点工作责任分解\n一、基础设施\n(一)建设农村牧区社区。2017年底实现全区建成农村牧区社区数达到1200个,2020年底达到3000个。\n责任单位:区民政局\n(二)加强组织领导。每年至少召开四次创建工作会议,区级领导每月到社区调研实验工作不少于两次。\n责任单位:区委办\n";
+    let dry = app
+        .raw(
+            Method::POST,
+            "/plans/import?dry_run=true",
+            Some(&tok),
+            "text/plain",
+            text.as_bytes().to_vec(),
+        )
+        .await;
+    let parsed_steps = dry.body["tasks"][0]["milestones"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let parsed_duties = dry.body["tasks"][1]["recurrences"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let r = app
+        .raw(
+            Method::POST,
+            "/plans/import",
+            Some(&tok),
+            "text/plain",
+            text.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(app.count("milestones").await as usize, parsed_steps);
+    assert_eq!(app.count("recurrences").await as usize, parsed_duties);
+    assert!(parsed_steps >= 2 && parsed_duties >= 2, "{}", dry.body);
+    let plan = r.body["id"].as_i64().unwrap();
+    let detail = app.get(&format!("/plans/{plan}"), &tok).await;
+    let first = detail.body["tasks"][0]["assignments"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let item = app.get(&format!("/assignments/{first}"), &tok).await;
+    let dates: Vec<&str> = item.body["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["due_on"].as_str().unwrap())
+        .collect();
+    assert!(dates.ends_with(&["2017-12-31", "2020-12-31"]), "{dates:?}");
+}
+storage_test!(a_stored_import_keeps_milestones_and_recurring_duties);
+
 async fn a_dry_run_parses_and_writes_nothing(app: &TestApp) {
     let tok = office(app).await;
     let before = (

@@ -10,6 +10,7 @@ mod channels;
 mod cli;
 mod corrections;
 mod directory;
+mod duties;
 mod errors;
 mod health;
 mod import;

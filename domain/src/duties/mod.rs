@@ -295,3 +295,40 @@ pub async fn missed_of(
         })
         .collect())
 }
+
+/// What each item's latest escalation was for, when it was a milestone or a
+/// period rather than the due date: the board names it even once the moment
+/// has passed (the scan may have run "as if" at another time).
+pub async fn escalated_for<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> DomainResult<std::collections::HashMap<i64, String>> {
+    use crate::entities::audit_event;
+    use sea_orm::QueryOrder;
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for e in audit_event::Entity::find()
+            .filter(audit_event::Column::Entity.eq(crate::audit::AuditEntity::Assignment))
+            .filter(audit_event::Column::Action.eq(crate::audit::AuditAction::Escalate))
+            .filter(audit_event::Column::EntityId.is_in(chunk.iter().copied()))
+            .order_by_asc(audit_event::Column::Id)
+            .all(conn)
+            .await?
+        {
+            match e
+                .after
+                .as_ref()
+                .and_then(|a| a.get("about"))
+                .and_then(|a| a.as_str())
+            {
+                Some(about) => {
+                    out.insert(e.entity_id, about.to_owned());
+                }
+                None => {
+                    out.remove(&e.entity_id);
+                }
+            }
+        }
+    }
+    Ok(out)
+}

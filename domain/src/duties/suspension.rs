@@ -55,6 +55,9 @@ pub async fn suspend_in(tx: &Tx<'_>, id: i64, reason: &str) -> DomainResult<Assi
         loaded,
         Effect::new(AuditAction::Suspend)
             .set(step::Set::Suspend(reason.to_owned()))
+            // Off the ladder: what made it late is excused, and it climbs
+            // afresh from its moved dates after resuming.
+            .set(step::Set::EscalationLevel(0))
             .note("reason", reason)
             .tell(
                 format!("suspended:{id}:{}", pause.id),
@@ -65,6 +68,23 @@ pub async fn suspend_in(tx: &Tx<'_>, id: i64, reason: &str) -> DomainResult<Assi
             ),
     )
     .await
+}
+
+/// Working days lost to a pause from `suspended_on` to `resumed_on`: the
+/// day of suspension counts, the day of resumption does not (the unit works
+/// again that day); a pause within one working day costs that day.
+pub fn paused_working_days(
+    cal: &crate::calendar::WorkingCalendar,
+    suspended_on: NaiveDate,
+    resumed_on: NaiveDate,
+) -> i64 {
+    let before = |d: NaiveDate| d.pred_opt().unwrap_or(d);
+    let n = cal.working_days_between(before(suspended_on), before(resumed_on));
+    if n == 0 && cal.is_working_day(suspended_on) {
+        1
+    } else {
+        n
+    }
 }
 
 /// The due date after a pause of `paused` working days: `due_on` moved out
@@ -112,7 +132,7 @@ pub async fn resume_in(
         ));
     }
     let cal = tx.calendar();
-    let paused = cal.working_days_between(local_date(since, tz), today);
+    let paused = paused_working_days(cal, local_date(since, tz), today);
     let old_due = loaded.row.due_on;
     let new_due = due_on.unwrap_or_else(|| moved_by(cal, old_due, paused));
     if let Some(open) = suspension::Entity::find()
@@ -166,4 +186,44 @@ pub async fn resume_in(
         effect = effect.set(step::Set::DueOn(new_due));
     }
     step::apply(tx, loaded, effect).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_day_of_suspension_counts_the_day_of_resumption_does_not() {
+        let cal = crate::calendar::WorkingCalendar::load_dir(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../config/calendar"
+        )))
+        .unwrap();
+        // Monday to Monday two weeks on: ten working days.
+        assert_eq!(
+            paused_working_days(&cal, d("2026-03-02"), d("2026-03-16")),
+            10
+        );
+        // Within one working day: that day.
+        assert_eq!(
+            paused_working_days(&cal, d("2026-03-03"), d("2026-03-03")),
+            1
+        );
+        // Saturday to Monday: nothing lost.
+        assert_eq!(
+            paused_working_days(&cal, d("2026-03-07"), d("2026-03-09")),
+            0
+        );
+        // Over National Day 2025 (1–8 October off).
+        assert_eq!(
+            paused_working_days(&cal, d("2025-09-30"), d("2025-10-10")),
+            2
+        );
+        assert_eq!(moved_by(&cal, d("2026-03-06"), 10), d("2026-03-20"));
+        assert_eq!(moved_by(&cal, d("2026-03-06"), 0), d("2026-03-06"));
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set};
 use serde_json::json;
 
 use super::event;
@@ -38,7 +38,9 @@ pub struct Escalation {
 }
 
 impl Escalation {
-    fn notices(&self, note: Option<&str>) -> Vec<Notice> {
+    /// `round`: how many times the item was suspended (its ladder started
+    /// afresh each time), so a level reached again after a pause is told again.
+    fn notices(&self, note: Option<&str>, round: usize) -> Vec<Notice> {
         let level = self.to_level;
         let mut to: Vec<Address> = self
             .steps
@@ -55,12 +57,11 @@ impl Escalation {
             note: note.map(str::to_owned),
             about: self.about.clone(),
         };
-        Notice::to_each(
-            &format!("escalate:{}:{level}", self.assignment_id),
-            Some(self.assignment_id),
-            &message,
-            to,
-        )
+        let key = match round {
+            0 => format!("escalate:{}:{level}", self.assignment_id),
+            n => format!("escalate:{}:{level}:r{n}", self.assignment_id),
+        };
+        Notice::to_each(&key, Some(self.assignment_id), &message, to)
     }
 }
 
@@ -176,11 +177,26 @@ async fn write_history<C: ConnectionTrait>(
                     "levels": e.steps.iter().map(|(l, _)| l).collect::<Vec<_>>(),
                     "manual": actor.is_some(),
                     "note": note,
+                    "about": e.about,
                 }))
         })
         .collect();
     audit::record_all(conn, actor, at, audits).await?;
-    let notices: Vec<Notice> = done.iter().flat_map(|e| e.notices(note)).collect();
+    let mut rounds: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for s in crate::entities::suspension::Entity::find()
+        .filter(
+            crate::entities::suspension::Column::AssignmentId
+                .is_in(done.iter().map(|e| e.assignment_id)),
+        )
+        .all(conn)
+        .await?
+    {
+        *rounds.entry(s.assignment_id).or_default() += 1;
+    }
+    let notices: Vec<Notice> = done
+        .iter()
+        .flat_map(|e| e.notices(note, rounds.get(&e.assignment_id).copied().unwrap_or(0)))
+        .collect();
     notify::enqueue(conn, at, notices).await
 }
 

@@ -408,9 +408,18 @@ pub async fn store_notice_in(
                 t.number, t.title
             ));
         }
-        let requirements = t.requirements.clone();
+        let mut requirements = t.requirements.clone();
         let due_on = t.due_on.unwrap_or(year_end);
         let (milestones, recurrences) = duties_of(t, due_on);
+        // Milestones belong to assignments: a task stored without units
+        // keeps its dated steps in its text until the office assigns it.
+        if units.is_empty() && !milestones.is_empty() {
+            let steps: Vec<String> = milestones
+                .iter()
+                .map(|m| format!("{}（{}）", m.due_on, m.title))
+                .collect();
+            requirements.push_str(&format!("\n阶段节点：{}", steps.join("；")));
+        }
         let created = insert_task(
             tx,
             &plan,

@@ -90,6 +90,8 @@ pub(crate) enum Set {
     Suspend(String),
     /// The clock runs again.
     Resume,
+    /// The ladder starts afresh (a suspension excuses the lateness so far).
+    EscalationLevel(i32),
 }
 
 /// Who a step tells.
@@ -255,6 +257,10 @@ async fn write(tx: &Tx<'_>, row: &AssignmentRow, sets: &[Set]) -> DomainResult<A
                 changes.push((C::SuspendedAt, Expr::value(Some(now))));
                 changes.push((C::SuspendReason, Expr::value(Some(reason.clone()))));
                 after.suspended_at = Some(now);
+            }
+            Set::EscalationLevel(l) => {
+                changes.push((C::EscalationLevel, Expr::value(*l)));
+                after.escalation_level = *l;
             }
             Set::Resume => {
                 changes.push((

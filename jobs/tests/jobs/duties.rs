@@ -163,6 +163,10 @@ async fn milestones_are_reminded_escalated_named_and_reached(env: &TestEnv) {
     let missed = duties::missed_of(&ctx, &board.items).await.unwrap();
     assert_eq!(missed[&id].len(), 1);
     assert_eq!(missed[&id][0].title, "建成农村牧区社区1200个");
+    let reasons = duties::escalated_for(e(env).db.conn(), &[id])
+        .await
+        .unwrap();
+    assert!(reasons[&id].contains("1200个"), "{reasons:?}");
     // The item itself is not overdue: its due date is December.
     assert!(!board.items[0].derived(env.now()).overdue);
 
@@ -615,5 +619,28 @@ async fn a_suspended_item_is_not_late_and_resumes_later(env: &TestEnv) {
     env.clock.set(at("2026-05-04T09:00:00+08:00"));
     run_escalations(&env.ctx, env.now()).await.unwrap();
     assert_eq!(env.assignment_row(id).await.escalation_level, 1);
+    // After two pauses the ladder's notices are new ones, not swallowed by
+    // the keys of a round before.
+    let keys: Vec<String> = env
+        .notifications_of(env.cast.head_a)
+        .await
+        .into_iter()
+        .filter(|n| n.kind == NoticeKind::Escalation)
+        .map(|n| n.dedupe_key)
+        .collect();
+    assert!(
+        keys.iter()
+            .any(|k| k.starts_with(&format!("escalate:{id}:1:r2:"))),
+        "{keys:?}"
+    );
+    // Suspending a late item takes it off the ladder.
+    suspension::suspend(&e(env).ctx(&office), id, "专项督查暂停")
+        .await
+        .unwrap();
+    let row = env.assignment_row(id).await;
+    assert_eq!(row.escalation_level, 0);
+    env.clock.set(at("2026-05-20T09:00:00+08:00"));
+    run_escalations(&env.ctx, env.now()).await.unwrap();
+    assert_eq!(env.assignment_row(id).await.escalation_level, 0);
 }
 storage_test!(a_suspended_item_is_not_late_and_resumes_later);
