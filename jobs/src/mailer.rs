@@ -48,19 +48,28 @@ impl Mailer {
     }
 
     /// Sends one message; the error says why, for the attempt's record.
-    pub(crate) async fn send(&self, message: Message, timeout: Duration) -> Result<(), String> {
+    /// Sends one message. The error says whether the server refused this
+    /// message for good (SMTP 5xx): retrying it cannot help.
+    pub(crate) async fn send(
+        &self,
+        message: Message,
+        timeout: Duration,
+    ) -> Result<(), SendFailure> {
         let work = async {
             match self {
-                Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+                Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendFailure {
+                    permanent: e.is_permanent(),
+                    error: e.to_string(),
+                }),
                 Mailer::File(dir) => {
-                    tokio::fs::create_dir_all(dir)
-                        .await
-                        .map_err(|e| format!("creating {}: {e}", dir.display()))?;
+                    tokio::fs::create_dir_all(dir).await.map_err(|e| {
+                        SendFailure::transient(format!("creating {}: {e}", dir.display()))
+                    })?;
                     AsyncFileTransport::<Tokio1Executor>::new(dir)
                         .send(message)
                         .await
                         .map(|_| ())
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| SendFailure::transient(e.to_string()))
                 }
                 Mailer::Log => {
                     let headers = message.headers();
@@ -76,7 +85,34 @@ impl Mailer {
         };
         match tokio::time::timeout(timeout, work).await {
             Ok(r) => r,
-            Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+            Err(_) => Err(SendFailure::transient(format!(
+                "no answer within {} s",
+                timeout.as_secs()
+            ))),
         }
+    }
+}
+
+/// Why a message was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SendFailure {
+    pub error: String,
+    /// The server refused this message for good (5xx): give up on it, and
+    /// do not count it as the server being down.
+    pub permanent: bool,
+}
+
+impl SendFailure {
+    fn transient(error: String) -> Self {
+        Self {
+            error,
+            permanent: false,
+        }
+    }
+}
+
+impl std::fmt::Display for SendFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.error)
     }
 }

@@ -116,6 +116,27 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
                     out.messages_sent += 1;
                     out.notifications_sent += ids.len() as u64;
                 }
+                Err(failure) if failure.permanent => {
+                    // The server answered: it is up, but will never take
+                    // this message (a refused recipient, a policy, a size).
+                    consecutive_failures = 0;
+                    tracing::warn!(
+                        message_id = %env.message_id, attempt = attempt_no, error = %failure,
+                        "mail refused permanently; not retried"
+                    );
+                    record::failed_with(
+                        ctx,
+                        &ids,
+                        attempt_no,
+                        &env.message_id,
+                        &failure.error,
+                        at,
+                        record::Retry::GiveUp,
+                    )
+                    .await?;
+                    out.messages_failed += 1;
+                    out.notifications_failed += ids.len() as u64;
+                }
                 Err(error) => {
                     consecutive_failures += 1;
                     tracing::warn!(
@@ -123,7 +144,8 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
                         "mail delivery failed; will retry"
                     );
                     let gave_up =
-                        record::failed(ctx, &ids, attempt_no, &env.message_id, &error, at).await?;
+                        record::failed(ctx, &ids, attempt_no, &env.message_id, &error.error, at)
+                            .await?;
                     out.messages_failed += 1;
                     if gave_up {
                         out.notifications_failed += ids.len() as u64;

@@ -323,3 +323,49 @@ async fn a_single_change_notice_uses_its_own_subject(env: &TestEnv) {
     assert!(raw.contains("text/html"), "an HTML alternative");
 }
 storage_test!(a_single_change_notice_uses_its_own_subject);
+
+/// A permanent refusal (SMTP 5xx) gives that message up at once rather than
+/// retrying it until every row fails, and does not count as the server
+/// being down: the next recipients still get theirs in the same run.
+async fn a_permanent_refusal_gives_up_that_message_only(env: &TestEnv) {
+    reminders_for(env, 1).await;
+    let plan = env.plan("通政办发〔2026〕52号").await;
+    env.assignment(
+        plan,
+        env.cast.unit_b,
+        "乙单位事项",
+        date("2026-03-05"),
+        "issued",
+        env.now(),
+    )
+    .await;
+    run_reminders(&env.ctx, env.now()).await.unwrap();
+    env.sink.set_fault(Fault::AfterData(554));
+    let refused = run_dispatch(&env.ctx, env.now()).await.unwrap();
+    assert!(refused.messages_failed >= 2, "{refused}");
+    let rows = env.notifications_of(env.cast.staff_a).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == DeliveryStatus::Failed && r.attempts == 1),
+        "{rows:?}"
+    );
+    assert!(
+        rows[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("554")),
+        "{rows:?}"
+    );
+    let b = env.notifications_of(env.cast.staff_b).await;
+    assert!(
+        b.iter().all(|r| r.status == DeliveryStatus::Failed),
+        "every recipient was tried in the run (the server is up): {b:?}"
+    );
+    env.sink.set_fault(Fault::None);
+    let later = run_dispatch(&env.ctx, env.now() + Duration::hours(6))
+        .await
+        .unwrap();
+    assert_eq!(later.messages_sent, 0, "{later}: given up, not retried");
+    assert!(env.sink.messages().is_empty());
+}
+storage_test!(a_permanent_refusal_gives_up_that_message_only);
