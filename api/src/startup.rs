@@ -175,13 +175,12 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .map(|app| app.wrap(Compress::default()))
             .map(|app| app.wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff"))))
             .map(|app| {
-                app.wrap_fn(move |req, srv| {
+                app.wrap_fn(move |mut req, srv| {
                     use actix_web::dev::Service as _;
                     // NUL in a query of the API is refused here, for every
                     // parameter at once (the web UI's forms drop it).
                     let refused =
                         req.path().starts_with("/api/") && req.query_string().contains("%00");
-                    let mut req = req;
                     if matches!(
                         *req.method(),
                         actix_web::http::Method::POST
