@@ -36,6 +36,9 @@ pub struct JobContext {
     pub(crate) http: reqwest::Client,
     /// This process, as written into claims and job runs.
     pub(crate) worker: String,
+    /// Set when the process is asked to stop: nothing new is claimed or
+    /// sent after it.
+    pub(crate) stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl JobContext {
@@ -81,6 +84,7 @@ impl JobContext {
             mailer,
             http,
             worker,
+            stop: tokio::sync::watch::Sender::new(false),
         };
         let gaps = ctx.calendar_gaps();
         if !gaps.is_empty() {
@@ -111,6 +115,20 @@ impl JobContext {
         };
         let env = Env::new(db, clock, Arc::new(calendar), rules);
         Self::new(env, jobs, mail, Arc::new(catalogue))
+    }
+
+    /// Asks every job of this context to stop: the dispatcher claims and
+    /// sends nothing more, job loops end after their step.
+    pub fn request_stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    pub fn stop_requested(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    pub(crate) fn stopped(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stop.subscribe()
     }
 
     /// Replaces the clock leases and claims are judged by (tests).

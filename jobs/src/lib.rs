@@ -28,7 +28,7 @@ pub use mail_settings::{MailSettings, SmtpSettings, Tls, Transport};
 pub use outbox::{NotificationAttempt, attempts_of, failed_notifications, retry_failed};
 pub use outcome::Outcome;
 pub use robots::RobotSettings;
-pub use scheduler::{SchedulerHandle, run_forever, spawn_scheduler};
+pub use scheduler::{SchedulerHandle, catch_up, run_forever, spawn_once, spawn_scheduler};
 pub use settings::{JobsSettings, Schedules};
 
 use runs::Trigger;
