@@ -355,6 +355,25 @@ struct Signature {
 
 /// The first standalone date that follows an issuing office's name.
 fn find_signature(lines: &[Line]) -> Option<Signature> {
+    // Pieces of a line run together share its number: a signature read in
+    // such a line ends nothing in it (the outline marks lines by number).
+    let shared: HashSet<usize> = lines
+        .windows(2)
+        .filter(|w| w[0].no == w[1].no)
+        .map(|w| w[0].no)
+        .collect();
+    let signature = find_signature_lines(lines)?;
+    Some(Signature {
+        lines: signature
+            .lines
+            .into_iter()
+            .filter(|no| !shared.contains(no))
+            .collect(),
+        ..signature
+    })
+}
+
+fn find_signature_lines(lines: &[Line]) -> Option<Signature> {
     for (i, line) in lines.iter().enumerate() {
         let Some(date) =
             parse_standalone_date(&line.text).or_else(|| date_without_separators(&line.text))
@@ -934,5 +953,17 @@ mod tests {
         // Digits that stand under no office are no signature.
         let h = header("关于某事的通知\n各单位:\n2021416\n");
         assert_eq!(h.header.issued_on, None);
+    }
+
+    // Round 5 (layout: a whole notice run into one line, signature included).
+    #[test]
+    fn a_signature_in_a_run_in_line_dates_it_and_ends_nothing() {
+        let filler = "各地各部门要认真落实。".repeat(30);
+        let text = format!(
+            "关于印发某某实施方案的通知 各乡镇: {filler}请认真抓好贯彻落实。 中共某某县委实施乡村振兴战略领导小组 2021年9月3日 某某实施方案 一、总体要求 按照原则推进。"
+        );
+        let h = header(&text);
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2021, 9, 3));
+        assert!(h.signature_lines.is_empty());
     }
 }
