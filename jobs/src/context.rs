@@ -36,6 +36,8 @@ pub struct JobContext {
     pub(crate) http: reqwest::Client,
     /// This process, as written into claims and job runs.
     pub(crate) worker: String,
+    /// Steps run and failed, for the metrics endpoint.
+    pub(crate) metrics: crate::metrics::JobMetrics,
 }
 
 impl JobContext {
@@ -81,6 +83,7 @@ impl JobContext {
             mailer,
             http,
             worker,
+            metrics: crate::metrics::JobMetrics::default(),
         };
         let gaps = ctx.calendar_gaps();
         if !gaps.is_empty() {
@@ -111,6 +114,16 @@ impl JobContext {
         };
         let env = Env::new(db, clock, Arc::new(calendar), rules);
         Self::new(env, jobs, mail, Arc::new(catalogue))
+    }
+
+    /// Counts into `metrics` (shared with the process's metrics registry).
+    pub fn with_metrics(mut self, metrics: crate::metrics::JobMetrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    pub fn metrics(&self) -> &crate::metrics::JobMetrics {
+        &self.metrics
     }
 
     /// Replaces the clock leases and claims are judged by (tests).
