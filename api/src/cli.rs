@@ -154,9 +154,11 @@ fn job_context(
     settings: &Settings,
     env: Env,
     catalogue: Arc<Catalogue>,
+    metrics: &crate::metrics::Metrics,
 ) -> anyhow::Result<Arc<duban_jobs::JobContext>> {
     let ctx =
-        duban_jobs::JobContext::new(env, settings.jobs.clone(), settings.mail.clone(), catalogue)?;
+        duban_jobs::JobContext::new(env, settings.jobs.clone(), settings.mail.clone(), catalogue)?
+            .with_metrics(metrics.jobs().clone());
     Ok(Arc::new(ctx))
 }
 
@@ -164,9 +166,20 @@ async fn jobs(settings: Settings, clock: SharedClock, cmd: JobsCommand) -> anyho
     match cmd {
         JobsCommand::Run => {
             let (env, catalogue) = environment(&settings, clock).await?;
-            let ctx = job_context(&settings, env, catalogue)?;
+            let metrics = Arc::new(crate::metrics::Metrics::new(Default::default()));
+            let ctx = job_context(&settings, env.clone(), catalogue, &metrics)?;
+            // A worker replica serves its own job counters and the store's figures.
+            let exporter =
+                crate::startup::metrics_server(&settings, &env, &metrics)?.map(|(server, _)| {
+                    let handle = server.handle();
+                    tokio::spawn(server);
+                    handle
+                });
             println!("Duban jobs are running (Ctrl-C or SIGTERM stops them)");
             duban_jobs::run_forever(ctx, shutdown_signal()).await;
+            if let Some(h) = exporter {
+                h.stop(true).await;
+            }
             Ok(())
         }
         JobsCommand::RunOnce { job, at } => {
@@ -179,7 +192,8 @@ async fn jobs(settings: Settings, clock: SharedClock, cmd: JobsCommand) -> anyho
                 None => clock.now(),
             };
             let (env, catalogue) = environment(&settings, clock).await?;
-            let ctx = job_context(&settings, env, catalogue)?;
+            let metrics = crate::metrics::Metrics::new(Default::default());
+            let ctx = job_context(&settings, env, catalogue, &metrics)?;
             let job: duban_jobs::Job = job.parse()?;
             // SIGTERM stops it as it stops the scheduler: nothing new is
             // sent, and what is in flight is handed back after the grace.
@@ -406,10 +420,11 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
     };
     // The jobs stop at the signal itself, beside the HTTP server's drain
     // (not after it): nothing is claimed or sent once SIGTERM has come.
+    let metrics = Arc::new(crate::metrics::Metrics::new(Default::default()));
     let scheduler = if args.no_jobs {
         None
     } else {
-        let ctx = job_context(&settings, env.clone(), catalogue.clone())?;
+        let ctx = job_context(&settings, env.clone(), catalogue.clone(), &metrics)?;
         let handle = duban_jobs::spawn_scheduler(ctx);
         tracing::info!(
             jobs = handle.job_count(),
@@ -426,7 +441,7 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         });
         Some((http_ended, task))
     };
-    let app = Application::serve(settings, env, catalogue).await?;
+    let app = Application::serve_with_metrics(settings, env, catalogue, metrics).await?;
     if let Some((username, password)) = &app.first_admin {
         println!("================================================================");
         println!(" First start: created the administrator account (shown once)");

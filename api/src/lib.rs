@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod metrics;
 pub mod openapi;
 pub mod responses;
 pub mod routes;

@@ -74,6 +74,14 @@ impl Default for FeedSettings {
     }
 }
 
+/// `[metrics]`: where Prometheus scrapes `/metrics`. Empty: not served.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MetricsSettings {
+    /// An address of its own, never the public one (e.g. `127.0.0.1:9184`).
+    pub bind: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub level: String,
@@ -99,6 +107,8 @@ pub struct Settings {
     pub log: LogSettings,
     #[serde(default)]
     pub feeds: FeedSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     #[serde(default)]
     pub jobs: duban_jobs::JobsSettings,
     #[serde(default)]
@@ -197,6 +207,17 @@ impl Settings {
             ));
         } else {
             self.server.public_url = public;
+        }
+        let metrics = self.metrics.bind.trim();
+        if !metrics.is_empty() && metrics.parse::<SocketAddr>().is_err() {
+            problems.push(format!(
+                "metrics.bind must be empty (no metrics) or an address and port such as 127.0.0.1:9184 (got '{metrics}'); set DUBAN__METRICS__BIND"
+            ));
+        } else if !metrics.is_empty()
+            && metrics.parse::<SocketAddr>().ok().filter(|a| a.port() != 0)
+                == self.server.bind.trim().parse::<SocketAddr>().ok()
+        {
+            problems.push("metrics.bind must differ from server.bind: metrics are not served on the public address".into());
         }
         if !(1..=3600).contains(&self.server.body_timeout_secs) {
             problems.push("server.body_timeout_secs must be between 1 and 3600".into());

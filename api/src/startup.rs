@@ -17,7 +17,7 @@ use duban_domain::directory::users;
 use duban_domain::messages::Catalogue;
 use duban_migrations::{Migrator, MigratorTrait};
 use tracing::Span;
-use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
+use tracing_actix_web::{RequestId, RootSpanBuilder, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -59,6 +59,8 @@ pub async fn environment(
 pub struct Application {
     server: Server,
     port: u16,
+    /// `/metrics` on `metrics.bind`, when set.
+    metrics: Option<(Server, u16)>,
     /// Set when this start created the first admin: shown once, never stored.
     pub first_admin: Option<(String, String)>,
     pub state: AppState,
@@ -76,22 +78,37 @@ impl Application {
         env: Env,
         catalogue: Arc<Catalogue>,
     ) -> anyhow::Result<Self> {
+        let metrics = Arc::new(crate::metrics::Metrics::new(Default::default()));
+        Self::serve_with_metrics(settings, env, catalogue, metrics).await
+    }
+
+    /// [`Application::serve`], counting into `metrics` (shared with the
+    /// jobs of this process).
+    pub async fn serve_with_metrics(
+        settings: Settings,
+        env: Env,
+        catalogue: Arc<Catalogue>,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> anyhow::Result<Self> {
         let first_admin = users::ensure_first_admin(&env)
             .await
             .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
+        let metrics_server = metrics_server(&settings, &env, &metrics)?;
         let state = AppState {
             env,
             catalogue,
             tokens: TokenKeys::new(&settings.auth),
             settings,
+            metrics,
         };
         let server = serve(listener, state.clone())?;
         Ok(Self {
             server,
             port,
+            metrics: metrics_server,
             first_admin,
             state,
         })
@@ -101,15 +118,52 @@ impl Application {
         self.port
     }
 
+    /// The port `/metrics` is served on, when `metrics.bind` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, p)| *p)
+    }
+
     /// Runs until SIGTERM / SIGINT; in-flight requests get
-    /// `server.shutdown_timeout_secs` to finish.
+    /// `server.shutdown_timeout_secs` to finish. The metrics listener stops
+    /// with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let metrics = self.metrics.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
+        let served = self.server.await;
+        if let Some(h) = metrics {
+            h.stop(true).await;
+        }
+        served
     }
 
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
+}
+
+/// The metrics listener on `metrics.bind` (None when empty).
+pub fn metrics_server(
+    settings: &Settings,
+    env: &Env,
+    metrics: &Arc<crate::metrics::Metrics>,
+) -> anyhow::Result<Option<(Server, u16)>> {
+    let bind = settings.metrics.bind.trim();
+    if bind.is_empty() {
+        return Ok(None);
+    }
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("binding metrics.bind {bind}"))?;
+    let port = listener.local_addr()?.port();
+    let exporter = crate::metrics::Exporter {
+        metrics: metrics.clone(),
+        env: env.clone(),
+        zone: settings.jobs.zone(),
+    };
+    tracing::info!(address = %listener.local_addr()?, "serving Prometheus metrics at /metrics");
+    Ok(Some((crate::metrics::serve(listener, exporter)?, port)))
 }
 
 /// Unknown addresses: problem+json under `/api/`, the HTML 404 page elsewhere.
@@ -143,19 +197,75 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .1
 }
 
-/// Each request's span, with the caller's id once known (the access log).
+/// When a request came in, for its duration in the access log and metrics.
+struct Started(std::time::Instant);
+
+/// Each request's span and, when it is answered, its line in the access log
+/// (target `duban::access`) and its count in the metrics: the method, the
+/// matched route pattern (`/feeds/{token}.ics`, never the path, which may
+/// carry a feed's secret, nor the query), the status, the time taken, the
+/// request id and, once the caller is known, the user id. No header, cookie
+/// or body is recorded.
 struct RequestSpan;
+
+/// The route a request matched, or `unmatched` (so random paths do not
+/// make a series each).
+fn route_of(req: &actix_web::HttpRequest) -> String {
+    req.match_pattern().unwrap_or_else(|| "unmatched".into())
+}
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        tracing_actix_web::root_span!(request, user_id = tracing::field::Empty)
+        request
+            .extensions_mut()
+            .insert(Started(std::time::Instant::now()));
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            route = %route_of(request.request()),
+            request_id = %request_id,
+            user_id = tracing::field::Empty,
+        )
     }
 
+    // Called inside the request's span: the line carries its fields.
     fn on_request_end<B: MessageBody>(
-        span: Span,
+        _span: Span,
         outcome: &Result<ServiceResponse<B>, actix_web::Error>,
     ) {
-        DefaultRootSpanBuilder::on_request_end(span, outcome);
+        match outcome {
+            Ok(res) => {
+                let req = res.request();
+                let status = res.status().as_u16();
+                let seconds = req
+                    .extensions()
+                    .get::<Started>()
+                    .map_or(0.0, |s| s.0.elapsed().as_secs_f64());
+                let duration_ms = (seconds * 1e6).round() / 1e3;
+                if status >= 500 {
+                    tracing::warn!(target: "duban::access", status, duration_ms, "request");
+                } else {
+                    tracing::info!(target: "duban::access", status, duration_ms, "request");
+                }
+                if let Some(state) = req.app_data::<web::Data<AppState>>() {
+                    state.metrics.observe_request(
+                        req.method().as_str(),
+                        &route_of(req),
+                        status,
+                        seconds,
+                    );
+                }
+            }
+            Err(e) => {
+                let status = e.as_response_error().status_code().as_u16();
+                tracing::info!(target: "duban::access", status, "request");
+            }
+        }
     }
 }
 
@@ -193,15 +303,20 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                             Box::pin(bounded) as extract::BoxedBody
                         ));
                     }
-                    let fut = (!refused).then(|| srv.call(req));
+                    // A refusal is an answer like any other (so the access
+                    // log and the metrics see its status and time).
+                    let call = if refused {
+                        Err(req.error_response(crate::error::ApiError::from(
+                            duban_domain::DomainError::invalid("query", extract::NUL_IN_TEXT),
+                        )))
+                    } else {
+                        Ok(srv.call(req))
+                    };
                     async move {
-                        let Some(fut) = fut else {
-                            return Err(crate::error::ApiError::from(
-                                duban_domain::DomainError::invalid("query", extract::NUL_IN_TEXT),
-                            )
-                            .into());
+                        let mut res = match call {
+                            Ok(fut) => fut.await?.map_into_boxed_body(),
+                            Err(refusal) => refusal,
                         };
-                        let mut res = fut.await?;
                         // Header names are case-insensitive, but some clients
                         // (Python's http.client dict views) look up "Content-Type".
                         res.response_mut().head_mut().set_camel_case_headers(true);

@@ -22,6 +22,8 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     pub tokens: TokenKeys,
     pub settings: Settings,
+    /// Requests counted as they are answered (served on `metrics.bind`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {

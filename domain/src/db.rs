@@ -201,6 +201,25 @@ impl Db {
         Ok(txn)
     }
 
+    /// Each pool's connections, open and idle: `("read" | "write", open,
+    /// idle)`; PostgreSQL has one pool, named `read`.
+    pub fn pool_use(&self) -> Vec<(&'static str, u32, usize)> {
+        let sqlite = |c: &DatabaseConnection| {
+            let p = c.get_sqlite_connection_pool();
+            (p.size(), p.num_idle())
+        };
+        match self.store {
+            Store::Sqlite => {
+                let (r, w) = (sqlite(&self.read), sqlite(&self.write));
+                vec![("read", r.0, r.1), ("write", w.0, w.1)]
+            }
+            Store::Postgres => {
+                let p = self.read.get_postgres_connection_pool();
+                vec![("read", p.size(), p.num_idle())]
+            }
+        }
+    }
+
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.read.ping().await
     }

@@ -39,6 +39,8 @@ pub struct JobContext {
     /// Set when the process is asked to stop: nothing new is claimed or
     /// sent after it.
     pub(crate) stop: tokio::sync::watch::Sender<bool>,
+    /// Steps run and failed, for the metrics endpoint.
+    pub(crate) metrics: crate::metrics::JobMetrics,
 }
 
 impl JobContext {
@@ -85,6 +87,7 @@ impl JobContext {
             http,
             worker,
             stop: tokio::sync::watch::Sender::new(false),
+            metrics: crate::metrics::JobMetrics::default(),
         };
         let gaps = ctx.calendar_gaps();
         if !gaps.is_empty() {
@@ -129,6 +132,16 @@ impl JobContext {
 
     pub(crate) fn stopped(&self) -> tokio::sync::watch::Receiver<bool> {
         self.stop.subscribe()
+    }
+
+    /// Counts into `metrics` (shared with the process's metrics registry).
+    pub fn with_metrics(mut self, metrics: crate::metrics::JobMetrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    pub fn metrics(&self) -> &crate::metrics::JobMetrics {
+        &self.metrics
     }
 
     /// Replaces the clock leases and claims are judged by (tests).

@@ -11,6 +11,7 @@ mod context;
 mod job;
 mod mail_settings;
 mod mailer;
+mod metrics;
 mod outbox;
 mod outcome;
 mod robots;
@@ -25,6 +26,7 @@ use duban_domain::entities::job_run::RunStatus;
 pub use context::JobContext;
 pub use job::Job;
 pub use mail_settings::{MailSettings, SmtpSettings, Tls, Transport};
+pub use metrics::JobMetrics;
 pub use outbox::{NotificationAttempt, attempts_of, failed_notifications, retry_failed};
 pub use outcome::Outcome;
 pub use robots::RobotSettings;
@@ -97,6 +99,10 @@ pub(crate) async fn run_step(
         Job::Escalations => run_escalations(ctx, at).await,
         Job::Dispatch => run_dispatch(ctx, at).await,
     };
+    ctx.metrics.record(
+        job,
+        result.is_ok().then(|| ctx.lease_clock.now().timestamp()),
+    );
     if let Some(id) = run_id {
         let (status, detail) = match &result {
             Ok(o) => (RunStatus::Done, o.to_string()),

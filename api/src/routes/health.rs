@@ -13,6 +13,19 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
+/// Years the working-day calendar should cover now but does not: this
+/// year, and from December on the next (published each November).
+pub fn calendar_gaps(env: &duban_domain::Env, zone: chrono_tz::Tz) -> Vec<i32> {
+    use chrono::Datelike;
+    let today = duban_domain::time::local_date(env.now(), zone);
+    let last = if today.month() == 12 {
+        today.year() + 1
+    } else {
+        today.year()
+    };
+    env.calendar.missing_years(today.year(), last)
+}
+
 /// 200 when the database answers; 503 otherwise.
 #[utoipa::path(tag = "health", responses(
     (status = 200, description = "Ready to serve"),
@@ -24,14 +37,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         Ok(()) => {
             // A year the holiday calendar lacks is counted Monday to Friday:
             // ready, but say so (add config/calendar/YYYY.toml).
-            use chrono::Datelike;
-            let today = duban_domain::time::local_date(state.env.now(), state.settings.jobs.zone());
-            let last = if today.month() == 12 {
-                today.year() + 1
-            } else {
-                today.year()
-            };
-            let gaps = state.env.calendar.missing_years(today.year(), last);
+            let gaps = calendar_gaps(&state.env, state.settings.jobs.zone());
             Ok(HttpResponse::Ok().json(json!({
                 "status": "ready",
                 "database": format!("{:?}", state.env.db.store()).to_lowercase(),

@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 /// Largest notice accepted: real notices are tens of kilobytes, a Word or
 /// PDF file with its fonts a few megabytes.
-const MAX_NOTICE_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_NOTICE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ImportQuery {
@@ -95,17 +95,34 @@ pub async fn import_plan(
             .map_err(|e| ApiError::internal(e.into()))?
             .map_err(unreadable)?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let report = import::import_notice(
+    // Parsing a long notice is CPU work too.
+    let notice = web::block(move || duban_domain::importer::parse_notice(&text))
+        .await
+        .map_err(|e| ApiError::internal(e.into()))?;
+    let report = import::store_notice(
         &state.ctx(&actor),
-        &text,
+        notice,
         dry_run,
         query.create_units.unwrap_or(false),
     )
     .await?;
-    let mut body = serde_json::to_value(&report).map_err(|e| ApiError::internal(e.into()))?;
-    if let (Some(id), Some(obj)) = (report.plan_id, body.as_object_mut()) {
-        obj.insert("id".into(), id.into());
-        return Ok(HttpResponse::Created().json(body));
-    }
-    Ok(HttpResponse::Ok().json(body))
+    // Written straight from the report: a `serde_json::Value` of it first
+    // took ten times the answer's size in memory.
+    let body = Answer {
+        id: report.plan_id,
+        report: &report,
+    };
+    Ok(match report.plan_id {
+        Some(_) => HttpResponse::Created().json(body),
+        None => HttpResponse::Ok().json(body),
+    })
+}
+
+/// The import's report, with the stored plan's `id` beside it.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+    #[serde(flatten)]
+    report: &'a import::ImportReport,
 }

@@ -112,13 +112,101 @@ impl Fields {
     }
 }
 
-/// A file sent with a form.
+/// A file sent with a form, spooled to disk as it arrived (never held whole
+/// in memory); the file is removed when the last copy is dropped.
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub filename: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub size: usize,
+    spooled: std::sync::Arc<tempfile::NamedTempFile>,
 }
+
+impl Upload {
+    /// Up to `n` bytes from the start of the file.
+    pub async fn head(&self, n: usize) -> std::io::Result<Vec<u8>> {
+        use tokio::io::AsyncReadExt;
+        let file = tokio::fs::File::open(self.spooled.path()).await?;
+        let mut head = Vec::with_capacity(n.min(self.size));
+        file.take(n as u64).read_to_end(&mut head).await?;
+        Ok(head)
+    }
+
+    /// The whole file (for the importer, which reads a notice whole; its
+    /// size was bounded as it arrived).
+    pub async fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        tokio::fs::read(self.spooled.path()).await
+    }
+
+    /// The file's bytes, chunk by chunk, to `sink`.
+    pub async fn copy_to<E: Into<UiError>>(
+        &self,
+        mut sink: impl AsyncFnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), UiError> {
+        use tokio::io::AsyncReadExt;
+        let unreadable =
+            |e: std::io::Error| UiError::Internal(anyhow::anyhow!("reading an upload: {e}"));
+        let mut file = tokio::fs::File::open(self.spooled.path())
+            .await
+            .map_err(unreadable)?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = file.read(&mut buf).await.map_err(unreadable)?;
+            if n == 0 {
+                return Ok(());
+            }
+            sink(&buf[..n]).await.map_err(Into::into)?;
+        }
+    }
+}
+
+/// How much a form may send to this route: files only where a screen takes
+/// them (a notice to import, a report's attachment), text as much as JSON
+/// elsewhere, and as much as a notice where a notice may be pasted.
+fn limits(req: &HttpRequest, state: &AppState) -> (usize, usize) {
+    let text = state.settings.server.json_limit_bytes;
+    match req.match_pattern().as_deref() {
+        Some("/plans/import") => (
+            crate::routes::import::MAX_NOTICE_BYTES,
+            crate::routes::import::MAX_NOTICE_BYTES,
+        ),
+        Some("/assignments/{id}/reports") => (text, state.settings.storage.max_attachment_bytes),
+        _ => (text, text),
+    }
+}
+
+/// Writes a form's file part to a temporary file under the attachments
+/// directory, refusing it (413) as soon as it passes `limit`; nothing is
+/// left behind either way but the answer.
+async fn spool(
+    part: &mut actix_multipart::Field,
+    dir: &std::path::Path,
+    limit: usize,
+) -> Result<(std::sync::Arc<tempfile::NamedTempFile>, usize), UiError> {
+    use tokio::io::AsyncWriteExt;
+    let internal =
+        |e: std::io::Error| UiError::Internal(anyhow::anyhow!("spooling an upload: {e}"));
+    let incoming = dir.join("incoming");
+    tokio::fs::create_dir_all(&incoming)
+        .await
+        .map_err(internal)?;
+    let temp = tempfile::NamedTempFile::new_in(&incoming).map_err(internal)?;
+    let mut out = tokio::fs::File::from_std(temp.reopen().map_err(internal)?);
+    let mut size = 0usize;
+    while let Some(chunk) = part.next().await {
+        let chunk = chunk.map_err(|e| UiError::BadRequest(format!("无法读取表单：{e}")))?;
+        size += chunk.len();
+        if size > limit {
+            return Err(UiError::TooLarge(limit));
+        }
+        out.write_all(&chunk).await.map_err(internal)?;
+    }
+    out.flush().await.map_err(internal)?;
+    Ok((std::sync::Arc::new(temp), size))
+}
+
+/// Files one form may carry (the screens take one).
+const MAX_FILES: usize = 4;
 
 /// A checked form post from a signed-in person.
 pub struct Submission {
@@ -132,7 +220,7 @@ impl Submission {
     pub fn file(&self, name: &str) -> Option<&Upload> {
         self.files
             .iter()
-            .find(|(n, f)| n == name && !f.bytes.is_empty())
+            .find(|(n, f)| n == name && f.size > 0)
             .map(|(_, f)| f)
     }
 }
@@ -154,13 +242,12 @@ async fn read(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let text_limit = state.settings.server.json_limit_bytes;
+    let (text_limit, file_limit) = limits(req, state);
     if ctype.starts_with("multipart/form-data") {
-        let file_limit = state.settings.storage.max_attachment_bytes;
         let mut mp = actix_multipart::Multipart::new(req.headers(), payload);
         let mut fields = Fields::default();
         let mut files = Vec::new();
-        let mut total = 0usize;
+        let mut text_total = 0usize;
         while let Some(part) = mp.next().await {
             let mut part = part.map_err(|e| UiError::BadRequest(format!("无法读取表单：{e}")))?;
             let name = part.name().unwrap_or_default().to_owned();
@@ -169,30 +256,38 @@ async fn read(
                 .and_then(|d| d.get_filename())
                 .map(str::to_owned);
             let declared = part.content_type().map(|m| m.essence_str().to_owned());
-            let limit = if filename.is_some() {
-                file_limit
-            } else {
-                text_limit
-            };
-            let mut bytes = Vec::new();
-            while let Some(chunk) = part.next().await {
-                let chunk = chunk.map_err(|e| UiError::BadRequest(format!("无法读取表单：{e}")))?;
-                total += chunk.len();
-                if bytes.len() + chunk.len() > limit || total > file_limit + text_limit {
-                    return Err(UiError::TooLarge(file_limit));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
             match filename {
-                Some(filename) => files.push((
-                    name,
-                    Upload {
-                        filename,
-                        content_type: declared.unwrap_or_default(),
-                        bytes,
-                    },
-                )),
-                None => fields.push(name, String::from_utf8_lossy(&bytes).replace('\0', "")),
+                Some(filename) => {
+                    if files.len() >= MAX_FILES {
+                        return Err(UiError::BadRequest(format!(
+                            "一次最多上传 {MAX_FILES} 个文件"
+                        )));
+                    }
+                    let dir = &state.settings.storage.attachments_dir;
+                    let (spooled, size) = spool(&mut part, dir, file_limit).await?;
+                    files.push((
+                        name,
+                        Upload {
+                            filename,
+                            content_type: declared.unwrap_or_default(),
+                            size,
+                            spooled,
+                        },
+                    ));
+                }
+                None => {
+                    let mut bytes = Vec::new();
+                    while let Some(chunk) = part.next().await {
+                        let chunk =
+                            chunk.map_err(|e| UiError::BadRequest(format!("无法读取表单：{e}")))?;
+                        text_total += chunk.len();
+                        if text_total > text_limit {
+                            return Err(UiError::TooLarge(text_limit));
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    fields.push(name, String::from_utf8_lossy(&bytes).replace('\0', ""));
+                }
             }
         }
         Ok((fields, files))

@@ -103,11 +103,11 @@ fn apply(notice: &mut ParsedNotice, c: &Choices) {
 
 async fn notice_text(sub: &Submission) -> UiResult<String> {
     if let Some(file) = sub.file("file") {
-        let (bytes, name, ct) = (
-            file.bytes.clone(),
-            file.filename.clone(),
-            file.content_type.clone(),
-        );
+        let bytes = file
+            .bytes()
+            .await
+            .map_err(|e| UiError::Internal(anyhow::anyhow!("reading the uploaded notice: {e}")))?;
+        let (name, ct) = (file.filename.clone(), file.content_type.clone());
         let text =
             web::block(move || crate::routes::import::notice_text(&bytes, Some(&name), Some(&ct)))
                 .await

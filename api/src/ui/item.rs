@@ -443,10 +443,20 @@ pub async fn report(
     };
     let file = sub.file("file").cloned();
     if let Some(file) = &file {
-        // The type comes from the content, as the upload itself decides it.
-        let head = &file.bytes[..file.bytes.len().min(64 * 1024)];
+        // The type comes from the content, as the upload itself decides it
+        // (text is read whole to check that it decodes).
+        let unreadable =
+            |e: std::io::Error| UiError::Internal(anyhow::anyhow!("reading an upload: {e}"));
+        let head = file.head(64 * 1024).await.map_err(unreadable)?;
+        let whole = if file.size <= head.len() {
+            Some(head.clone())
+        } else if attachments::is_binary_kind(&head) {
+            None
+        } else {
+            Some(file.bytes().await.map_err(unreadable)?)
+        };
         let check = attachments::clean_filename(&file.filename)
-            .and_then(|_| attachments::recognize(head, &file.filename, Some(&file.bytes)));
+            .and_then(|_| attachments::recognize(&head, &file.filename, whole.as_deref()));
         if let Err(e) = check {
             return refused(
                 &state,
@@ -482,7 +492,8 @@ pub async fn report(
             &file.filename,
         )
         .await?;
-        upload.push(&file.bytes).await?;
+        file.copy_to(async |chunk: &[u8]| upload.push(chunk).await)
+            .await?;
         upload.finish(&ctx).await?;
     }
     let key = if kind == ReportKind::Completion {

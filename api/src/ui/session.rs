@@ -192,6 +192,8 @@ async fn load(req: &HttpRequest) -> Result<Viewer, UiError> {
         });
     }
     let actor = signed.actor;
+    // The access log names who asked.
+    tracing::Span::current().record("user_id", user_id);
     let profile = account::profile(&state.ctx(&actor)).await?;
     Ok(Viewer {
         actor,

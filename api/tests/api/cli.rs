@@ -4,7 +4,7 @@ use std::process::Command;
 
 use reqwest::StatusCode;
 
-fn duban(dir: &std::path::Path, env: &[(&str, &str)]) -> Command {
+pub(crate) fn duban(dir: &std::path::Path, env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
     c.current_dir(dir)
         .env("DUBAN_CONFIG_DIR", crate::helpers::config_dir())

@@ -60,6 +60,9 @@ pub struct TestApp {
     pub db: Db,
     pub settings: Settings,
     pub admin_token: String,
+    /// The port of `/metrics` when the test set `DUBAN__METRICS__BIND`.
+    pub metrics_port: Option<u16>,
+    pub metrics: Arc<duban_api::metrics::Metrics>,
     _database: TestDatabase,
 }
 
@@ -69,6 +72,14 @@ pub fn config_dir() -> std::path::PathBuf {
 
 /// Settings for a test: a fresh database URL, port 0, a random secret.
 pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    test_settings_result(database_url, extra).expect("test settings")
+}
+
+/// [`test_settings`], or why they are refused.
+pub fn test_settings_result(
+    database_url: &str,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<Settings> {
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DUBAN__DATABASE__URL".into(), database_url.to_owned()),
         ("DUBAN__SERVER__BIND".into(), "127.0.0.1:0".into()),
@@ -87,7 +98,6 @@ pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
         &config_dir(),
         Environment::with_prefix("DUBAN").source(Some(vars)),
     )
-    .expect("test settings")
 }
 
 impl TestApp {
@@ -110,6 +120,7 @@ impl TestApp {
         let (_, admin_password) = app.first_admin.clone().expect("first start creates admin");
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.state.env.db.clone();
+        let (metrics_port, metrics) = (app.metrics_port(), app.state.metrics.clone());
         tokio::spawn(app.run_until_stopped());
         let mut test = TestApp {
             store,
@@ -119,6 +130,8 @@ impl TestApp {
             db,
             settings,
             admin_token: String::new(),
+            metrics_port,
+            metrics,
             _database: database,
         };
         test.admin_token = test.login("admin", &admin_password).await;

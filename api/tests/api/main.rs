@@ -17,6 +17,7 @@ mod import;
 mod import_formats;
 mod inspection;
 mod matrix;
+mod operations;
 mod robustness;
 mod ui;
 mod ui_oversight;

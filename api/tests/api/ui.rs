@@ -49,7 +49,7 @@ fn client() -> reqwest::Client {
 }
 
 /// The value of `<input type="hidden" name="csrf" value="…">` on a page.
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let at =
         html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap().to_owned()
@@ -57,7 +57,7 @@ fn csrf_of(html: &str) -> String {
 
 pub(crate) struct Browser {
     jar: Jar,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Browser {

@@ -78,6 +78,12 @@ pub fn recognize(
     })
 }
 
+/// Whether the head names a kind of file by its magic bytes (so text
+/// decoding need not be checked over the whole file).
+pub fn is_binary_kind(head: &[u8]) -> bool {
+    infer::get(head).is_some()
+}
+
 /// Keeps the last path component and drops characters that mean something to
 /// a filesystem or a header.
 pub fn clean_filename(name: &str) -> Result<String, FieldError> {

@@ -260,6 +260,48 @@ pub async fn import_notice(
     store_notice(ctx, parse_notice(text), dry_run, create_units).await
 }
 
+/// Tasks one import may hold: the longest real notices (five-year plans,
+/// a city's yearly task list) have a few hundred.
+pub const MAX_TASKS: usize = 2000;
+/// Units, indicators, milestones and recurring duties one task may name.
+pub const MAX_PER_TASK_ITEMS: usize = 300;
+
+/// Refuses a notice too big to be one, before it is matched, stored or
+/// answered: what it holds is bounded, so the answer stays proportional to
+/// a notice rather than to whatever a 4 MiB file can be made to repeat
+/// (190,000 empty "tasks" answered 38 MB of JSON).
+pub fn check_bounds(notice: &ParsedNotice) -> DomainResult<()> {
+    let n = notice.tasks.len();
+    if n > MAX_TASKS {
+        return Err(DomainError::TooLarge(format!(
+            "识别出 {n} 项任务，超过每次导入 {MAX_TASKS} 项的上限，请拆分后分批导入 ({n} tasks read, more than {MAX_TASKS}: split the notice)"
+        )));
+    }
+    let most = |t: &crate::importer::Task| {
+        [
+            t.units.len(),
+            t.indicators.len(),
+            t.milestones.len(),
+            t.recurrences.len(),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+    };
+    if let Some(t) = notice.tasks.iter().find(|t| most(t) > MAX_PER_TASK_ITEMS) {
+        return Err(DomainError::TooLarge(format!(
+            "任务 {} 列出的单位、指标或阶段目标超过 {MAX_PER_TASK_ITEMS} 项 (task {} names more than {MAX_PER_TASK_ITEMS} units, indicators or milestones)",
+            t.number, t.number
+        )));
+    }
+    if notice.indicators.len() > MAX_TASKS || notice.sections.len() > MAX_TASKS {
+        return Err(DomainError::TooLarge(format!(
+            "通知中的章节或指标超过 {MAX_TASKS} 项 (more than {MAX_TASKS} sections or indicators)"
+        )));
+    }
+    Ok(())
+}
+
 /// Stores an already parsed notice (the demo shifts its dates first).
 #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
 pub async fn store_notice(
@@ -270,6 +312,7 @@ pub async fn store_notice(
 ) -> DomainResult<ImportReport> {
     ensure_plan_write(ctx.actor)?;
     if dry_run {
+        check_bounds(&notice)?;
         let mut notice = notice;
         let directory = Directory::new(units::all(ctx.db().conn()).await?);
         let (groups, unknown) = match_units(&mut notice, &directory);
@@ -307,6 +350,7 @@ pub async fn store_notice_in(
             "未能从文本中识别出带责任单位或完成时限的任务，请检查文件内容 (no task with units or a deadline could be read)",
         ));
     }
+    check_bounds(&notice)?;
     if let Some(doc_no) = notice.plan.doc_no.as_deref()
         && let Some(existing) = plan::Entity::find()
             .filter(plan::Column::DocNo.eq(doc_no))
