@@ -847,23 +847,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn shared_suffixes_are_written_out() {
-        let parsed = parse_unit_list("市统计局,各乡、镇人民政府,人民大垸、荒湖管理区");
+    /// Names with their joint flag (the second of a shared-suffix pair).
+    fn assert_entries(text: &str, want: &[(&str, bool)]) {
+        let parsed = parse_unit_list(text);
         let got: Vec<(&str, bool)> = parsed
             .entries
             .iter()
             .map(|e| (e.name.as_str(), e.joint))
             .collect();
-        assert_eq!(
-            got,
-            [
+        assert_eq!(got, want, "{text}");
+    }
+
+    #[test]
+    fn shared_suffixes_are_written_out() {
+        assert_entries(
+            "市统计局,各乡、镇人民政府,人民大垸、荒湖管理区",
+            &[
                 ("市统计局", false),
                 ("各乡人民政府", false),
                 ("各镇人民政府", true),
                 ("人民大垸管理区", false),
                 ("荒湖管理区", true),
-            ]
+            ],
         );
         // Two offices, each complete, share nothing.
         assert_eq!(names("市财政局、区人民政府"), ["市财政局", "区人民政府"]);
@@ -872,19 +877,13 @@ mod tests {
     // Round 5 (layout: one office written once after several named places).
     #[test]
     fn named_places_share_the_office_after_the_last() {
-        let parsed = parse_unit_list("海东市、兰州市、临夏州发展改革部门");
-        let got: Vec<(&str, bool)> = parsed
-            .entries
-            .iter()
-            .map(|e| (e.name.as_str(), e.joint))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        assert_entries(
+            "海东市、兰州市、临夏州发展改革部门",
+            &[
                 ("海东市发展改革部门", false),
                 ("兰州市发展改革部门", false),
                 ("临夏州发展改革部门", false),
-            ]
+            ],
         );
         // A place that names its own office, and an office after a level.
         assert_eq!(names("兰州市、市财政局"), ["兰州市", "市财政局"]);
