@@ -64,3 +64,65 @@ impl FromRequest for Caller {
         })
     }
 }
+
+/// The client's address for the sign-in throttle: the peer, or, when the
+/// peer is one of `server.trusted_proxies`, the nearest address in
+/// X-Forwarded-For that is not a trusted proxy (an address a client wrote
+/// there itself comes before the proxy's own entry and is never taken).
+pub fn client_source(req: &HttpRequest, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip.to_string(),
+            // Something that is no address: stop believing the chain here.
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_source;
+    use actix_web::test::TestRequest;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted = [ip("127.0.0.1"), ip("10.0.0.2")];
+        let direct = TestRequest::default()
+            .peer_addr("203.0.113.9:5000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "1.2.3.4"))
+            .to_http_request();
+        assert_eq!(client_source(&direct, &trusted), "203.0.113.9");
+        let proxied = TestRequest::default()
+            .peer_addr("127.0.0.1:5000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.0.0.2"))
+            .to_http_request();
+        assert_eq!(client_source(&proxied, &trusted), "198.51.100.7");
+        let garbage = TestRequest::default()
+            .peer_addr("127.0.0.1:5000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "not-an-ip"))
+            .to_http_request();
+        assert_eq!(client_source(&garbage, &trusted), "127.0.0.1");
+        let none = TestRequest::default().to_http_request();
+        assert_eq!(client_source(&none, &trusted), "unknown");
+    }
+}

@@ -208,7 +208,16 @@ async fn jobs(settings: Settings, clock: SharedClock, cmd: JobsCommand) -> anyho
             let (env, catalogue) = environment(&settings, clock).await?;
             let metrics = crate::metrics::Metrics::new(Default::default());
             let ctx = job_context(&settings, env, catalogue, &metrics)?;
-            let outcome = duban_jobs::run_once(&ctx, &job, at).await?;
+            let job: duban_jobs::Job = job.parse()?;
+            // SIGTERM stops it as it stops the scheduler: nothing new is
+            // sent, and what is in flight is handed back after the grace.
+            let (handle, outcome) = duban_jobs::spawn_once(ctx, job, at);
+            let stopper = tokio::spawn(async move {
+                shutdown_signal().await;
+                handle.stop().await;
+            });
+            let outcome = outcome.await.context("running the job")??;
+            stopper.abort();
             println!("{outcome}");
             Ok(())
         }
@@ -424,6 +433,8 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
         None
     };
     let metrics = Arc::new(crate::metrics::Metrics::new(Default::default()));
+    // The jobs stop at the signal itself, beside the HTTP server's drain
+    // (not after it): nothing is claimed or sent once SIGTERM has come.
     let scheduler = if args.no_jobs {
         None
     } else {
@@ -433,7 +444,16 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
             jobs = handle.job_count(),
             "scheduled jobs running in this process"
         );
-        Some(handle)
+        // Also stopped when the HTTP server ends for another reason.
+        let (http_ended, ended) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            tokio::select! {
+                () = shutdown_signal() => {}
+                _ = ended => {}
+            }
+            handle.stop().await
+        });
+        Some((http_ended, task))
     };
     let app = Application::serve_with_metrics(settings, env, catalogue, metrics).await?;
     if let Some((username, password)) = &app.first_admin {
@@ -452,8 +472,9 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
     println!("  API sign-in:       POST {base}/api/v1/auth/login");
     println!("  API docs:          {base}/api/v1/docs");
     app.run_until_stopped().await.context("serving HTTP")?;
-    if let Some(s) = scheduler {
-        s.stop().await;
+    if let Some((http_ended, task)) = scheduler {
+        let _ = http_ended.send(());
+        task.await.context("stopping the jobs")?;
     }
     tracing::info!("stopped");
     Ok(())

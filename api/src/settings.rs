@@ -23,6 +23,9 @@ pub struct ServerSettings {
     pub shutdown_timeout_secs: u64,
     /// How long a client may take to send a request's body, from its head.
     pub body_timeout_secs: u64,
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +37,8 @@ pub struct AuthSettings {
     pub token_ttl_secs: i64,
     pub leeway_secs: u64,
     pub max_failed_logins: i32,
+    pub max_failed_per_account: i32,
+    pub max_failed_per_source: i32,
     pub lockout_secs: i64,
 }
 
@@ -41,6 +46,8 @@ impl AuthSettings {
     pub fn lockout(&self) -> LockoutPolicy {
         LockoutPolicy {
             max_failed_logins: self.max_failed_logins,
+            max_failed_per_account: self.max_failed_per_account,
+            max_failed_per_source: self.max_failed_per_source,
             lockout_secs: self.lockout_secs,
         }
     }
@@ -143,7 +150,9 @@ impl Settings {
                 environment
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("server.trusted_proxies"),
             )
             .build()
             .map_err(|e| anyhow::anyhow!("reading the configuration: {e}"))?;
@@ -248,8 +257,12 @@ impl Settings {
         if self.auth.leeway_secs > 60 {
             problems.push("auth.leeway_secs must be at most 60".into());
         }
-        if self.auth.max_failed_logins < 1 || self.auth.lockout_secs < 1 {
-            problems.push("auth.max_failed_logins and auth.lockout_secs must be positive".into());
+        if self.auth.max_failed_logins < 1
+            || self.auth.max_failed_per_account < 1
+            || self.auth.max_failed_per_source < 1
+            || self.auth.lockout_secs < 1
+        {
+            problems.push("auth.max_failed_logins, auth.max_failed_per_account, auth.max_failed_per_source and auth.lockout_secs must be positive".into());
         }
         if let Err(p) = self.jobs.validate() {
             problems.extend(p);

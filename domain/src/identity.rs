@@ -1,24 +1,30 @@
 //! Signing in, with failed attempts slowed down by a temporary lock, and
 //! reading the caller fresh on every request.
 
-use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use crate::clock::Clock;
 use crate::db::Db;
 use crate::entities::user;
 use crate::password;
 use crate::policy::Actor;
+use crate::throttle;
 use crate::{Ctx, DomainError, Env};
 
 /// How sign-in failures are throttled (`[auth]` in the configuration).
 #[derive(Debug, Clone, Copy, Deserialize)]
 pub struct LockoutPolicy {
-    /// Failed attempts in a row that lock the account.
+    /// Failed attempts at an account from one source address that lock it
+    /// for that source.
     pub max_failed_logins: i32,
-    /// How long the lock lasts.
+    /// Failed attempts at an account from every source together that lock
+    /// it for all (guessing spread over many addresses).
+    pub max_failed_per_account: i32,
+    /// Failed attempts from one source address across accounts that lock
+    /// that source out.
+    pub max_failed_per_source: i32,
+    /// How long a lock lasts, and the window failures are counted in.
     pub lockout_secs: i64,
 }
 
@@ -26,6 +32,8 @@ impl Default for LockoutPolicy {
     fn default() -> Self {
         Self {
             max_failed_logins: 5,
+            max_failed_per_account: 50,
+            max_failed_per_source: 50,
             lockout_secs: 900,
         }
     }
@@ -40,7 +48,7 @@ fn actor_of(u: &user::Model) -> Actor {
     }
 }
 
-const WRONG: &str = "用户名或密码错误 (wrong username or password)";
+pub(crate) const WRONG: &str = "用户名或密码错误 (wrong username or password)";
 
 async fn verify_off_thread(password: String, hash: String) -> Result<bool, DomainError> {
     tokio::task::spawn_blocking(move || password::verify(&password, &hash))
@@ -67,31 +75,31 @@ impl SignedIn {
     }
 }
 
-/// Checks a username and password. The answer never tells whether the
-/// username exists: both cases cost one argon2 verification.
+/// Checks a username and password from a source address. The answer never
+/// tells whether the username exists: both cases are counted alike by the
+/// throttle (see [`crate::throttle`]) and cost one argon2 verification.
 pub async fn authenticate(
     env: &Env,
     username: &str,
     password: &str,
+    source: throttle::Source<'_>,
 ) -> Result<SignedIn, DomainError> {
-    let (db, clock, policy) = (&env.db, env.clock.as_ref(), env.rules.lockout);
+    let (db, policy) = (&env.db, env.rules.lockout);
+    let name = username.trim();
+    let attempt = throttle::begin(db, env.clock.now(), policy, name, source).await?;
     let found = user::Entity::find()
-        .filter(user::Column::Username.eq(username.trim()))
+        .filter(user::Column::Username.eq(name))
         .one(db.conn())
         .await?;
-    let Some(u) = found else {
-        verify_off_thread(password.to_owned(), password::decoy_hash().to_owned()).await?;
-        return Err(DomainError::Unauthenticated(WRONG.into()));
+    let hash = found.as_ref().map_or_else(
+        || password::decoy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let right = verify_off_thread(password.to_owned(), hash).await?;
+    let Some(u) = found.filter(|_| right) else {
+        return Err(throttle::failed(db, env.clock.now(), policy, attempt).await?);
     };
-    let now = clock.now();
-    if let Some(until) = u.locked_until.filter(|t| *t > now) {
-        return Err(DomainError::Locked {
-            retry_after_secs: (until - now).num_seconds().max(1),
-        });
-    }
-    if !verify_off_thread(password.to_owned(), u.password_hash.clone()).await? {
-        return Err(record_failure(db, clock, policy, &u).await?);
-    }
+    throttle::succeeded(db, policy, attempt).await?;
     if !u.active {
         return Err(DomainError::Unauthenticated(
             "账户已停用 (this account is deactivated)".into(),
@@ -111,50 +119,6 @@ pub async fn authenticate(
         txn.commit().await?;
     }
     Ok(SignedIn::of(&u))
-}
-
-/// Counts one failure atomically; the one that reaches the limit takes the lock.
-async fn record_failure(
-    db: &Db,
-    clock: &dyn Clock,
-    policy: LockoutPolicy,
-    u: &user::Model,
-) -> Result<DomainError, DomainError> {
-    let txn = db.begin().await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedLogins,
-            Expr::col(user::Column::FailedLogins).add(1),
-        )
-        .filter(user::Column::Id.eq(u.id))
-        .exec(&txn)
-        .await?;
-    let failed = user::Entity::find_by_id(u.id)
-        .one(&txn)
-        .await?
-        .map_or(0, |m| m.failed_logins);
-    let locked = failed >= policy.max_failed_logins.max(1);
-    if locked {
-        let until = clock.now() + Duration::seconds(policy.lockout_secs.max(1));
-        user::Entity::update_many()
-            .col_expr(user::Column::FailedLogins, Expr::value(0))
-            .col_expr(user::Column::LockedUntil, Expr::value(Some(until)))
-            .filter(user::Column::Id.eq(u.id))
-            .exec(&txn)
-            .await?;
-        tracing::warn!(
-            user_id = u.id,
-            "account locked after repeated failed sign-ins"
-        );
-    }
-    txn.commit().await?;
-    Ok(if locked {
-        DomainError::Locked {
-            retry_after_secs: policy.lockout_secs.max(1),
-        }
-    } else {
-        DomainError::Unauthenticated(WRONG.into())
-    })
 }
 
 /// The caller behind a token, as the database says now. A user who has been
@@ -194,7 +158,12 @@ pub async fn load_actor(db: &Db, user_id: i64) -> Result<Actor, DomainError> {
 /// the rules and differ. Tokens issued before stop working; the answer
 /// is the new credential version, for a fresh token.
 #[tracing::instrument(skip_all, fields(actor = ctx.actor.user_id))]
-pub async fn change_password(ctx: &Ctx<'_>, current: &str, new: &str) -> Result<i32, DomainError> {
+pub async fn change_password(
+    ctx: &Ctx<'_>,
+    current: &str,
+    new: &str,
+    source: throttle::Source<'_>,
+) -> Result<i32, DomainError> {
     password::check_new(new).map_err(|e| {
         DomainError::Invalid(vec![crate::FieldError::new("new_password", e.message)])
     })?;
@@ -209,15 +178,11 @@ pub async fn change_password(ctx: &Ctx<'_>, current: &str, new: &str) -> Result<
         .one(env.db.conn())
         .await?
         .ok_or(DomainError::NotFound("user"))?;
-    let now = ctx.now;
-    if let Some(until) = u.locked_until.filter(|t| *t > now) {
-        return Err(DomainError::Locked {
-            retry_after_secs: (until - now).num_seconds().max(1),
-        });
-    }
+    let policy = env.rules.lockout;
+    let attempt = throttle::begin(&env.db, env.clock.now(), policy, &u.username, source).await?;
     if !verify_off_thread(current.to_owned(), u.password_hash.clone()).await? {
         return Err(
-            match record_failure(&env.db, env.clock.as_ref(), env.rules.lockout, &u).await? {
+            match throttle::failed(&env.db, env.clock.now(), policy, attempt).await? {
                 DomainError::Unauthenticated(_) => DomainError::invalid(
                     "current_password",
                     "当前密码不正确 (the current password is wrong)",
@@ -226,6 +191,7 @@ pub async fn change_password(ctx: &Ctx<'_>, current: &str, new: &str) -> Result<
             },
         );
     }
+    throttle::succeeded(&env.db, policy, attempt).await?;
     let hash = tokio::task::spawn_blocking({
         let new = new.to_owned();
         move || password::hash(&new)

@@ -31,6 +31,7 @@ pub mod role;
 pub mod supervision;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod throttle;
 pub mod time;
 mod vocabulary;
 pub mod workflow;

@@ -25,16 +25,17 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// Fractions of fields right that a change may not fall below; raise them
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 1.0;
-/// Every set together (issue 15's target: 95 % of fields right).
-const WHOLE_CORPUS_FLOOR: f64 = 0.95;
+/// Every set together (issue 15's target: 95 % of fields right; 98.9 % after
+/// round 5).
+const WHOLE_CORPUS_FLOOR: f64 = 0.98;
 const SETS: &[&str] = &[
-    "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4",
+    "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
 ];
-const HELDOUT_FLOOR: f64 = 0.98;
+const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
 /// truth before the round-2 rules were run on them; scored once, when those
 /// rules were done: 43/53 (81.1 %).
-const HELDOUT3_FLOOR: f64 = 0.84;
+const HELDOUT3_FLOOR: f64 = 0.90;
 /// Tuning round 3: notices added for rules written after round 3 was
 /// scored (their scores on unseen notices are those of rounds 2 and 3).
 const TUNING3_FLOOR: f64 = 0.97;
@@ -46,11 +47,15 @@ const TUNING2_FLOOR: f64 = 0.97;
 /// Held-out round 2 (2026-12-01): fifteen notices collected after the rules
 /// of the first round, scored once before any rule was changed for them:
 /// 160/243 (65.8 %).
-const HELDOUT2_FLOOR: f64 = 0.89;
+const HELDOUT2_FLOOR: f64 = 1.0;
 /// Held-out round 4 (2026-12-01): fourteen notices whose truth was written
 /// and committed (c4ee279) before the parser was run on them; scored once,
 /// at c4ee279: 81/140 (57.9 %). Tuning data since.
-const HELDOUT4_FLOOR: f64 = 0.98;
+const HELDOUT4_FLOOR: f64 = 0.99;
+/// Held-out round 5 (2026-12-01): twenty notices whose truth was written and
+/// committed (4cb027a) before the parser was run on them; scored once, at
+/// 4cb027a: 65/85 (76.5 %). Tuning data since (the round-5 rules).
+const HELDOUT5_FLOOR: f64 = 1.0;
 
 #[derive(Debug, Default)]
 struct Truth {
@@ -309,6 +314,11 @@ fn heldout3_corpus_scores_above_its_floor() {
 #[test]
 fn heldout4_corpus_scores_above_its_floor() {
     assert_floor("heldout4", HELDOUT4_FLOOR);
+}
+
+#[test]
+fn heldout5_corpus_scores_above_its_floor() {
+    assert_floor("heldout5", HELDOUT5_FLOOR);
 }
 
 #[test]

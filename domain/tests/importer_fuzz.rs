@@ -94,6 +94,20 @@ const PIECES: &[&str] = &[
     "到2020年",
     "分工原则",
     "指導思想",
+    // Round 5: signatures without separators and inside run-in lines, a
+    // portal's byline, labels run into the 文号, places sharing an office,
+    // framing of unnumbered paragraphs.
+    "2021416",
+    "中共某县委实施乡村振兴战略领导小组 2021年9月3日 ",
+    "请认真抓好贯彻落实。 ",
+    "中国东莞政府门户网站 2019-02-02 08:20:00 来源: 东莞市人民政府",
+    "發文字號武政辦〔2020〕1號",
+    "生成日期: | 2022-12-02 08:54:33 |",
+    "海东市、兰州市、临夏州发展改革部门",
+    "总体要求\n",
+    "为深入贯彻上级部署结合实际制定本行动计划",
+    "以习近平新时代中国特色社会主义思想为指导",
+    "的深刻内涵",
 ];
 
 fn piece() -> impl Strategy<Value = String> {

@@ -38,6 +38,9 @@ pub struct JobContext {
     pub(crate) worker: String,
     /// Steps run and failed, for the metrics endpoint.
     pub(crate) metrics: crate::metrics::JobMetrics,
+    /// Set when the process is asked to stop: nothing new is claimed or
+    /// sent after it.
+    pub(crate) stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl JobContext {
@@ -84,6 +87,7 @@ impl JobContext {
             http,
             worker,
             metrics: crate::metrics::JobMetrics::default(),
+            stop: tokio::sync::watch::Sender::new(false),
         };
         let gaps = ctx.calendar_gaps();
         if !gaps.is_empty() {
@@ -124,6 +128,20 @@ impl JobContext {
 
     pub fn metrics(&self) -> &crate::metrics::JobMetrics {
         &self.metrics
+    }
+
+    /// Asks every job of this context to stop: the dispatcher claims and
+    /// sends nothing more, job loops end after their step.
+    pub fn request_stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    pub fn stop_requested(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    pub(crate) fn stopped(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stop.subscribe()
     }
 
     /// Replaces the clock leases and claims are judged by (tests).

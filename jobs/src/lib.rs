@@ -32,7 +32,7 @@ pub use outbox::{NotificationAttempt, attempts_of, failed_notifications, retry_f
 pub use outcome::Outcome;
 pub use retention::RetentionSettings;
 pub use robots::RobotSettings;
-pub use scheduler::{SchedulerHandle, run_forever, spawn_scheduler};
+pub use scheduler::{SchedulerHandle, catch_up, run_forever, spawn_once, spawn_scheduler};
 pub use settings::{JobsSettings, Schedules};
 
 use runs::Trigger;

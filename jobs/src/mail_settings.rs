@@ -75,6 +75,8 @@ pub struct MailSettings {
     pub claim_secs: u64,
     /// Recipients claimed per round of a dispatch run.
     pub batch_recipients: u64,
+    /// Notices one digest carries at most; more go out as further messages.
+    pub digest_max_items: usize,
 }
 
 impl Default for MailSettings {
@@ -89,6 +91,7 @@ impl Default for MailSettings {
             backoff_max_secs: 6 * 3600,
             claim_secs: 300,
             batch_recipients: 200,
+            digest_max_items: 100,
         }
     }
 }
@@ -101,6 +104,12 @@ impl MailSettings {
             p.push(format!(
                 "mail.from must be an address such as '督办系统 <duban@example.gov>' (got '{}')",
                 self.from
+            ));
+        }
+        if !(1..=10_000).contains(&self.digest_max_items) {
+            p.push(format!(
+                "mail.digest_max_items must be between 1 and 10000 (got {})",
+                self.digest_max_items
             ));
         }
         match self.transport {

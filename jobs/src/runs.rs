@@ -103,6 +103,44 @@ pub(crate) async fn take(
     Ok(id)
 }
 
+/// Marks this process's unfinished runs failed (its stop ran out of time),
+/// so the next start catches their slots up at once instead of waiting for
+/// their leases.
+pub(crate) async fn abandon(ctx: &JobContext) -> Result<u64, DbErr> {
+    let txn = ctx.db.begin().await?;
+    let res = job_run::Entity::update_many()
+        .col_expr(job_run::Column::Status, Expr::value(RunStatus::Failed))
+        .col_expr(
+            job_run::Column::FinishedAt,
+            Expr::value(Some(ctx.lease_clock.now())),
+        )
+        .col_expr(
+            job_run::Column::Detail,
+            Expr::value(Some("stopped before it finished".to_owned())),
+        )
+        .filter(job_run::Column::Worker.eq(ctx.worker.clone()))
+        .filter(job_run::Column::Status.eq(RunStatus::Running))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(res.rows_affected)
+}
+
+/// Whether the slot's run finished successfully.
+pub(crate) async fn is_done(
+    ctx: &JobContext,
+    job: Job,
+    slot: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(job_run::Entity::find()
+        .filter(job_run::Column::Job.eq(job.as_str()))
+        .filter(job_run::Column::Slot.eq(slot))
+        .filter(job_run::Column::Status.eq(RunStatus::Done))
+        .one(ctx.db.conn())
+        .await?
+        .is_some())
+}
+
 /// Marks the run finished (done or failed) with a line of detail.
 pub(crate) async fn finish(
     ctx: &JobContext,

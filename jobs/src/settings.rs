@@ -64,6 +64,12 @@ pub struct JobsSettings {
     /// How long a job run holds its slot before another replica may take
     /// it over as interrupted.
     pub run_lease_secs: u64,
+    /// How long after a failed step its slot is tried again (a slot is not
+    /// lost to a database outage at its hour).
+    pub retry_failed_secs: u64,
+    /// How long a stop waits for steps under way (a send to a hanging mail
+    /// server, say) before it cuts them off and hands their claims back.
+    pub shutdown_grace_secs: u64,
     pub schedules: Schedules,
     pub reminders: ReminderSettings,
     pub escalation: LadderSettings,
@@ -80,6 +86,8 @@ impl Default for JobsSettings {
             calendar_dir: "config/calendar".into(),
             templates_dir: "config/templates".into(),
             run_lease_secs: 600,
+            retry_failed_secs: 300,
+            shutdown_grace_secs: 20,
             schedules: Schedules::default(),
             reminders: ReminderSettings::default(),
             escalation: LadderSettings::default(),

@@ -13,6 +13,7 @@ mod m20261201_000006_people;
 mod m20261201_000007_ui;
 mod m20261201_000009_channels;
 mod m20261201_000010_duties;
+mod m20261201_000011_login_throttles;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_ui::Migration),
             Box::new(m20261201_000009_channels::Migration),
             Box::new(m20261201_000010_duties::Migration),
+            Box::new(m20261201_000011_login_throttles::Migration),
         ]
     }
 }

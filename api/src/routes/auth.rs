@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use duban_domain::identity;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -37,10 +37,13 @@ pub struct TokenResponse {
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let signed = identity::authenticate(&state.env, &body.username, &body.password).await?;
+    let source = crate::auth::client_source(&req, &state.settings.server.trusted_proxies);
+    let signed =
+        identity::authenticate(&state.env, &body.username, &body.password, &source).await?;
     let issued = state.tokens.issue(
         signed.actor.user_id,
         signed.credential_version,

@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use duban_domain::entities::unit;
 use duban_domain::identity;
 use sea_orm::EntityTrait;
@@ -62,6 +62,7 @@ pub struct PasswordChanged {
 #[post("/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Caller(actor): Caller,
     body: Json<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
@@ -69,6 +70,7 @@ pub async fn change_password(
         &state.ctx(&actor),
         &body.current_password,
         &body.new_password,
+        &crate::auth::client_source(&req, &state.settings.server.trusted_proxies),
     )
     .await?;
     let issued = state

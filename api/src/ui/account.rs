@@ -47,6 +47,7 @@ pub async fn submit(
             &state.ctx(&sub.viewer.actor),
             &f.text("current_password"),
             &new,
+            &crate::auth::client_source(&req, &state.settings.server.trusted_proxies),
         )
         .await
         {

@@ -75,7 +75,8 @@ pub async fn submit(
             Some("请输入用户名和密码".into()),
         );
     }
-    let signed = match identity::authenticate(&state.env, &username, &password).await {
+    let source = crate::auth::client_source(&req, &state.settings.server.trusted_proxies);
+    let signed = match identity::authenticate(&state.env, &username, &password, &source).await {
         Ok(a) => a,
         Err(DomainError::Unauthenticated(why)) => {
             let words = if why.contains("停用") {

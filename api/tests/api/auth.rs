@@ -310,3 +310,180 @@ async fn a_password_an_admin_set_is_changed_first_and_old_tokens_end(app: &TestA
     assert_eq!(r.body["must_change_password"], false);
 }
 storage_test!(a_password_an_admin_set_is_changed_first_and_old_tokens_end);
+
+/// A sign-in as if from `source`, through the trusted proxy the throttle
+/// tests configure (127.0.0.1 is the test client's own address).
+async fn login_from(app: &TestApp, source: &str, username: &str, password: &str) -> StatusCode {
+    app.client
+        .post(app.url("/auth/login"))
+        .header("x-forwarded-for", source)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("request")
+        .status()
+}
+
+const BEHIND_A_PROXY: &[(&str, &str)] = &[
+    ("DUBAN__SERVER__TRUSTED_PROXIES", "127.0.0.1"),
+    ("DUBAN__AUTH__MAX_FAILED_PER_ACCOUNT", "12"),
+    ("DUBAN__AUTH__MAX_FAILED_PER_SOURCE", "12"),
+];
+
+async fn parallel_wrong_passwords_get_no_more_evaluations_than_the_limit(app: &TestApp) {
+    let unit = app.unit("市财政局", "department").await;
+    app.user("target", "unit_staff", Some(unit)).await;
+    let max = app.settings.auth.max_failed_logins;
+    let attempts = (0..80).map(|_| app.try_login("target", "Wrong-password-1"));
+    let answers = futures_util::future::join_all(attempts).await;
+    let wrong = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::UNAUTHORIZED)
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(wrong + locked, 80, "every attempt is answered 401 or 429");
+    // Counted before verifying: of the first `max` attempts, all but the one
+    // that reaches the limit answer 401; every other attempt is refused
+    // unverified.
+    assert!(
+        wrong <= (max - 1) as usize,
+        "{wrong} wrong-password answers for a limit of {max}"
+    );
+    app.try_login("target", "Pass-target-1")
+        .await
+        .assert_problem(StatusCode::TOO_MANY_REQUESTS);
+}
+storage_test!(parallel_wrong_passwords_get_no_more_evaluations_than_the_limit);
+
+async fn unknown_names_meet_the_same_lock_as_known_ones(app: &TestApp) {
+    let unit = app.unit("市财政局", "department").await;
+    app.user("known", "unit_staff", Some(unit)).await;
+    let max = app.settings.auth.max_failed_logins;
+    for name in ["known", "nobody-by-this-name"] {
+        let mut seen = Vec::new();
+        for _ in 0..max + 1 {
+            let r = app.try_login(name, "Wrong-password-1").await;
+            seen.push((
+                r.status,
+                r.headers.contains_key("retry-after"),
+                r.body["title"].clone(),
+            ));
+        }
+        let expected: Vec<StatusCode> = (0..max + 1)
+            .map(|i| {
+                if i + 1 >= max {
+                    StatusCode::TOO_MANY_REQUESTS
+                } else {
+                    StatusCode::UNAUTHORIZED
+                }
+            })
+            .collect();
+        assert_eq!(
+            seen.iter().map(|s| s.0).collect::<Vec<_>>(),
+            expected,
+            "{name}: {seen:?}"
+        );
+        assert!(
+            seen.iter()
+                .all(|s| s.1 == (s.0 == StatusCode::TOO_MANY_REQUESTS))
+        );
+    }
+}
+storage_test!(unknown_names_meet_the_same_lock_as_known_ones);
+
+async fn a_lock_from_one_address_does_not_lock_the_owner_out_elsewhere(app: &TestApp) {
+    let unit = app.unit("市财政局", "department").await;
+    app.user("clerk", "unit_staff", Some(unit)).await;
+    let max = app.settings.auth.max_failed_logins;
+    for _ in 0..max {
+        login_from(app, "198.51.100.66", "clerk", "Wrong-password-1").await;
+    }
+    assert_eq!(
+        login_from(app, "198.51.100.66", "clerk", "Pass-clerk-1").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guessing address is locked out of the account"
+    );
+    assert_eq!(
+        login_from(app, "203.0.113.5", "clerk", "Pass-clerk-1").await,
+        StatusCode::OK,
+        "the owner at another address is not"
+    );
+    // A client's own X-Forwarded-For entry before the proxy's is not believed:
+    // the throttle counts the address the proxy saw.
+    assert_eq!(
+        login_from(app, "10.9.9.9, 198.51.100.66", "clerk", "Pass-clerk-1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+storage_test!(
+    a_lock_from_one_address_does_not_lock_the_owner_out_elsewhere,
+    super::BEHIND_A_PROXY
+);
+
+async fn one_address_trying_many_names_is_slowed_down(app: &TestApp) {
+    let limit = app.settings.auth.max_failed_per_source;
+    for i in 0..limit {
+        let s = login_from(app, "192.0.2.10", &format!("guess{i}"), "Wrong-password-1").await;
+        assert!(
+            matches!(s, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS),
+            "{s}"
+        );
+    }
+    assert_eq!(
+        login_from(app, "192.0.2.10", "admin", "anything-at-all").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is locked out across accounts"
+    );
+    assert_eq!(
+        login_from(app, "192.0.2.11", "guess0", "Wrong-password-1").await,
+        StatusCode::UNAUTHORIZED,
+        "another address is not"
+    );
+    app.clock
+        .advance(Duration::seconds(app.settings.auth.lockout_secs + 1));
+    assert_eq!(
+        login_from(app, "192.0.2.10", "guess0", "Wrong-password-1").await,
+        StatusCode::UNAUTHORIZED,
+        "the lock ends"
+    );
+}
+storage_test!(
+    one_address_trying_many_names_is_slowed_down,
+    super::BEHIND_A_PROXY
+);
+
+async fn guessing_spread_over_addresses_locks_the_account_until_an_admin_resets_it(app: &TestApp) {
+    let unit = app.unit("市财政局", "department").await;
+    let (id, _) = app.user("spread", "unit_staff", Some(unit)).await;
+    let limit = app.settings.auth.max_failed_per_account;
+    for i in 0..limit {
+        login_from(app, &format!("198.18.0.{i}"), "spread", "Wrong-password-1").await;
+    }
+    assert_eq!(
+        login_from(app, "198.18.1.1", "spread", "Pass-spread-1").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked for every address"
+    );
+    let shown = app.get(&format!("/users/{id}"), &app.admin_token).await;
+    assert!(shown.body["locked_until"].is_string(), "{}", shown.body);
+    // An administrator's reset clears the counts.
+    let r = app
+        .patch(
+            &format!("/users/{id}"),
+            &app.admin_token,
+            json!({"password": "Reset-spread-2"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        login_from(app, "198.18.1.1", "spread", "Reset-spread-2").await,
+        StatusCode::OK
+    );
+}
+storage_test!(
+    guessing_spread_over_addresses_locks_the_account_until_an_admin_resets_it,
+    super::BEHIND_A_PROXY
+);

@@ -208,6 +208,96 @@ fn serve_prints_the_first_admin_and_stops_cleanly_on_sigterm() {
     }
 }
 
+/// Waits for `child` to exit, at most `bound`; answers its status.
+fn wait_exit(
+    child: &mut std::process::Child,
+    bound: std::time::Duration,
+) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            return exit;
+        }
+        if started.elapsed() > bound {
+            let _ = child.kill();
+            panic!("still running {bound:?} after SIGTERM");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// SIGTERM while the mail server hangs (it accepts and never greets): the
+/// process ends within the jobs' grace plus the HTTP drain, not at the send
+/// timeout (120 s here), and leaves no notification claimed: each is due
+/// again for the next start.
+#[test]
+fn sigterm_while_the_mail_server_hangs_ends_within_the_grace_and_hands_the_claims_back() {
+    use std::io::{BufRead, BufReader};
+    let hanging = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = hanging.local_addr().unwrap().port().to_string();
+    let (accepted, connected) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = hanging.accept() {
+            held.push(stream);
+            let _ = accepted.send(());
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db?mode=rwc", dir.path().display());
+    let mut child = duban(
+        dir.path(),
+        &[
+            ("DUBAN__DATABASE__URL", &url),
+            ("DUBAN__SERVER__BIND", "127.0.0.1:0"),
+            ("DUBAN__SERVER__SHUTDOWN_TIMEOUT_SECS", "2"),
+            ("DUBAN__MAIL__TRANSPORT", "smtp"),
+            ("DUBAN__MAIL__SMTP__HOST", "127.0.0.1"),
+            ("DUBAN__MAIL__SMTP__PORT", &port),
+            ("DUBAN__MAIL__SMTP__TLS", "none"),
+            ("DUBAN__MAIL__SMTP__TIMEOUT_SECS", "120"),
+            ("DUBAN__JOBS__SCHEDULES__DISPATCH", "* * * * * *"),
+            ("DUBAN__JOBS__SHUTDOWN_GRACE_SECS", "2"),
+        ],
+    )
+    .args(["serve", "--demo"])
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    std::thread::spawn(move || for _ in lines {});
+    connected
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the dispatcher connects to the mail server");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = wait_exit(&mut child, std::time::Duration::from_secs(30));
+    assert!(exit.success(), "exit after SIGTERM: {exit:?}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (sending, pending) = rt.block_on(async {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = sea_orm::Database::connect(&url).await.unwrap();
+        let count = async |status: &str| {
+            db.query_one(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM notifications WHERE status = '{status}'"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+        };
+        (count("sending").await, count("pending").await)
+    });
+    assert_eq!(sending, 0, "no claim left behind");
+    assert!(pending > 0, "the demo's notices wait for the next start");
+}
+
 #[test]
 fn import_from_the_command_line_dry_run_then_store() {
     let dir = tempfile::tempdir().unwrap();

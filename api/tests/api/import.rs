@@ -440,7 +440,7 @@ async fn demo_on(store: Store) {
         .iter()
         .find(|l| l.username == "office")
         .unwrap();
-    duban_domain::identity::authenticate(&env, "office", &office.password)
+    duban_domain::identity::authenticate(&env, "office", &office.password, "test")
         .await
         .unwrap();
     assert_eq!(task::Entity::find().count(db.conn()).await.unwrap(), 26);

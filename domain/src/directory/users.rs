@@ -248,6 +248,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<us
         check_unit_binding(&roles, unit_id).map_err(|e| DomainError::Invalid(vec![e]))?;
         ensure_unit(txn, unit_id).await?;
         let before = snapshot(&current);
+        let before_name = current.username.clone();
         let mut am: user::ActiveModel = current.into();
         if let Some(d) = display_name {
             am.display_name = Set(d);
@@ -265,6 +266,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, patch: UserPatch) -> DomainResult<us
             am.password_hash = Set(h);
             am.failed_logins = Set(0);
             am.locked_until = Set(None);
+            crate::throttle::clear_account(txn, &before_name).await?;
             // A password an administrator chose is changed at the next
             // sign-in; the service's own resets (the demo) are not.
             am.must_change_password = Set(!tx.actor.is_system());

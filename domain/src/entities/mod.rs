@@ -8,6 +8,7 @@ pub mod comment;
 pub mod extension_request;
 pub mod indicator;
 pub mod job_run;
+pub mod login_throttle;
 pub mod milestone;
 pub mod notification;
 pub mod notification_attempt;

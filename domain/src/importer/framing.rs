@@ -44,6 +44,19 @@ pub fn is_framing(heading: &str) -> bool {
     let title = folded.as_ref();
     FRAMING.iter().any(|f| title.starts_with(f))
         || title.chars().count() <= 8 && title.ends_with("原则")
+        || is_understanding(title)
+}
+
+/// Layout: opinions that open by setting out what a policy is and why it
+/// matters (一、全面把握…的深刻内涵 / (一)充分认识…的重要意义): reasoning, not
+/// work.
+fn is_understanding(title: &str) -> bool {
+    ["重要意义", "深刻内涵", "重大意义"]
+        .iter()
+        .any(|e| title.ends_with(e))
+        || ["充分认识", "深刻认识", "深刻理解"]
+            .iter()
+            .any(|b| title.starts_with(b))
 }
 
 #[cfg(test)]
@@ -60,6 +73,9 @@ mod tests {
             "基本原则",
             "指導思想",
             "分工原则",
+            // Round 5 (layout: an opinion's reasoning first).
+            "全面把握政府和社会资本合作模式的深刻内涵",
+            "充分认识政府和社会资本合作模式的重要意义",
         ] {
             assert!(is_framing(h), "{h}");
         }
@@ -69,6 +85,7 @@ mod tests {
             "经济社会发展的主要预期目标",
             "保障措施",
             "坚持以人民为中心的发展思想和安全发展原则",
+            "全面把握市场准入要求",
         ] {
             assert!(!is_framing(h), "{h}");
         }

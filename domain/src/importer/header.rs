@@ -38,9 +38,12 @@ static STANDALONE_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
+// 生成日期 is the information-disclosure catalogue's name for the date the
+// document was made (layout: disclosure metadata rows of Guizhou and Hunan
+// sites, 发布机构: | 生成日期: | 2022-12-02 08:54:33 |).
 static LABELLED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?:成文日期|发文日期|印发日期|签发日期)[\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
+        r"(?:成文日期|发文日期|印发日期|签发日期|生成日期)[\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
     )
     .ok()
 });
@@ -156,6 +159,23 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
 }
 
 fn find_doc_no(raw: &str) -> Option<String> {
+    find_doc_no_in(raw).map(|no| without_label(&no).to_string())
+}
+
+/// Layout: metadata printed without separators (发文字号武政辦〔2020〕1號): a
+/// number's prefix is an office's abbreviation, which holds no 号, so a 号
+/// before the bracket ends the label run into it.
+fn without_label(doc_no: &str) -> &str {
+    let bracket = doc_no
+        .find(['〔', '[', '［', '(', '（', '【'])
+        .unwrap_or(doc_no.len());
+    match doc_no[..bracket].rfind(['号', '號']) {
+        Some(at) => &doc_no[at + '号'.len_utf8()..],
+        None => doc_no,
+    }
+}
+
+fn find_doc_no_in(raw: &str) -> Option<String> {
     // Layout: programmes that open by citing what they implement
     // (根据《国务院关于…的意见》(国发〔2012〕39号)…): a number in brackets
     // right after a cited title is that document's. The notice's own
@@ -335,8 +355,29 @@ struct Signature {
 
 /// The first standalone date that follows an issuing office's name.
 fn find_signature(lines: &[Line]) -> Option<Signature> {
+    // Pieces of a line run together share its number: a signature read in
+    // such a line ends nothing in it (the outline marks lines by number).
+    let shared: HashSet<usize> = lines
+        .windows(2)
+        .filter(|w| w[0].no == w[1].no)
+        .map(|w| w[0].no)
+        .collect();
+    let signature = find_signature_lines(lines)?;
+    Some(Signature {
+        lines: signature
+            .lines
+            .into_iter()
+            .filter(|no| !shared.contains(no))
+            .collect(),
+        ..signature
+    })
+}
+
+fn find_signature_lines(lines: &[Line]) -> Option<Signature> {
     for (i, line) in lines.iter().enumerate() {
-        let Some(date) = parse_standalone_date(&line.text) else {
+        let Some(date) =
+            parse_standalone_date(&line.text).or_else(|| date_without_separators(&line.text))
+        else {
             continue;
         };
         let mut orgs = Vec::new();
@@ -363,6 +404,37 @@ fn find_signature(lines: &[Line]) -> Option<Signature> {
         }
     }
     None
+}
+
+/// Layout: pages that lost a signature's 年/月/日 (2021416, 2020227 under
+/// the issuing office): the digits are the date when exactly one split of
+/// them after the year is a valid month and day. Read only where a
+/// signature stands, under an office's name.
+fn date_without_separators(line: &str) -> Option<NaiveDate> {
+    if !(6..=8).contains(&line.len()) || !line.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = line[..4].parse().ok()?;
+    let rest = &line[4..];
+    let mut found = None;
+    for cut in 1..=2 {
+        let (Some(month), Some(day)) = (rest.get(..cut), rest.get(cut..)) else {
+            continue;
+        };
+        if day.is_empty() || day.len() > 2 || month.starts_with('0') && cut == 1 {
+            continue;
+        }
+        let (Ok(m), Ok(d)) = (month.parse(), day.parse()) else {
+            continue;
+        };
+        if let Some(date) = ymd(year, m, d) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(date);
+        }
+    }
+    found
 }
 
 /// Joint notices print several offices on one line, separated by spaces.
@@ -435,6 +507,14 @@ fn published_date(lines: &[Line]) -> Option<NaiveDate> {
 static PAGE_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$").ok()
 });
+// Layout: a portal's byline under the title, the site's name, the date and
+// the source (中国东莞政府门户网站 2019-02-02 08:20:00 来源: 东莞市人民政府).
+static BYLINE_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:来源|來源)\s*[:：]",
+    )
+    .ok()
+});
 /// Lines of a page's head that its date may stand among.
 const PAGE_HEAD_LINES: usize = 15;
 
@@ -454,7 +534,10 @@ fn page_date(lines: &[Line]) -> Option<NaiveDate> {
         if text.ends_with([':', '：']) || markers::detect(text).is_some() || cjk_count(text) > 60 {
             return None;
         }
-        if let Some(caps) = re.captures(text) {
+        if let Some(caps) = re
+            .captures(text)
+            .or_else(|| BYLINE_DATE.as_ref()?.captures(text))
+        {
             return captured_date(&caps);
         }
     }
@@ -811,5 +894,76 @@ mod tests {
         assert_eq!(single_year("关于2013年统筹城乡社区建设的通知"), Some(2013));
         assert_eq!(single_year("2021—2025年社区服务规划"), None);
         assert_eq!(single_year("“十四五”城乡社区服务体系建设规划"), None);
+    }
+
+    // Round 5 (layout: disclosure metadata printed without separators).
+    #[test]
+    fn a_label_run_into_the_number_is_no_part_of_it() {
+        let h = header("發文機構武漢市人民政府辦公廳發文字號武政辦〔2020〕1號\n");
+        assert_eq!(h.header.doc_no.as_deref(), Some("武政辦〔2020〕1號"));
+        assert_eq!(without_label("文字号许政[2020]20号"), "许政[2020]20号");
+        assert_eq!(without_label("川辦函〔2015〕54號"), "川辦函〔2015〕54號");
+    }
+
+    // Round 5 (layout: disclosure metadata rows with 生成日期).
+    #[test]
+    fn the_catalogues_generation_date_is_the_notices() {
+        let h = header(
+            "发布机构: | 生成日期: | 2022-12-02 08:54:33 | |\n文 号: | 六盘水府办发〔2022〕10号 |\n各市人民政府:\n",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2022, 12, 2));
+    }
+
+    // Round 5 (layout: a portal's byline: site, date, 来源).
+    #[test]
+    fn the_date_of_a_portals_byline() {
+        let text = "东莞市人民政府关于印发《2019年市政府主要目标任务分解表》的通知\n\
+            中国东莞政府门户网站      2019-02-02 08:20:00  来源: 东莞市人民政府\n\
+            东府〔2019〕10号\n各镇人民政府(街道办事处),市府直属各单位:\n";
+        let h = header(text);
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2019, 2, 2));
+        assert!(h.issued_from_publishing);
+        // A date in the body beside a source is no byline.
+        let h = header("各镇人民政府:\n一、全面动员\n2019-02-02 来源: 某局\n");
+        assert_eq!(h.header.issued_on, None);
+    }
+
+    // Round 5 (layout: a signature that lost its 年/月/日 on the page).
+    #[test]
+    fn a_signature_without_its_separators() {
+        let h = header(
+            "各乡党委政府:\n现印发给你们请认真贯彻执行\n\n中共永德县委办公室\n\n永德县人民政府办公室\n\n2021416\n",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2021, 4, 16));
+        assert_eq!(
+            date_without_separators("2020227"),
+            NaiveDate::from_ymd_opt(2020, 2, 27)
+        );
+        assert_eq!(
+            date_without_separators("202091"),
+            NaiveDate::from_ymd_opt(2020, 9, 1)
+        );
+        assert_eq!(
+            date_without_separators("20230321"),
+            NaiveDate::from_ymd_opt(2023, 3, 21)
+        );
+        // 2020-1-11 or 2020-11-1: no reading.
+        assert_eq!(date_without_separators("2020111"), None);
+        assert_eq!(date_without_separators("1234"), None);
+        // Digits that stand under no office are no signature.
+        let h = header("关于某事的通知\n各单位:\n2021416\n");
+        assert_eq!(h.header.issued_on, None);
+    }
+
+    // Round 5 (layout: a whole notice run into one line, signature included).
+    #[test]
+    fn a_signature_in_a_run_in_line_dates_it_and_ends_nothing() {
+        let filler = "各地各部门要认真落实。".repeat(30);
+        let text = format!(
+            "关于印发某某实施方案的通知 各乡镇: {filler}请认真抓好贯彻落实。 中共某某县委实施乡村振兴战略领导小组 2021年9月3日 某某实施方案 一、总体要求 按照原则推进。"
+        );
+        let h = header(&text);
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2021, 9, 3));
+        assert!(h.signature_lines.is_empty());
     }
 }

@@ -651,10 +651,36 @@ fn text_before_signature(classified: &[Classified]) -> Vec<(usize, String)> {
 }
 
 /// Without any numbering, each substantial paragraph is a task.
+///
+/// Layout: notices whose numbering was lost (Word's automatic numbering,
+/// pages that dropped their markers and punctuation). What is plainly no
+/// task stays out:
+/// - a cover letter signed above the text it issues: with paragraphs after
+///   the signature, the tasks are among those, not in the letter (its
+///   title, metadata lines, addressees and approval formula);
+/// - a framing heading alone on a line (总体要求, 指导思想) frames the
+///   paragraphs under it, up to the next short heading;
+/// - the opening purpose sentence (为…，制定本方案) and the guiding-thought
+///   formula (以…思想为指导…), which frame the text whatever heads them.
 fn paragraphs(classified: &[Classified]) -> Vec<TaskDraft> {
+    let substantial =
+        |c: &Classified| matches!(c.kind, Kind::Text) && cjk_count(c.text) >= MIN_PARAGRAPH_CJK;
+    let after_letter = classified
+        .iter()
+        .rposition(|c| matches!(c.kind, Kind::End))
+        .filter(|&end| classified[end..].iter().any(substantial))
+        .map_or(0, |end| end + 1);
     let mut tasks = Vec::new();
-    for c in classified {
-        if !matches!(c.kind, Kind::Text) || cjk_count(c.text) < MIN_PARAGRAPH_CJK {
+    let mut framing = false;
+    for c in &classified[after_letter..] {
+        if !matches!(c.kind, Kind::Text) {
+            continue;
+        }
+        if !substantial(c) {
+            framing = is_framing(c.text);
+            continue;
+        }
+        if framing || frames_the_text(c.text) {
             continue;
         }
         tasks.push(TaskDraft {
@@ -666,6 +692,17 @@ fn paragraphs(classified: &[Classified]) -> Vec<TaskDraft> {
         });
     }
     tasks
+}
+
+/// The opening purpose sentence of a programme (为深入贯彻…，结合实际制定本
+/// 行动计划) or its guiding-thought formula (以习近平…思想为指导…).
+fn frames_the_text(text: &str) -> bool {
+    let opening: String = text.chars().take(40).collect();
+    (text.starts_with('为')
+        && ["制定本", "特制定", "现提出", "提出如下", "制订本"]
+            .iter()
+            .any(|w| text.contains(w)))
+        || text.starts_with('以') && opening.contains("为指导")
 }
 
 #[cfg(test)]
@@ -829,6 +866,30 @@ mod tests {
     fn unnumbered_paragraphs_become_tasks() {
         let o = outline("为了加强社区建设工作，推进基层治理现代化，现就有关事项通知如下。\n短句。");
         assert!(o.paragraphs_as_tasks);
+        assert_eq!(o.tasks.len(), 1);
+    }
+
+    // Round 5 (layout: a notice whose numbering and punctuation were lost).
+    #[test]
+    fn paragraphs_of_a_cover_letter_and_framing_are_no_tasks() {
+        let text = "关于印发某县城镇化建设三年行动计划的通知\n各乡镇人民政府县直各部门\n某县城镇化建设三年行动计划已经县政府同意现印发给你们请认真贯彻执行\n某县人民政府办公室\n2021416\n某县城镇化建设三年行动计划\n为深入贯彻上级关于城镇化建设的重大决策部署结合实际制定本行动计划\n总体要求\n以习近平新时代中国特色社会主义思想为指导牢固树立新发展理念走出一条城镇化发展路子\n海绵化建设——遵循自然规律通过综合施策构建完善生命共同体优化环境\n重点任务\n加快推进县城老旧小区改造全年完成改造小区二十个以上惠及居民三千户\n";
+        let lines = split_lines(text);
+        let signature: HashSet<usize> = [4, 5].into();
+        let o = read(&lines, &HashSet::new(), &signature);
+        assert!(o.paragraphs_as_tasks);
+        let heads: Vec<&str> = o.tasks.iter().map(|t| t.head.as_str()).collect();
+        assert_eq!(
+            heads,
+            ["加快推进县城老旧小区改造全年完成改造小区二十个以上惠及居民三千户"]
+        );
+        // A letter with nothing after its signature keeps its paragraphs.
+        let o = read(
+            &split_lines(
+                "各单位要加强社区建设工作推进基层治理现代化认真抓好落实\n某县人民政府办公室\n2021416\n",
+            ),
+            &HashSet::new(),
+            &[2, 3].into(),
+        );
         assert_eq!(o.tasks.len(), 1);
     }
 }

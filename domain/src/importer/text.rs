@@ -20,7 +20,16 @@ pub fn split_lines(input: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     for (i, raw) in unified.split('\n').enumerate() {
         let text = normalise(raw);
-        for piece in run_in_items(&text) {
+        for piece in around_run_in_signature(&text)
+            .into_iter()
+            .flat_map(|(piece, body)| {
+                if body {
+                    run_in_body(piece)
+                } else {
+                    run_in_items(piece)
+                }
+            })
+        {
             for item in items_after_role_notes(piece) {
                 lines.push(Line {
                     no: i + 1,
@@ -30,6 +39,56 @@ pub fn split_lines(input: &str) -> Vec<Line> {
         }
     }
     lines
+}
+
+// A signature inside a run-in line: after a sentence's end, the issuing
+// office (several offices apart by spaces) and a full date, then more text.
+static RUN_IN_SIGNATURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"。\s*((?:[\p{Han}（）()]{2,40}?(?:领导小组|人民政府|办公室|办公厅|委员会|管委会|指挥部|政府|局|委|厅|办)\s+){1,3})((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s",
+    )
+    .ok()
+});
+
+/// Layout: mirrors that run a whole notice into one line, the cover letter,
+/// its signature and the text it issues (…请认真抓好贯彻落实。 中共城步苗族
+/// 自治县委实施乡村振兴战略领导小组 2021年9月3日 城步…实施方案 为…。 一、总体
+/// 要求 …): the line is parted before the office, before the date and after
+/// it, so the signature reads as one; what follows is flagged as the body.
+fn around_run_in_signature(text: &str) -> Vec<(&str, bool)> {
+    let found = RUN_IN_SIGNATURE
+        .as_ref()
+        .filter(|_| text.chars().nth(RUN_IN_MIN_CHARS).is_some())
+        .and_then(|re| re.captures(text));
+    let (Some(office), Some(date)) = (
+        found.as_ref().and_then(|c| c.get(1)),
+        found.as_ref().and_then(|c| c.get(2)),
+    ) else {
+        return vec![(text, false)];
+    };
+    vec![
+        (&text[..office.start()], false),
+        (&text[office.start()..office.end()], false),
+        (&text[date.start()..date.end()], false),
+        (&text[date.end()..], true),
+    ]
+}
+
+/// The text a run-in notice's signature issues: its items start at their
+/// markers, however few the stored part holds (the signature shows the
+/// line is a whole notice run together).
+fn run_in_body(text: &str) -> Vec<&str> {
+    let Some(re) = RUN_IN_MARKER.as_ref() else {
+        return vec![text];
+    };
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for m in re.find_iter(text) {
+        pieces.push(&text[from..m.start()]);
+        from = m.start();
+    }
+    pieces.push(&text[from..]);
+    pieces
 }
 
 /// Items a run-in line holds, at least this long and with this many.
@@ -372,6 +431,27 @@ mod tests {
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["一", "达到95%", "end"]);
         assert_eq!(lines[2].no, 3);
+    }
+
+    // Round 5 (layout: a whole notice, its signature included, on one line).
+    #[test]
+    fn a_signature_inside_a_run_in_line_parts_it() {
+        let filler = "各地各部门要认真落实。".repeat(30);
+        let text = format!(
+            "关于印发某某实施方案的通知 各乡镇: {filler}请认真抓好贯彻落实。 中共某某县委实施乡村振兴战略领导小组 2021年9月3日 某某实施方案 为全面落实部署,特制定本方案。 一、总体要求 按照原则推进。"
+        );
+        let lines = split_lines(&text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[1], "中共某某县委实施乡村振兴战略领导小组");
+        assert_eq!(texts[2], "2021年9月3日");
+        assert_eq!(texts[3], "某某实施方案 为全面落实部署,特制定本方案。");
+        assert_eq!(texts[4], "一、总体要求 按照原则推进。");
+        assert!(lines.iter().all(|l| l.no == 1));
+        // A short line is no run-in notice.
+        assert_eq!(
+            split_lines("请贯彻落实。 某县人民政府 2021年9月3日 一、总体要求").len(),
+            1
+        );
     }
 
     #[test]

@@ -457,6 +457,76 @@ fn takes_suffix(piece: &str) -> bool {
         && !is_group_word(core)
 }
 
+/// Endings of a named place (海东市, 临夏州, 沛县, 鄂温克族自治旗).
+const PLACE_ENDS: &[char] = &['市', '州', '县', '区', '盟', '旗'];
+/// Areas named by what they are, not where: 开发区管委会 is an office of its
+/// own, not 开发 plus a 区's office.
+const AREA_WORDS: &[&str] = &[
+    "开发区",
+    "园区",
+    "新区",
+    "工业区",
+    "保税区",
+    "景区",
+    "城区",
+    "社区",
+    "辖区",
+    "市区",
+    "县区",
+    "片区",
+    "示范区",
+    "实验区",
+    "试验区",
+    "功能区",
+    "街区",
+    "矿区",
+    "库区",
+    "林区",
+    "牧区",
+    "山区",
+    "湖区",
+    "校区",
+    "厂区",
+    "地区",
+];
+
+/// A named place without an office: two to seven characters ending like a
+/// place, no level word (各), no role note, no area word.
+fn is_bare_place(piece: &str) -> bool {
+    let n = piece.chars().count();
+    (2..=7).contains(&n)
+        && cjk_count(piece) == n
+        && piece.ends_with(PLACE_ENDS)
+        && !piece.starts_with(PLACE_ENDS)
+        && !piece.starts_with('各')
+        && !ends_with_any(piece, AREA_WORDS)
+        && !is_group_word(piece)
+}
+
+/// Layout: one office named for several places, the places listed bare
+/// and the office written once after the last (海东市、兰州市、临夏州发展改革
+/// 部门 is three places' 发展改革部门): the office after the last piece's
+/// place name, when that name is a place and the rest ends like an office
+/// and names no place itself. Each place's office is a unit of its own,
+/// in the order listed (the list's roles apply as to any other unit).
+fn place_office(piece: &str) -> Option<&str> {
+    let core = strip_role(piece).0;
+    let (at, end) = core
+        .char_indices()
+        .skip(1)
+        .take(6)
+        .find(|(_, c)| PLACE_ENDS.contains(c))?;
+    let place = &core[..at + end.len_utf8()];
+    let office = &core[at + end.len_utf8()..];
+    let ends_like_office =
+        ends_with_any(office, OFFICE_ENDS) || ["部门", "机构"].iter().any(|e| office.ends_with(e));
+    (is_bare_place(place)
+        && cjk_count(office) >= 2
+        && ends_like_office
+        && !office.contains(PLACE_ENDS))
+    .then_some(office)
+}
+
 fn is_group_word(s: &str) -> bool {
     ["有关", "相关", "各部门", "各单位", "成员"]
         .iter()
@@ -470,6 +540,18 @@ fn share_suffixes(pieces: Vec<&str>) -> Vec<(String, bool)> {
     let mut i = 0;
     while i < pieces.len() {
         let piece = pieces[i];
+        let places = pieces[i..].iter().take_while(|p| is_bare_place(p)).count();
+        if places > 0
+            && let Some(last) = pieces.get(i + places)
+            && let Some(office) = place_office(last)
+        {
+            for place in &pieces[i..i + places] {
+                out.push((format!("{place}{office}"), false));
+            }
+            out.push((last.to_string(), false));
+            i += places + 1;
+            continue;
+        }
         if let Some(next) = pieces.get(i + 1)
             && takes_suffix(piece)
             && let Some((suffix, _)) = shared_suffix(next)
@@ -785,6 +867,37 @@ mod tests {
         );
         // Two offices, each complete, share nothing.
         assert_eq!(names("市财政局、区人民政府"), ["市财政局", "区人民政府"]);
+    }
+
+    // Round 5 (layout: one office written once after several named places).
+    #[test]
+    fn named_places_share_the_office_after_the_last() {
+        let parsed = parse_unit_list("海东市、兰州市、临夏州发展改革部门");
+        let got: Vec<(&str, bool)> = parsed
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.joint))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("海东市发展改革部门", false),
+                ("兰州市发展改革部门", false),
+                ("临夏州发展改革部门", false),
+            ]
+        );
+        // A place that names its own office, and an office after a level.
+        assert_eq!(names("兰州市、市财政局"), ["兰州市", "市财政局"]);
+        assert_eq!(
+            names("西宁市、海东市人民政府"),
+            ["西宁市人民政府", "海东市人民政府"]
+        );
+        // Places listed alone stay places; an area's office is its own.
+        assert_eq!(names("海东市、兰州市"), ["海东市", "兰州市"]);
+        assert_eq!(
+            names("海东市、兰州新区经济发展局"),
+            ["海东市", "兰州新区经济发展局"]
+        );
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl World {
             rules,
         );
         let (admin_name, admin_password) = users::ensure_first_admin(&env).await.unwrap().unwrap();
-        let admin = identity::authenticate(&env, &admin_name, &admin_password)
+        let admin = identity::authenticate(&env, &admin_name, &admin_password, "test")
             .await
             .unwrap()
             .actor;
@@ -156,7 +156,7 @@ impl World {
             users::create(&ctx, u).await.unwrap();
         }
         let sign_in = async |name: &str| {
-            identity::authenticate(&env, name, PASSWORD)
+            identity::authenticate(&env, name, PASSWORD, "test")
                 .await
                 .unwrap()
                 .actor

@@ -147,9 +147,11 @@ pub(crate) async fn claim(
     let rows = Claimed::find_by_statement(txn.get_database_backend().build(&update))
         .all(&txn)
         .await?;
-    let envelopes = group(rows, ctx.jobs.robots.items_per_message, || {
-        new_message_id(ctx)
-    });
+    let sizes = Sizes {
+        robot_items: ctx.jobs.robots.items_per_message,
+        digest_items: ctx.mail.digest_max_items,
+    };
+    let envelopes = group(rows, sizes, || new_message_id(ctx));
     for e in &envelopes {
         if e.rows
             .iter()
@@ -166,15 +168,22 @@ pub(crate) async fn claim(
     Ok((envelopes, until))
 }
 
-/// One envelope per earlier Message-ID (a retry sends the same message
-/// again), and one new one per recipient for notices never attempted (a
-/// robot's in messages of at most `robot_items` notices: a group reads a
-/// short message, and WeCom refuses long ones).
-fn group(
-    rows: Vec<Claimed>,
+/// How many notices one message carries at most.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    /// A robot's message: a group reads a short one, and WeCom refuses
+    /// long ones.
     robot_items: usize,
-    mut new_id: impl FnMut() -> String,
-) -> Vec<Envelope> {
+    /// A mail digest: an inspector's day can hold a thousand items, and
+    /// mail servers refuse large messages (a digest item is about 1.3 KB,
+    /// so 100 keep a message near 130 KB).
+    digest_items: usize,
+}
+
+/// One envelope per earlier Message-ID (a retry sends the same message
+/// again), and new ones per recipient for notices never attempted, in
+/// parts of at most the recipient's size, oldest notices first.
+fn group(rows: Vec<Claimed>, sizes: Sizes, mut new_id: impl FnMut() -> String) -> Vec<Envelope> {
     let mut retried: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
     let mut fresh: BTreeMap<Recipient, Vec<Claimed>> = BTreeMap::new();
     for r in rows {
@@ -197,8 +206,8 @@ fn group(
     for (recipient, mut rows) in fresh {
         rows.sort_by_key(|r| r.id);
         let size = match recipient {
-            Recipient::Robot(_) => robot_items.max(1),
-            Recipient::User(_) | Recipient::Unit(_) => rows.len().max(1),
+            Recipient::Robot(_) => sizes.robot_items.max(1),
+            Recipient::User(_) | Recipient::Unit(_) => sizes.digest_items.max(1),
         };
         for part in rows.chunks(size) {
             out.push(Envelope {
@@ -237,6 +246,31 @@ mod tests {
         }
     }
 
+    const SIZES: Sizes = Sizes {
+        robot_items: 10,
+        digest_items: 100,
+    };
+
+    #[test]
+    fn a_large_digest_is_split_into_messages_of_bounded_size() {
+        let mut n = 0;
+        let envelopes = group((1..=250).map(|i| row(i, 7, None)).collect(), SIZES, || {
+            n += 1;
+            format!("<d{n}@x>")
+        });
+        let sizes: Vec<usize> = envelopes.iter().map(|e| e.rows.len()).collect();
+        assert_eq!(sizes, [100, 100, 50]);
+        let ids: Vec<i64> = envelopes.iter().flat_map(Envelope::ids).collect();
+        assert_eq!(
+            ids,
+            (1..=250).collect::<Vec<_>>(),
+            "each notice once, in order"
+        );
+        let mids: std::collections::BTreeSet<&str> =
+            envelopes.iter().map(|e| e.message_id.as_str()).collect();
+        assert_eq!(mids.len(), 3, "each part is a message of its own");
+    }
+
     #[test]
     fn one_message_per_recipient_and_retries_keep_their_id() {
         let mut n = 0;
@@ -248,7 +282,7 @@ mod tests {
                 row(4, 7, Some("<old@x>")),
                 row(5, 7, Some("<old@x>")),
             ],
-            10,
+            SIZES,
             || {
                 n += 1;
                 format!("<new{n}@x>")
@@ -277,7 +311,7 @@ mod tests {
             ..row(id, 0, None)
         };
         let mut n = 0;
-        let envelopes = group((1..=25).map(robot).collect(), 10, || {
+        let envelopes = group((1..=25).map(robot).collect(), SIZES, || {
             n += 1;
             format!("<r{n}@x>")
         });

@@ -37,6 +37,11 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
     let mut consecutive_failures = 0;
     let mut down = robot::Down::default();
     for _ in 0..MAX_ROUNDS {
+        // Asked to stop: claim nothing more.
+        if ctx.stop_requested() {
+            out.skipped = Some("stopping".into());
+            break;
+        }
         let (envelopes, until) = claim::claim(ctx, at).await?;
         if envelopes.is_empty() {
             break;
@@ -68,7 +73,7 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
             let attempt_no = env.attempts() + 1;
             let mail_down = consecutive_failures >= MAX_CONSECUTIVE_FAILURES
                 && !matches!(env.recipient, Recipient::Robot(_));
-            if stopped || mail_down || ctx.lease_clock.now() >= last_start {
+            if stopped || mail_down || ctx.stop_requested() || ctx.lease_clock.now() >= last_start {
                 stopped = true;
                 record::released(ctx, &env.ids()).await?;
                 continue;
@@ -158,6 +163,23 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
         }
     }
     Ok(out)
+}
+
+/// Hands back everything this process still holds claimed (its stop ran
+/// out of time mid-send): the rows are due again at once, with the
+/// Message-IDs they have, for the next dispatcher. Answers how many.
+pub(crate) async fn release_claims(ctx: &JobContext) -> Result<u64, DbErr> {
+    let txn = ctx.db.begin().await?;
+    let res = notification::Entity::update_many()
+        .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
+        .col_expr(N::ClaimedBy, Expr::value(Option::<String>::None))
+        .col_expr(N::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(N::Status.eq(DeliveryStatus::Sending))
+        .filter(N::ClaimedBy.eq(ctx.worker.clone()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(res.rows_affected)
 }
 
 /// Notifications given up on, newest first, for the admins.

@@ -369,3 +369,76 @@ async fn a_permanent_refusal_gives_up_that_message_only(env: &TestEnv) {
     assert!(env.sink.messages().is_empty());
 }
 storage_test!(a_permanent_refusal_gives_up_that_message_only);
+
+/// SIGTERM while the mail server hangs: the stop claims and sends nothing
+/// new, cuts the hanging send off at the end of its grace (not at the
+/// send's own 60 s timeout), and hands every notification it held back to
+/// the outbox with its Message-ID; the next dispatcher delivers each once.
+async fn a_stop_while_the_mail_server_hangs_ends_within_its_grace_and_loses_nothing(env: &TestEnv) {
+    let mut notices = Vec::new();
+    let everyone = [env.cast.head_a, env.cast.staff_b, env.cast.inspector];
+    for (i, u) in everyone.iter().enumerate() {
+        notices.push(Notice {
+            key: format!("stop:{i}"),
+            to: Address::User(*u),
+            assignment_id: None,
+            message: Message::Remark {
+                author: format!("通知-{i}"),
+                text: format!("停机前的通知-{i}"),
+            },
+        });
+    }
+    let txn = env.db.begin().await.unwrap();
+    notify::enqueue(&txn, env.now(), notices).await.unwrap();
+    txn.commit().await.unwrap();
+    env.sink.set_fault(crate::smtp::Fault::StallAfterData);
+    let ctx = std::sync::Arc::new(
+        env.second_context_with(
+            |j: &mut duban_jobs::JobsSettings| j.shutdown_grace_secs = 1,
+            |m: &mut duban_jobs::MailSettings| m.smtp.timeout_secs = 60,
+        )
+        .await,
+    );
+    let (handle, outcome) =
+        duban_jobs::spawn_once(ctx.clone(), duban_jobs::Job::Dispatch, env.now());
+    env.sink.stall().await;
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(30), handle.stop())
+        .await
+        .expect("the stop is bounded by its grace, not by the send's timeout");
+    assert!(!stopped, "the hanging send was cut off");
+    assert!(outcome.await.unwrap().is_err(), "the step did not finish");
+    let rows = notification::Entity::find()
+        .all(env.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|r| r.status == DeliveryStatus::Pending && r.claimed_by.is_none()),
+        "every claim handed back: {rows:?}"
+    );
+    let in_flight: Vec<_> = rows.iter().filter(|r| r.message_id.is_some()).collect();
+    assert!(!in_flight.is_empty(), "{rows:?}");
+    // Nothing is sent after the stop, by that context.
+    assert!(ctx.stop_requested());
+    let after = run_dispatch(&ctx, env.now()).await.unwrap();
+    assert_eq!(after.messages_sent, 0, "{after}");
+
+    env.sink.set_fault(crate::smtp::Fault::None);
+    let next = run_dispatch(&env.ctx, env.now()).await.unwrap();
+    assert_eq!(next.notifications_sent, 3, "{next}");
+    for u in [
+        "headA@example.gov",
+        "staffB@example.gov",
+        "insp@example.gov",
+    ] {
+        assert_eq!(env.sink.to(u).len(), 1, "{u} told once");
+    }
+    let resent = env
+        .sink
+        .messages()
+        .into_iter()
+        .find(|m| Some(format!("<{}>", m.message_id)) == in_flight[0].message_id);
+    assert!(resent.is_some(), "the cut-off message keeps its Message-ID");
+}
+storage_test!(a_stop_while_the_mail_server_hangs_ends_within_its_grace_and_loses_nothing);

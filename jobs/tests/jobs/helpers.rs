@@ -157,28 +157,31 @@ impl TestEnv {
     /// A second dispatcher on the same database (another process, in effect:
     /// its own pools, its own worker name).
     pub async fn second_context(&self, mail: impl FnOnce(&mut MailSettings)) -> JobContext {
+        self.second_context_with(|_| {}, mail).await
+    }
+
+    /// Another dispatcher on the same database with jobs settings of its own.
+    pub async fn context_with(&self, jobs: JobsSettings) -> JobContext {
+        self.second_context_with(|j| *j = jobs, |_| {}).await
+    }
+
+    /// Another process on the same database, its jobs and mail settings
+    /// changed by `jobs` and `mail`.
+    pub async fn second_context_with(
+        &self,
+        jobs: impl FnOnce(&mut JobsSettings),
+        mail: impl FnOnce(&mut MailSettings),
+    ) -> JobContext {
         let db = connect(&self.url).await;
+        let mut j = jobs_settings();
+        jobs(&mut j);
         let mut m = mail_settings(self.sink.port);
         mail(&mut m);
         JobContext::standalone(
             db,
             Arc::new(self.clock.clone()),
-            jobs_settings(),
+            j,
             m,
-            "https://duban.example.gov",
-        )
-        .unwrap()
-        .with_lease_clock(Arc::new(self.lease_clock.clone()))
-    }
-
-    /// Another dispatcher on the same database with jobs settings of its own.
-    pub async fn context_with(&self, jobs: JobsSettings) -> JobContext {
-        let db = connect(&self.url).await;
-        JobContext::standalone(
-            db,
-            Arc::new(self.clock.clone()),
-            jobs,
-            mail_settings(self.sink.port),
             "https://duban.example.gov",
         )
         .unwrap()

@@ -330,3 +330,54 @@ async fn units_that_have_not_reported_this_period_are_reminded(env: &TestEnv) {
     );
 }
 storage_test!(units_that_have_not_reported_this_period_are_reminded);
+
+async fn a_digest_over_its_size_is_split_each_item_in_exactly_one_message(env: &TestEnv) {
+    let c = env.cast;
+    let plan = env.plan("通政办发〔2026〕37号").await;
+    let titles: Vec<String> = (0..40).map(|i| format!("分封事项-{i:02}号")).collect();
+    for t in &titles {
+        env.assignment(
+            plan,
+            c.unit_a,
+            t,
+            date("2026-03-05"),
+            "in_progress",
+            env.now(),
+        )
+        .await;
+    }
+    run_reminders(&env.ctx, env.now()).await.unwrap();
+    let small = env
+        .second_context(|m: &mut duban_jobs::MailSettings| m.digest_max_items = 15)
+        .await;
+    let sent = run_dispatch(&small, env.now()).await.unwrap();
+    assert_eq!(
+        (sent.messages_sent, sent.notifications_sent),
+        (3, 40),
+        "{sent}"
+    );
+    let mail = env.sink.to("staffA@example.gov");
+    assert_eq!(mail.len(), 3, "15 + 15 + 10");
+    for t in &titles {
+        let holding = mail.iter().filter(|m| m.text.contains(t.as_str())).count();
+        assert_eq!(holding, 1, "{t} in exactly one message");
+    }
+    let mut sizes: Vec<usize> = mail
+        .iter()
+        .map(|m| {
+            titles
+                .iter()
+                .filter(|t| m.text.contains(t.as_str()))
+                .count()
+        })
+        .collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes, [10, 15, 15]);
+    let ids: std::collections::HashSet<_> = mail.iter().map(|m| m.message_id.clone()).collect();
+    assert_eq!(ids.len(), 3, "each part has a Message-ID of its own");
+    let again = run_dispatch(&small, env.now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(again.messages_sent, 0, "{again}: nothing twice");
+}
+storage_test!(a_digest_over_its_size_is_split_each_item_in_exactly_one_message);

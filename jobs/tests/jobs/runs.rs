@@ -9,14 +9,19 @@ use crate::helpers::{TestEnv, date, jobs_settings};
 use crate::storage_test;
 
 async fn insert_run(env: &TestEnv, job: &str, worker: &str, lease_minutes: i64) {
+    insert_run_as(env, job, worker, "running", lease_minutes).await;
+}
+
+/// A job run of `job` at the clock's slot, written as another replica would.
+async fn insert_run_as(env: &TestEnv, job: &str, worker: &str, status: &str, lease_minutes: i64) {
     let backend = env.db.backend();
     let lease = env.lease_clock.now() + Duration::minutes(lease_minutes);
     let sql = match env.store {
         crate::helpers::Store::Sqlite => {
-            "INSERT INTO job_runs (job, slot, status, worker, attempt, started_at, lease_until) VALUES (?, ?, 'running', ?, 1, ?, ?)"
+            "INSERT INTO job_runs (job, slot, status, worker, attempt, started_at, lease_until) VALUES (?, ?, ?, ?, 1, ?, ?)"
         }
         crate::helpers::Store::Postgres => {
-            "INSERT INTO job_runs (job, slot, status, worker, attempt, started_at, lease_until) VALUES ($1, $2, 'running', $3, 1, $4, $5)"
+            "INSERT INTO job_runs (job, slot, status, worker, attempt, started_at, lease_until) VALUES ($1, $2, $3, $4, 1, $5, $6)"
         }
     };
     env.db
@@ -27,6 +32,7 @@ async fn insert_run(env: &TestEnv, job: &str, worker: &str, lease_minutes: i64) 
             [
                 job.into(),
                 env.now().into(),
+                status.into(),
                 worker.into(),
                 env.lease_clock.now().into(),
                 lease.into(),
@@ -150,4 +156,104 @@ async fn a_missing_calendar_year_is_visible_and_the_admins_are_told_once() {
     env.clock
         .set(crate::helpers::at("2026-12-02T09:00:00+08:00"));
     assert_eq!(env.ctx.calendar_gaps(), vec![2026, 2027]);
+}
+
+async fn job_runs(env: &TestEnv, job: &str) -> Vec<(chrono::DateTime<chrono::Utc>, String, i32)> {
+    use duban_domain::entities::job_run;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    job_run::Entity::find()
+        .filter(job_run::Column::Job.eq(job))
+        .order_by_asc(job_run::Column::Slot)
+        .all(env.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.slot, format!("{:?}", r.status), r.attempt))
+        .collect()
+}
+
+/// The clock stands at 09:00 Beijing (T0); reminders are scheduled at 09:00,
+/// escalations at 08:00.
+async fn a_slot_missed_while_down_or_failed_runs_when_it_can_and_only_once(env: &TestEnv) {
+    let plan = env.plan("通政办发〔2026〕61号").await;
+    env.assignment(
+        plan,
+        env.cast.unit_a,
+        "补跑事项",
+        date("2026-03-05"),
+        "issued",
+        env.now(),
+    )
+    .await;
+    let eight = crate::helpers::at("2026-03-02T08:00:00+08:00");
+    // Nobody ran 08:00's escalations (no process was up): it runs now.
+    let caught = duban_jobs::catch_up(&env.ctx, duban_jobs::Job::Escalations, env.now())
+        .await
+        .unwrap();
+    assert!(caught.is_some(), "the missed slot ran");
+    assert_eq!(
+        job_runs(env, "escalations").await,
+        vec![(eight, "Done".to_owned(), 1)]
+    );
+    // Done is done: a second catch-up (another replica starting) runs nothing.
+    let again = duban_jobs::catch_up(&env.ctx, duban_jobs::Job::Escalations, env.now())
+        .await
+        .unwrap();
+    assert!(again.is_none());
+
+    // The 09:00 reminders failed (a database blip): the slot is tried again.
+    let nine = env.now();
+    insert_run_as(env, "reminders", "replica-1", "failed", 0).await;
+    assert!(env.notifications().await.is_empty());
+    let later = nine + Duration::minutes(5);
+    let retried = duban_jobs::catch_up(&env.ctx, duban_jobs::Job::Reminders, later)
+        .await
+        .unwrap()
+        .expect("the failed slot ran again");
+    assert_eq!(retried.notices, 2, "{retried}");
+    assert_eq!(
+        job_runs(env, "reminders").await,
+        vec![(nine, "Done".to_owned(), 2)]
+    );
+    assert!(
+        duban_jobs::catch_up(&env.ctx, duban_jobs::Job::Reminders, later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(env.notifications().await.len(), 2, "nothing twice");
+}
+storage_test!(a_slot_missed_while_down_or_failed_runs_when_it_can_and_only_once);
+
+#[tokio::test]
+async fn the_scheduler_catches_up_missed_slots_as_it_starts() {
+    let env = TestEnv::with(crate::helpers::Store::Sqlite, jobs_settings(), |_| {})
+        .await
+        .unwrap();
+    let ctx = Arc::new(env.ctx);
+    spawn_scheduler(ctx.clone()).stop().await;
+    let ran: Vec<String> = {
+        use duban_domain::entities::job_run;
+        use sea_orm::EntityTrait;
+        job_run::Entity::find()
+            .all(env.db.conn())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| format!("{} {:?}", r.job, r.status))
+            .collect()
+    };
+    // At 09:00 the day's 08:00 escalations and 09:00 reminders are due; ack
+    // reminders (10:00) and report reminders (09:30) fall on yesterday.
+    for job in [
+        "escalations",
+        "reminders",
+        "ack_reminders",
+        "report_reminders",
+    ] {
+        assert!(
+            ran.contains(&format!("{job} Done")),
+            "{job} caught up: {ran:?}"
+        );
+    }
 }

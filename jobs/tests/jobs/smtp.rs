@@ -38,6 +38,8 @@ struct State {
 pub struct SmtpSink {
     pub port: u16,
     state: Arc<Mutex<State>>,
+    /// Told each time a session stalls (the client is then mid-send).
+    stalled: Arc<tokio::sync::Notify>,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -52,6 +54,7 @@ impl SmtpSink {
                 fault: Fault::None,
             })),
             task: Mutex::new(None),
+            stalled: Arc::new(tokio::sync::Notify::new()),
         };
         sink.serve(listener);
         sink
@@ -59,9 +62,10 @@ impl SmtpSink {
 
     fn serve(&self, listener: TcpListener) {
         let state = self.state.clone();
+        let stalled = self.stalled.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, state.clone()));
+                tokio::spawn(session(stream, state.clone(), stalled.clone()));
             }
         });
         *self.task.lock().unwrap() = Some(task);
@@ -85,6 +89,12 @@ impl SmtpSink {
         self.state.lock().unwrap().fault = fault;
     }
 
+    /// Resolves once a session has taken a message and stalled (with
+    /// [`Fault::StallAfterData`]): a client is then waiting mid-send.
+    pub async fn stall(&self) {
+        self.stalled.notified().await;
+    }
+
     pub fn messages(&self) -> Vec<Received> {
         self.state.lock().unwrap().messages.clone()
     }
@@ -106,7 +116,7 @@ impl Drop for SmtpSink {
     }
 }
 
-async fn session(stream: TcpStream, state: Arc<Mutex<State>>) {
+async fn session(stream: TcpStream, state: Arc<Mutex<State>>, stalled: Arc<tokio::sync::Notify>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     if !say(&mut write, "220 sink.test ESMTP ready\r\n").await {
@@ -158,6 +168,7 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) {
             match fault {
                 Fault::AfterData(code) => format!("{code} simulated failure\r\n"),
                 Fault::StallAfterData => {
+                    stalled.notify_one();
                     std::future::pending::<()>().await;
                     return;
                 }
