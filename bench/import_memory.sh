@@ -31,24 +31,36 @@ limit = 4 * 1024 * 1024
 def fill(name, unit):
     b = unit.encode()
     open(name, "wb").write(b * (limit // len(b)))
+# 190,000 empty "tasks": the input that answered 38 MB of JSON
 fill("empty-tasks.txt", "（一）责任单位:\n")
+# the Nantong notice repeated to 4 MiB (6,182 tasks)
 fill("nantong.txt", open(sys.argv[1], encoding="utf-8").read())
-fill("one-task-many-units.txt", "（一）承接政务便民服务\n责任单位：" + "市卫生局、" * 1)
-# one task whose 责任单位 line names units until the file is full
-head = "（一）承接政务便民服务\n责任单位：".encode()
-units = "市卫生局、".encode()
-open("one-task-many-units.txt", "wb").write(head + units * ((limit - len(head)) // len(units)))
+# the largest notice an import takes: 2,000 tasks, each ~2 KB of text
+head = "关于印发2026年重点工作任务分解的通知\n\n"
+body = []
+for i in range(2000):
+    if i % 500 == 0:
+        n = "一二三四"[i // 500]
+        body.append(f"{n}、第{n}部分重点任务\n")
+    k = i % 500 + 1
+    body.append(f"{k}. 推进第{k}项重点工作，" + "加强统筹协调，细化工作措施，" * 48 + "年内完成。\n责任单位：市卫生局\n")
+text = (head + "".join(body)).encode()
+open("largest-notice.txt", "wb").write(text[:limit] if len(text) > limit else text)
 PY
 rss() { awk '/^(VmRSS|VmHWM)/ {printf "%s=%d MB ", $1, $2/1024}' "/proc/$PID/status"; }
 echo "idle: $(rss)"
-for f in empty-tasks nantong one-task-many-units; do
+for f in empty-tasks nantong largest-notice; do
   out=$(curl -s -o "$f.json" -w '%{http_code} %{size_download}' -H "authorization: Bearer $TOKEN" \
     -H 'content-type: text/plain' --data-binary "@$f.txt" "http://127.0.0.1:$PORT/api/v1/plans/import?dry_run=true")
   echo "$f: input $(stat -c %s "$f.txt") bytes -> status ${out% *}, answer ${out#* } bytes; $(rss)"
 done
-for i in 1 2 3 4; do
-  curl -s -o /dev/null -H "authorization: Bearer $TOKEN" -H 'content-type: text/plain' \
-    --data-binary @empty-tasks.txt "http://127.0.0.1:$PORT/api/v1/plans/import?dry_run=true" &
+for f in empty-tasks largest-notice; do
+  pids=()
+  for i in 1 2 3 4; do
+    curl -s -o /dev/null -H "authorization: Bearer $TOKEN" -H 'content-type: text/plain' \
+      --data-binary "@$f.txt" "http://127.0.0.1:$PORT/api/v1/plans/import?dry_run=true" &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  echo "4 x $f at once: $(rss)"
 done
-wait $(jobs -p | grep -v "^$PID$") 2>/dev/null || true
-echo "4 x empty-tasks at once: $(rss)"

@@ -41,6 +41,12 @@ pub enum Command {
     /// Run the scheduled jobs (a worker replica), or one job once.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Write a consistent copy of the database to FILE while the service
+    /// runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump when on PATH).
+    Backup { file: std::path::PathBuf },
+    /// Replace the SQLite database with a backup (stop the service first);
+    /// refuses a file that is not a Duban database or is newer than this binary.
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +137,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::Create(args)) => create_user(settings, clock, args).await,
         Command::Import(args) => import(settings, clock, args).await,
         Command::Jobs(cmd) => jobs(settings, clock, cmd).await,
+        Command::Backup { file } => {
+            println!("{}", crate::backup::backup(&settings, &file).await?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            println!("{}", crate::backup::restore(&settings, &file).await?);
+            Ok(())
+        }
         Command::Demo => {
             let (env, catalogue) = environment(&settings, clock).await?;
             let (logins, again) = crate::demo::load(&env, &settings, catalogue).await?;
@@ -418,9 +432,9 @@ async fn serve(settings: Settings, clock: SharedClock, args: ServeArgs) -> anyho
     } else {
         None
     };
+    let metrics = Arc::new(crate::metrics::Metrics::new(Default::default()));
     // The jobs stop at the signal itself, beside the HTTP server's drain
     // (not after it): nothing is claimed or sent once SIGTERM has come.
-    let metrics = Arc::new(crate::metrics::Metrics::new(Default::default()));
     let scheduler = if args.no_jobs {
         None
     } else {

@@ -1,6 +1,7 @@
 //! Duban's HTTP API (actix-web) and the pieces of the `duban` binary.
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod error;

@@ -36,11 +36,11 @@ pub struct JobContext {
     pub(crate) http: reqwest::Client,
     /// This process, as written into claims and job runs.
     pub(crate) worker: String,
+    /// Steps run and failed, for the metrics endpoint.
+    pub(crate) metrics: crate::metrics::JobMetrics,
     /// Set when the process is asked to stop: nothing new is claimed or
     /// sent after it.
     pub(crate) stop: tokio::sync::watch::Sender<bool>,
-    /// Steps run and failed, for the metrics endpoint.
-    pub(crate) metrics: crate::metrics::JobMetrics,
 }
 
 impl JobContext {
@@ -86,8 +86,8 @@ impl JobContext {
             mailer,
             http,
             worker,
-            stop: tokio::sync::watch::Sender::new(false),
             metrics: crate::metrics::JobMetrics::default(),
+            stop: tokio::sync::watch::Sender::new(false),
         };
         let gaps = ctx.calendar_gaps();
         if !gaps.is_empty() {
@@ -120,6 +120,16 @@ impl JobContext {
         Self::new(env, jobs, mail, Arc::new(catalogue))
     }
 
+    /// Counts into `metrics` (shared with the process's metrics registry).
+    pub fn with_metrics(mut self, metrics: crate::metrics::JobMetrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    pub fn metrics(&self) -> &crate::metrics::JobMetrics {
+        &self.metrics
+    }
+
     /// Asks every job of this context to stop: the dispatcher claims and
     /// sends nothing more, job loops end after their step.
     pub fn request_stop(&self) {
@@ -132,16 +142,6 @@ impl JobContext {
 
     pub(crate) fn stopped(&self) -> tokio::sync::watch::Receiver<bool> {
         self.stop.subscribe()
-    }
-
-    /// Counts into `metrics` (shared with the process's metrics registry).
-    pub fn with_metrics(mut self, metrics: crate::metrics::JobMetrics) -> Self {
-        self.metrics = metrics;
-        self
-    }
-
-    pub fn metrics(&self) -> &crate::metrics::JobMetrics {
-        &self.metrics
     }
 
     /// Replaces the clock leases and claims are judged by (tests).

@@ -15,15 +15,19 @@ pub enum Job {
     Escalations,
     /// Sends the outbox.
     Dispatch,
+    /// Removes sent notifications, delivery attempts and job runs past
+    /// their retention (audit events are kept).
+    Retention,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::Reminders,
         Job::AckReminders,
         Job::ReportReminders,
         Job::Escalations,
         Job::Dispatch,
+        Job::Retention,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +37,7 @@ impl Job {
             Job::ReportReminders => "report_reminders",
             Job::Escalations => "escalations",
             Job::Dispatch => "dispatch",
+            Job::Retention => "retention",
         }
     }
 }
@@ -54,7 +59,7 @@ impl FromStr for Job {
             .find(|j| j.as_str() == name)
             .ok_or_else(|| {
                 anyhow::anyhow!(
-                    "unknown job '{s}' (known: reminders, ack_reminders, report_reminders, escalations, dispatch)"
+                    "unknown job '{s}' (known: reminders, ack_reminders, report_reminders, escalations, dispatch, retention)"
                 )
             })
     }

@@ -14,6 +14,7 @@ mod mailer;
 mod metrics;
 mod outbox;
 mod outcome;
+mod retention;
 mod robots;
 mod runs;
 mod scans;
@@ -29,6 +30,7 @@ pub use mail_settings::{MailSettings, SmtpSettings, Tls, Transport};
 pub use metrics::JobMetrics;
 pub use outbox::{NotificationAttempt, attempts_of, failed_notifications, retry_failed};
 pub use outcome::Outcome;
+pub use retention::RetentionSettings;
 pub use robots::RobotSettings;
 pub use scheduler::{SchedulerHandle, catch_up, run_forever, spawn_once, spawn_scheduler};
 pub use settings::{JobsSettings, Schedules};
@@ -58,6 +60,11 @@ pub async fn run_escalations(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Res
 /// Sends the outbox's due notifications.
 pub async fn run_dispatch(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
     outbox::run(ctx, at).await
+}
+
+/// Removes what is past its retention (`jobs.retention`).
+pub async fn run_retention(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<Outcome> {
+    retention::run(ctx, at).await
 }
 
 /// Runs `job` once as if it were `at` (`duban jobs run-once JOB --at TIME`).
@@ -98,6 +105,7 @@ pub(crate) async fn run_step(
         Job::ReportReminders => run_report_reminders(ctx, at).await,
         Job::Escalations => run_escalations(ctx, at).await,
         Job::Dispatch => run_dispatch(ctx, at).await,
+        Job::Retention => run_retention(ctx, at).await,
     };
     ctx.metrics.record(
         job,

@@ -24,6 +24,8 @@ pub struct Outcome {
     pub notifications_failed: u64,
     /// Notifications not mailed: no address, or no longer relevant.
     pub notifications_skipped: u64,
+    /// Rows removed past their retention (the retention job).
+    pub removed: u64,
 }
 
 impl Outcome {
@@ -39,6 +41,9 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(why) = &self.skipped {
             return write!(f, "{}: skipped ({why})", self.job);
+        }
+        if self.job == "retention" {
+            return write!(f, "{}: removed {} row(s)", self.job, self.removed);
         }
         write!(
             f,

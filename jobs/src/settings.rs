@@ -22,6 +22,7 @@ pub struct Schedules {
     pub report_reminders: String,
     pub escalations: String,
     pub dispatch: String,
+    pub retention: String,
 }
 
 impl Default for Schedules {
@@ -32,6 +33,7 @@ impl Default for Schedules {
             report_reminders: "30 9 * * *".into(),
             escalations: "0 8 * * *".into(),
             dispatch: "* * * * *".into(),
+            retention: "30 3 * * *".into(),
         }
     }
 }
@@ -44,6 +46,7 @@ impl Schedules {
             Job::ReportReminders => &self.report_reminders,
             Job::Escalations => &self.escalations,
             Job::Dispatch => &self.dispatch,
+            Job::Retention => &self.retention,
         }
     }
 }
@@ -72,6 +75,8 @@ pub struct JobsSettings {
     pub escalation: LadderSettings,
     /// How hard the dispatcher may push each group robot.
     pub robots: crate::robots::RobotSettings,
+    /// How long delivered messages, attempts and job runs are kept.
+    pub retention: crate::retention::RetentionSettings,
 }
 
 impl Default for JobsSettings {
@@ -87,6 +92,7 @@ impl Default for JobsSettings {
             reminders: ReminderSettings::default(),
             escalation: LadderSettings::default(),
             robots: crate::robots::RobotSettings::default(),
+            retention: crate::retention::RetentionSettings::default(),
         }
     }
 }
@@ -112,6 +118,7 @@ impl JobsSettings {
         problems.extend(self.reminders.problems("jobs.reminders"));
         problems.extend(self.escalation.problems("jobs.escalation"));
         problems.extend(self.robots.problems("jobs.robots"));
+        problems.extend(self.retention.problems("jobs.retention"));
         if problems.is_empty() {
             Ok(())
         } else {

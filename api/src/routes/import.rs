@@ -48,6 +48,17 @@ pub fn decode(bytes: &[u8]) -> String {
         .unwrap_or_else(|_| formats::clean_text(&formats::decode_text(bytes, None)))
 }
 
+/// Notices parsed at once, at most: parsing is CPU work (two cores) and a
+/// pathological 4 MiB text takes ~150 MB while it is read, so more at once
+/// only adds memory, not speed.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Parses a notice off the worker threads, two at a time.
+pub async fn parse(text: String) -> anyhow::Result<duban_domain::importer::ParsedNotice> {
+    let _turn = PARSING.acquire().await?;
+    Ok(web::block(move || duban_domain::importer::parse_notice(&text)).await?)
+}
+
 /// A file that gives no text: 415 for a kind the importer does not read,
 /// 422 for a damaged file or one without text.
 fn unreadable(e: ReadError) -> ApiError {
@@ -95,10 +106,7 @@ pub async fn import_plan(
             .map_err(|e| ApiError::internal(e.into()))?
             .map_err(unreadable)?;
     let dry_run = query.dry_run.unwrap_or(false);
-    // Parsing a long notice is CPU work too.
-    let notice = web::block(move || duban_domain::importer::parse_notice(&text))
-        .await
-        .map_err(|e| ApiError::internal(e.into()))?;
+    let notice = parse(text).await.map_err(ApiError::internal)?;
     let report = import::store_notice(
         &state.ctx(&actor),
         notice,

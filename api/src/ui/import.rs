@@ -15,7 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use duban_domain::DomainError;
 use duban_domain::directory::units;
-use duban_domain::importer::{ParsedNotice, UnitRole, parse_notice};
+use duban_domain::importer::{ParsedNotice, UnitRole};
 use duban_domain::policy::ensure_plan_write;
 use duban_domain::workflow::import::{self, ImportReport};
 use minijinja::{Value, context};
@@ -184,7 +184,9 @@ pub async fn submit(
             }
         }
     } else if step == "save" && c.problems.is_empty() {
-        let mut notice = parse_notice(&text);
+        let mut notice = crate::routes::import::parse(text.clone())
+            .await
+            .map_err(UiError::Internal)?;
         apply(&mut notice, &c);
         match import::store_notice(&ctx, notice, false, f.get("create_units").is_some()).await {
             Ok(r) => {
@@ -197,7 +199,9 @@ pub async fn submit(
             Err(e) => error = Some(refusal(e)?),
         }
     }
-    let mut notice = parse_notice(&text);
+    let mut notice = crate::routes::import::parse(text.clone())
+        .await
+        .map_err(UiError::Internal)?;
     apply(&mut notice, &c);
     let report = import::store_notice(&ctx, notice, true, false).await?;
     let status = if error.is_some() || !c.problems.is_empty() {

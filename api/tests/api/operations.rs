@@ -571,3 +571,163 @@ async fn every_request_has_an_access_log_line_without_secrets() {
         assert!(!log.contains(never), "{never} appears in the log:\n{log}");
     }
 }
+
+/// `duban backup`, then the data changes, then `duban restore`: the data as
+/// it was backed up; what is not a Duban database of this version, or a
+/// database in use, is refused and left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_and_restore_round_trip_on_sqlite() {
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let run = |args: &[&str]| {
+        let out = crate::cli::duban(dir.path(), &[("DUBAN__DATABASE__URL", &url)])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let users = || {
+        let db = db.clone();
+        async move {
+            let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&db)
+                .connect()
+                .await
+                .unwrap();
+            let names: Vec<String> = sqlx::query_scalar("SELECT username FROM users ORDER BY id")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+            c.close().await.unwrap();
+            names
+        }
+    };
+    let create = |name: &str| {
+        run(&[
+            "user",
+            "create",
+            "--username",
+            name,
+            "--password",
+            "Some-pass-12",
+            "--role",
+            "office",
+        ])
+    };
+    assert!(create("kept").0);
+    let (ok, said) = run(&["backup", "b.db"]);
+    assert!(ok, "{said}");
+    let (ok, said) = run(&["backup", "b.db"]);
+    assert!(
+        !ok && said.contains("exists"),
+        "an existing file is not overwritten: {said}"
+    );
+    assert!(create("later").0);
+    assert_eq!(users().await, ["kept", "later"]);
+
+    // In use (a pooled connection that has served a query): refused,
+    // nothing replaced.
+    let mut holder = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&db)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+    let (ok, said) = run(&["restore", "b.db"]);
+    assert!(!ok && said.contains("in use"), "{said}");
+    holder.close().await.unwrap();
+    assert_eq!(users().await, ["kept", "later"]);
+
+    let (ok, said) = run(&["restore", "b.db"]);
+    assert!(ok, "{said}");
+    assert_eq!(users().await, ["kept"], "the data as it was backed up");
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the replaced database is kept");
+    // The restored database serves: migrate brings it up to date.
+    let (ok, said) = run(&["migrate"]);
+    assert!(ok, "{said}");
+
+    // Not a database, not Duban's, or newer than this binary: refused.
+    std::fs::write(dir.path().join("junk.db"), b"not a database at all").unwrap();
+    let (ok, said) = run(&["restore", "junk.db"]);
+    assert!(!ok && said.contains("not a SQLite database"), "{said}");
+    let other = dir.path().join("other.db");
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&other)
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE notes (t TEXT)")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    let (ok, said) = run(&["restore", "other.db"]);
+    assert!(!ok && said.contains("not a Duban database"), "{said}");
+    std::fs::copy(dir.path().join("b.db"), dir.path().join("future.db")).unwrap();
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join("future.db"))
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m29990101_000001_future', 0)",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    c.close().await.unwrap();
+    let (ok, said) = run(&["restore", "future.db"]);
+    assert!(!ok && said.contains("newer"), "{said}");
+    assert_eq!(users().await, ["kept"], "refusals leave the database alone");
+}
+
+/// On PostgreSQL `duban backup` runs pg_dump (custom format) and `restore`
+/// names pg_restore.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_on_postgresql_runs_pg_dump() {
+    let Some(database) =
+        duban_domain::testing::TestDatabase::fresh(crate::helpers::Store::Postgres).await
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = crate::cli::duban(dir.path(), &[("DUBAN__DATABASE__URL", &database.url)])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(run(&["migrate"]).0);
+    let (ok, said) = run(&["backup", "pg.dump"]);
+    if said.contains("pg_dump is not on PATH") {
+        assert!(!ok && said.contains("pg_dump --format=custom"), "{said}");
+        return;
+    }
+    assert!(ok, "{said}");
+    let dump = std::fs::read(dir.path().join("pg.dump")).unwrap();
+    assert!(dump.starts_with(b"PGDMP"), "a pg_dump custom-format file");
+    let (ok, said) = run(&["restore", "pg.dump"]);
+    assert!(!ok && said.contains("pg_restore"), "{said}");
+}

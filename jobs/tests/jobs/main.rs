@@ -8,6 +8,7 @@ mod duties;
 mod escalations;
 mod helpers;
 mod reminders;
+mod retention;
 mod robot_server;
 mod robots;
 mod runs;
