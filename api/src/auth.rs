@@ -4,7 +4,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
+use duban_domain::db::Generation;
 use duban_domain::identity;
 use duban_domain::policy::Actor;
 
@@ -27,8 +28,9 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let may_without_new_password = allowed_before_password_change(req);
+        let may_without_new_password = allowed_before_password_change(&req);
         let header = req
             .headers()
             .get(header::AUTHORIZATION)
@@ -52,7 +54,9 @@ impl FromRequest for Caller {
                     )
                 })?;
             let (user_id, version) = state.tokens.verify(token, state.env.now())?;
-            let signed = identity::caller(&state.env.db, user_id, version).await?;
+            let (signed, generation) = identity::current(&state.env.db, user_id, version).await?;
+            crate::read_your_writes::checked(&req, &state.env.db, user_id);
+            req.extensions_mut().insert(generation);
             tracing::Span::current().record("user_id", user_id);
             if signed.must_change_password && !may_without_new_password {
                 return Err(ApiError::new(
@@ -63,6 +67,14 @@ impl FromRequest for Caller {
             Ok(Caller(signed.actor))
         })
     }
+}
+
+/// The store's generation the caller's check read (call it in the handler's
+/// body, after [`Caller`] was extracted: actix starts every argument's
+/// extraction before any finishes): what a list read at the same
+/// generation may reuse.
+pub fn seen(req: &HttpRequest) -> Option<Generation> {
+    req.extensions().get::<Generation>().cloned()
 }
 
 /// The client's address for the sign-in throttle: the peer, or, when the

@@ -9,6 +9,7 @@ pub mod export;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod read_your_writes;
 pub mod responses;
 pub mod routes;
 pub mod settings;

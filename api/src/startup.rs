@@ -333,6 +333,11 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     }
                 })
             })
+            .map(|app| {
+                app.wrap(actix_web::middleware::from_fn(
+                    crate::read_your_writes::mark,
+                ))
+            })
             .map(|app| app.wrap(TracingLogger::<RequestSpan>::new()))
             .app_data(data.clone())
             .app_data(extract::query_config())

@@ -296,7 +296,7 @@ fn parts<'a>(
     DateTime<Utc>,
 ) {
     (
-        ctx.db(),
+        ctx.reads(),
         ctx.actor,
         ctx.calendar(),
         &ctx.rules().assessment,
@@ -798,7 +798,7 @@ pub async fn indicator_progress(
     plan_id: i64,
 ) -> Result<Vec<IndicatorProgress>, DomainError> {
     ensure_inspection_view(ctx.actor)?;
-    let conn = ctx.db().conn();
+    let conn = ctx.reads().conn();
     let indicators = indicator::Entity::find()
         .filter(indicator::Column::PlanId.eq(plan_id))
         .order_by_asc(indicator::Column::Id)

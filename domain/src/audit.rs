@@ -2,7 +2,7 @@
 //! transaction as the change itself.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, Set};
 use serde_json::Value;
 
 use crate::entities::audit_event;
@@ -71,9 +71,6 @@ pub async fn record<C: ConnectionTrait>(
     record_all(conn, actor, at, vec![change]).await
 }
 
-/// Rows per statement: well under SQLite's 32,766 bound parameters.
-const CHUNK: usize = 1000;
-
 /// Writes many events by one actor in batched statements.
 pub async fn record_all<C: ConnectionTrait>(
     conn: &C,
@@ -83,10 +80,6 @@ pub async fn record_all<C: ConnectionTrait>(
 ) -> Result<(), sea_orm::DbErr> {
     let rows: Vec<audit_event::ActiveModel> =
         changes.into_iter().map(|c| c.row(actor, at)).collect();
-    for chunk in rows.chunks(CHUNK) {
-        audit_event::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
-    }
+    crate::bulk::insert(conn, &rows, None).await?;
     Ok(())
 }

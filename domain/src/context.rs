@@ -84,6 +84,12 @@ impl<'a> Ctx<'a> {
         &self.env.db
     }
 
+    /// Where this actor's lists, board and statistics read: the read
+    /// replica if there is one, unless they wrote lately (read-your-writes).
+    pub fn reads(&self) -> &'a Db {
+        self.env.db.reads_for(self.actor.user_id)
+    }
+
     pub fn clock(&self) -> &'a dyn Clock {
         self.env.clock.as_ref()
     }
@@ -131,7 +137,10 @@ impl<'a> Tx<'a> {
     }
 
     pub async fn commit(self) -> DomainResult<()> {
-        self.txn.commit().await.map_err(DomainError::from)
+        self.txn.commit().await.map_err(DomainError::from)?;
+        // Their next reads go to the primary, which has this write.
+        self.ctx.env.db.note_write(self.ctx.actor.user_id);
+        Ok(())
     }
 }
 

@@ -7,8 +7,10 @@
 //! opens with a write (see [`Db::begin`]); reads use a pool of their own and,
 //! under WAL, never wait for the writer. On PostgreSQL both are one pool.
 
+use std::collections::HashMap;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sea_orm::{
@@ -28,6 +30,18 @@ pub struct DatabaseSettings {
     pub acquire_timeout_secs: u64,
     /// How long a SQLite writer waits for another process's write lock.
     pub busy_timeout_ms: u64,
+    /// A PostgreSQL read replica (streaming standby) for lists, the board
+    /// and statistics; empty: everything reads the primary.
+    #[serde(default)]
+    pub read_url: Option<String>,
+    /// For how long after a person's write their reads go to the primary,
+    /// so they see what they just did however far the replica lags.
+    #[serde(default = "default_read_your_writes_secs")]
+    pub read_your_writes_secs: u64,
+}
+
+fn default_read_your_writes_secs() -> u64 {
+    5
 }
 
 impl Default for DatabaseSettings {
@@ -37,6 +51,8 @@ impl Default for DatabaseSettings {
             max_connections: 16,
             acquire_timeout_secs: 5,
             busy_timeout_ms: 5000,
+            read_url: None,
+            read_your_writes_secs: default_read_your_writes_secs(),
         }
     }
 }
@@ -113,7 +129,30 @@ pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
     store: Store,
+    replica: Option<Replica>,
+    memo: Arc<crate::memo::Memo>,
+    /// This is the replica's view: reads go to the standby.
+    on_replica: bool,
 }
+
+/// The read replica and who must not read from it yet.
+#[derive(Debug, Clone)]
+struct Replica {
+    /// The same store with reads on the replica (writes still on the primary).
+    view: Arc<Db>,
+    /// People who wrote lately, and until when their reads stay on the primary.
+    recent: Arc<Mutex<HashMap<i64, Instant>>>,
+    window: Duration,
+}
+
+/// What the store's data looked like at one read: on SQLite the count of
+/// committed write transactions (`write_lock.n`, also bumped by triggers on
+/// the listed tables), on PostgreSQL the transaction snapshot
+/// (`pg_current_snapshot()`, which changes whenever any transaction that
+/// could have changed data commits). Two reads that see the same
+/// generation see the same data, so what was read at one serves the other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Generation(pub String);
 
 impl Db {
     pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<Self> {
@@ -145,27 +184,70 @@ impl Db {
                     .connect_with(options)
                     .await
                     .with_context(|| format!("opening SQLite database '{}'", settings.url))?;
+                if settings
+                    .read_url
+                    .as_deref()
+                    .is_some_and(|u| !u.trim().is_empty())
+                {
+                    anyhow::bail!(
+                        "database.read_url needs a PostgreSQL primary (database.url is SQLite)"
+                    );
+                }
                 Ok(Self {
                     read: SqlxSqliteConnector::from_sqlx_sqlite_pool(read),
                     write: SqlxSqliteConnector::from_sqlx_sqlite_pool(write),
                     store,
+                    replica: None,
+                    memo: Arc::default(),
+                    on_replica: false,
                 })
             }
             Store::Postgres => {
-                let mut options = ConnectOptions::new(settings.url.clone());
-                options
-                    .max_connections(settings.max_connections.max(2))
-                    .min_connections(1)
-                    .acquire_timeout(acquire)
-                    .connect_timeout(acquire)
-                    .sqlx_logging(false);
-                let conn = Database::connect(options).await.with_context(|| {
-                    format!("connecting to PostgreSQL at '{}'", redact(&settings.url))
-                })?;
+                let options = |url: &str| {
+                    let mut options = ConnectOptions::new(url.to_owned());
+                    options
+                        .max_connections(settings.max_connections.max(2))
+                        .min_connections(1)
+                        .acquire_timeout(acquire)
+                        .connect_timeout(acquire)
+                        .sqlx_logging(false);
+                    options
+                };
+                let conn = Database::connect(options(&settings.url))
+                    .await
+                    .with_context(|| {
+                        format!("connecting to PostgreSQL at '{}'", redact(&settings.url))
+                    })?;
+                let replica = match settings.read_url.as_deref().map(str::trim) {
+                    Some(url) if !url.is_empty() => {
+                        if Store::from_url(url)? != Store::Postgres {
+                            anyhow::bail!("database.read_url must be a postgres:// URL");
+                        }
+                        let replica = Database::connect(options(url)).await.with_context(|| {
+                            format!("connecting to the read replica at '{}'", redact(url))
+                        })?;
+                        Some(Replica {
+                            view: Arc::new(Self {
+                                read: replica,
+                                write: conn.clone(),
+                                store,
+                                replica: None,
+                                memo: Arc::default(),
+                                on_replica: true,
+                            }),
+                            recent: Arc::default(),
+                            window: Duration::from_secs(settings.read_your_writes_secs),
+                        })
+                    }
+                    _ => None,
+                };
                 Ok(Self {
                     read: conn.clone(),
                     write: conn,
                     store,
+                    replica,
+                    memo: Arc::default(),
+                    on_replica: false,
                 })
             }
         }
@@ -174,6 +256,59 @@ impl Db {
     /// For reads outside a transaction.
     pub fn conn(&self) -> &DatabaseConnection {
         &self.read
+    }
+
+    /// Where `user_id`'s reads of lists, the board and statistics go: the
+    /// read replica, unless there is none or they wrote within the
+    /// read-your-writes window (then the primary, which has their write).
+    pub fn reads_for(&self, user_id: i64) -> &Db {
+        match &self.replica {
+            Some(r) if !r.wrote_lately(user_id) => &r.view,
+            _ => self,
+        }
+    }
+
+    /// Whether this is the replica's view (its reads may lag the primary).
+    pub fn on_replica(&self) -> bool {
+        self.on_replica
+    }
+
+    /// Whether reads may go to a replica at all.
+    pub fn has_replica(&self) -> bool {
+        self.replica.is_some()
+    }
+
+    /// `user_id` just wrote: their reads stay on the primary for the window.
+    pub fn note_write(&self, user_id: i64) {
+        if let Some(r) = &self.replica {
+            r.hold(user_id, Instant::now() + r.window);
+        }
+    }
+
+    /// `user_id` wrote through another replica of the service, which says
+    /// their reads should stay on the primary for `left` more (a cookie).
+    pub fn note_write_elsewhere(&self, user_id: i64, left: Duration) {
+        if let Some(r) = &self.replica {
+            r.hold(user_id, Instant::now() + left.min(r.window));
+        }
+    }
+
+    /// The read-your-writes window, when there is a replica.
+    pub fn read_your_writes_window(&self) -> Option<Duration> {
+        self.replica.as_ref().map(|r| r.window)
+    }
+
+    /// What the service remembers between requests (callers, list pages).
+    pub fn memo(&self) -> &crate::memo::Memo {
+        &self.memo
+    }
+
+    /// The SQL that reads the generation, as an expression.
+    pub fn generation_sql(&self) -> &'static str {
+        match self.store {
+            Store::Sqlite => "(SELECT CAST(n AS TEXT) FROM write_lock WHERE id = 1)",
+            Store::Postgres => "pg_current_snapshot()::text",
+        }
     }
 
     /// The connection migrations and other schema work run on.
@@ -225,12 +360,47 @@ impl Db {
     }
 
     pub async fn close(self) -> Result<(), DbErr> {
-        let Db { read, write, store } = self;
+        let Db {
+            read,
+            write,
+            store,
+            replica,
+            ..
+        } = self;
+        if let Some(r) = replica {
+            r.view.read.clone().close().await?;
+        }
         read.close().await?;
         if store == Store::Sqlite {
             write.close().await?;
         }
         Ok(())
+    }
+}
+
+impl Replica {
+    fn wrote_lately(&self, user_id: i64) -> bool {
+        let now = Instant::now();
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        match recent.get(&user_id) {
+            Some(until) if *until > now => true,
+            Some(_) => {
+                recent.remove(&user_id);
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn hold(&self, user_id: i64, until: Instant) {
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget those whose window has passed before the map grows large.
+        if recent.len() > 10_000 {
+            let now = Instant::now();
+            recent.retain(|_, t| *t > now);
+        }
+        let e = recent.entry(user_id).or_insert(until);
+        *e = (*e).max(until);
     }
 }
 

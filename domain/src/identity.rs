@@ -2,10 +2,11 @@
 //! reading the caller fresh on every request.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Deserialize;
 
-use crate::db::Db;
+use crate::clock::Clock;
+use crate::db::{Db, Generation};
 use crate::entities::user;
 use crate::password;
 use crate::policy::Actor;
@@ -140,6 +141,42 @@ pub async fn caller(
             "账户不存在或已停用 (no such active account)".into(),
         )),
     }
+}
+
+/// [`caller`] with one narrow indexed read per request: the credential
+/// version and the active flag are read fresh from the primary (so a
+/// deactivated user or an old token is refused at once, whichever replica
+/// of the service they reach), and with them the store's [`Generation`];
+/// the rest of the row, which changes only with the version, is remembered.
+pub async fn current(
+    db: &Db,
+    user_id: i64,
+    credential_version: i32,
+) -> Result<(SignedIn, Generation), DomainError> {
+    let fresh: Option<(i32, bool, String)> = user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::CredentialVersion)
+        .column(user::Column::Active)
+        .column_as(Expr::cust(db.generation_sql()), "generation")
+        .into_tuple()
+        .one(db.conn())
+        .await?;
+    let generation = match fresh {
+        Some((v, true, g)) if v == credential_version => Generation(g),
+        // Refused, with the reason the full read gives.
+        _ => {
+            caller(db, user_id, credential_version).await?;
+            return Err(DomainError::Unauthenticated(
+                "账户不存在或已停用 (no such active account)".into(),
+            ));
+        }
+    };
+    if let Some(signed) = db.memo().caller(user_id, credential_version) {
+        return Ok((signed, generation));
+    }
+    let signed = caller(db, user_id, credential_version).await?;
+    db.memo().remember_caller(&signed);
+    Ok((signed, generation))
 }
 
 /// The user as the database says now, for the service's own use (the

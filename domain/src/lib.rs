@@ -8,6 +8,7 @@
 pub mod account;
 pub mod assessment;
 pub mod audit;
+pub mod bulk;
 pub mod calendar;
 pub mod clock;
 pub mod context;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod escalation;
 pub mod identity;
 pub mod importer;
+pub mod memo;
 pub mod messages;
 pub mod notify;
 pub mod page;

@@ -213,7 +213,7 @@ pub async fn at_risk_why(
     use crate::reminders::{parse_cron, report_period};
 
     ensure_inspection_view(ctx.actor)?;
-    let (calendar, now, conn) = (ctx.calendar(), ctx.now, ctx.db().conn());
+    let (calendar, now, conn) = (ctx.calendar(), ctx.now, ctx.reads().conn());
     // The acknowledgement deadline is at most a couple of weeks after issue
     // (holidays included); narrow by SQL, decide exactly below.
     let horizon = now + Duration::days(within_days.clamp(0, 365));

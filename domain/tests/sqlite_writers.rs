@@ -11,6 +11,7 @@ async fn open(url: &str) -> Db {
         max_connections: 4,
         acquire_timeout_secs: 5,
         busy_timeout_ms: 10_000,
+        ..Default::default()
     })
     .await
     .unwrap()

@@ -14,6 +14,7 @@ mod m20261201_000007_ui;
 mod m20261201_000009_channels;
 mod m20261201_000010_duties;
 mod m20261201_000011_login_throttles;
+mod m20261201_000012_lists;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_channels::Migration),
             Box::new(m20261201_000010_duties::Migration),
             Box::new(m20261201_000011_login_throttles::Migration),
+            Box::new(m20261201_000012_lists::Migration),
         ]
     }
 }

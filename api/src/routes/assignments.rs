@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::Paging;
-use crate::auth::Caller;
+use crate::auth::{Caller, seen};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, OptionalJson};
 use crate::responses::Paged;
@@ -92,11 +92,19 @@ impl AssignmentQuery {
 pub async fn list(
     state: web::Data<AppState>,
     Caller(actor): Caller,
+    req: actix_web::HttpRequest,
     query: web::Query<AssignmentQuery>,
     paging: web::Query<Paging>,
 ) -> ApiResult<HttpResponse> {
     let filter = query.filter()?;
-    let page = listing::list(&state.ctx(&actor), &filter, paging.request()?).await?;
+    let seen = seen(&req);
+    let page = listing::list_seen(
+        &state.ctx(&actor),
+        &filter,
+        paging.request()?,
+        seen.as_ref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Paged::from_page(page, |r| state.row(r))))
 }
 

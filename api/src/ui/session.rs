@@ -15,7 +15,7 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use duban_domain::account::{self, Profile};
 use duban_domain::identity;
 use duban_domain::policy::Actor;
@@ -181,8 +181,12 @@ async fn load(req: &HttpRequest) -> Result<Viewer, UiError> {
         .map_err(|_| sign_in())?;
     // As the API's caller: a password change, a reset or a new role ends
     // the sessions signed in before it.
-    let signed = match identity::caller(&state.env.db, user_id, version).await {
-        Ok(s) => s,
+    let signed = match identity::current(&state.env.db, user_id, version).await {
+        Ok((s, generation)) => {
+            crate::read_your_writes::checked(req, &state.env.db, user_id);
+            req.extensions_mut().insert(generation);
+            s
+        }
         Err(duban_domain::DomainError::Unauthenticated(_)) => return Err(sign_in()),
         Err(e) => return Err(e.into()),
     };

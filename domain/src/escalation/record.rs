@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set};
 use serde_json::json;
 
@@ -153,20 +153,13 @@ async fn write_history<C: ConnectionTrait>(
                 })
         })
         .collect();
-    for chunk in events.chunks(CHUNK) {
-        let res = event::Entity::insert_many(chunk.to_vec())
-            .on_conflict(
-                OnConflict::columns([event::Column::AssignmentId, event::Column::Level])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(conn)
-            .await;
-        match res {
-            Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    // A level already recorded (by another run) is not recorded again.
+    crate::bulk::insert(
+        conn,
+        &events,
+        Some(crate::bulk::SkipConflicts(&["assignment_id", "level"])),
+    )
+    .await?;
     let audits: Vec<Change> = done
         .iter()
         .map(|e| {

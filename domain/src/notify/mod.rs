@@ -9,8 +9,7 @@ mod deliveries;
 mod inbox;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, Set};
 
 pub use addressbook::{Address, Addressbook};
 pub use deliveries::{Delivery, deliveries};
@@ -78,9 +77,6 @@ impl Notice {
     }
 }
 
-/// Rows per statement: well under SQLite's 32,766 bound parameters.
-const CHUNK: usize = 1000;
-
 /// Writes the notices on `conn` (the transaction of the change); answers
 /// how many were new.
 pub async fn enqueue<C: ConnectionTrait>(
@@ -88,23 +84,12 @@ pub async fn enqueue<C: ConnectionTrait>(
     now: DateTime<Utc>,
     notices: Vec<Notice>,
 ) -> Result<u64, sea_orm::DbErr> {
-    let mut new = 0;
     let rows: Vec<notification::ActiveModel> = notices.into_iter().map(|n| n.row(now)).collect();
-    for chunk in rows.chunks(CHUNK) {
-        let res = notification::Entity::insert_many(chunk.to_vec())
-            .on_conflict(
-                OnConflict::column(notification::Column::DedupeKey)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(conn)
-            .await;
-        new += match res {
-            Ok(n) => n,
-            // Every row already existed: nothing new to say.
-            Err(sea_orm::DbErr::RecordNotInserted) => 0,
-            Err(e) => return Err(e),
-        };
-    }
-    Ok(new)
+    // Every row already written is skipped: nothing new to say.
+    crate::bulk::insert(
+        conn,
+        &rows,
+        Some(crate::bulk::SkipConflicts(&["dedupe_key"])),
+    )
+    .await
 }

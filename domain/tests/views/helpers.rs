@@ -80,6 +80,7 @@ impl World {
             max_connections: 4,
             acquire_timeout_secs: 10,
             busy_timeout_ms: 10_000,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -194,9 +194,7 @@ pub(crate) async fn write_notices(
     let mut new = 0;
     for txn_chunk in notices.chunks(TXN_CHUNK) {
         let txn = ctx.db.begin().await?;
-        for chunk in txn_chunk.chunks(WRITE_CHUNK) {
-            new += notify::enqueue(&txn, at, chunk.to_vec()).await?;
-        }
+        new += notify::enqueue(&txn, at, txn_chunk.to_vec()).await?;
         txn.commit().await?;
     }
     Ok(new)

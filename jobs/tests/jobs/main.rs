@@ -3,6 +3,7 @@
 //! DUBAN_TEST_DATABASE_URL is set) and a real SMTP conversation over TCP.
 //! Time comes from a manual clock; nothing sleeps to wait for it.
 
+mod batched;
 mod dispatch;
 mod duties;
 mod escalations;

@@ -1,0 +1,184 @@
+//! Inserting many rows in one statement whose rows travel as one JSON
+//! parameter: `json_each` on SQLite, `json_populate_recordset` on
+//! PostgreSQL. A multi-row `VALUES` list binds one parameter per cell (18
+//! per outbox row), which sea-orm builds value by value and the store then
+//! parses and plans; one JSON document per batch costs the store a parse of
+//! its text and nothing per parameter (measured in docs/BENCHMARKS.md).
+//!
+//! The rows are the entity's own active models, so what is written is what
+//! `insert_many` would write: the same values, in the same text form on
+//! SQLite (sqlx's own encodings of dates and times), with the table's own
+//! column types converting them on PostgreSQL.
+
+use chrono::SecondsFormat;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait,
+    IdenStatic, Iterable, Statement, Value,
+};
+use serde_json::{Map, Value as Json};
+
+/// Rows per statement: the parameter is one text, so the bound is memory,
+/// not SQLite's parameter limit; 5,000 outbox rows are about 2 MB.
+pub const ROWS_PER_STATEMENT: usize = 5000;
+
+/// The columns a conflict on which skips the row (`ON CONFLICT (...) DO
+/// NOTHING`), or none.
+#[derive(Debug, Clone, Copy)]
+pub struct SkipConflicts<'a>(pub &'a [&'a str]);
+
+/// Inserts `rows` on `conn`; answers how many were written (rows skipped on
+/// a conflict are not counted). Columns left `NotSet` in the first row
+/// (the generated id) are left to their defaults in every row.
+pub async fn insert<A, C>(
+    conn: &C,
+    rows: &[A],
+    skip: Option<SkipConflicts<'_>>,
+) -> Result<u64, DbErr>
+where
+    A: ActiveModelTrait,
+    C: ConnectionTrait,
+{
+    let Some(first) = rows.first() else {
+        return Ok(0);
+    };
+    let columns: Vec<<A::Entity as EntityTrait>::Column> =
+        <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+            .filter(|c| !matches!(first.get(*c), ActiveValue::NotSet))
+            .collect();
+    let names: Vec<String> = columns.iter().map(|c| c.as_str().to_owned()).collect();
+    let table = <A::Entity as Default>::default().table_name().to_owned();
+    let backend = conn.get_database_backend();
+    let sql = statement(backend, &table, &names, skip);
+    let mut written = 0;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut doc = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let mut object = Map::with_capacity(columns.len());
+            for (c, name) in columns.iter().zip(&names) {
+                let v = match row.get(*c) {
+                    ActiveValue::Set(v) | ActiveValue::Unchanged(v) => to_json(backend, v)?,
+                    ActiveValue::NotSet => Json::Null,
+                };
+                object.insert(name.clone(), v);
+            }
+            doc.push(Json::Object(object));
+        }
+        let text = Json::Array(doc).to_string();
+        let res = conn
+            .execute(Statement::from_sql_and_values(
+                backend,
+                sql.as_str(),
+                [Value::from(text)],
+            ))
+            .await?;
+        written += res.rows_affected();
+    }
+    Ok(written)
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn statement(
+    backend: DbBackend,
+    table: &str,
+    names: &[String],
+    skip: Option<SkipConflicts<'_>>,
+) -> String {
+    let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
+    let list = cols.join(", ");
+    let conflict = skip.map_or(String::new(), |SkipConflicts(on)| {
+        let on: Vec<String> = on.iter().map(|n| quote(n)).collect();
+        format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))
+    });
+    match backend {
+        DbBackend::Postgres => format!(
+            "INSERT INTO {t} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{t}, $1::json){conflict}",
+            t = quote(table)
+        ),
+        _ => {
+            let picks: Vec<String> = names
+                .iter()
+                .map(|n| format!("json_extract(value, '$.\"{n}\"')"))
+                .collect();
+            // `WHERE true` lets SQLite read the ON CONFLICT that follows a SELECT.
+            format!(
+                "INSERT INTO {t} ({list}) SELECT {} FROM json_each(?) WHERE true{conflict}",
+                picks.join(", "),
+                t = quote(table)
+            )
+        }
+    }
+}
+
+/// A value as the JSON the statement reads it from: in the text sqlx
+/// writes for it on SQLite (a JSON column as its text), which PostgreSQL's
+/// input functions also read (a JSON column as the document itself).
+fn to_json(backend: DbBackend, v: Value) -> Result<Json, DbErr> {
+    use Value as V;
+    Ok(match v {
+        V::Bool(b) => b.map_or(Json::Null, Json::Bool),
+        V::TinyInt(i) => i.map_or(Json::Null, Json::from),
+        V::SmallInt(i) => i.map_or(Json::Null, Json::from),
+        V::Int(i) => i.map_or(Json::Null, Json::from),
+        V::BigInt(i) => i.map_or(Json::Null, Json::from),
+        V::TinyUnsigned(i) => i.map_or(Json::Null, Json::from),
+        V::SmallUnsigned(i) => i.map_or(Json::Null, Json::from),
+        V::Unsigned(i) => i.map_or(Json::Null, Json::from),
+        V::BigUnsigned(i) => i.map_or(Json::Null, Json::from),
+        V::String(s) => s.map_or(Json::Null, |s| Json::String(*s)),
+        V::Json(j) => j.map_or(Json::Null, |j| match backend {
+            DbBackend::Postgres => *j,
+            _ => Json::String(j.to_string()),
+        }),
+        V::ChronoDateTimeUtc(t) => t.map_or(Json::Null, |t| {
+            Json::String(t.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+        }),
+        V::ChronoDate(d) => d.map_or(Json::Null, |d| Json::String(d.format("%F").to_string())),
+        other => {
+            return Err(DbErr::Custom(format!(
+                "bulk insert: unsupported value {other:?}"
+            )));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_per_store() {
+        let names = ["a".to_owned(), "b".to_owned()];
+        assert_eq!(
+            statement(DbBackend::Sqlite, "t", &names, Some(SkipConflicts(&["a"]))),
+            "INSERT INTO \"t\" (\"a\", \"b\") SELECT json_extract(value, '$.\"a\"'), json_extract(value, '$.\"b\"') FROM json_each(?) WHERE true ON CONFLICT (\"a\") DO NOTHING"
+        );
+        assert_eq!(
+            statement(DbBackend::Postgres, "t", &names, None),
+            "INSERT INTO \"t\" (\"a\", \"b\") SELECT \"a\", \"b\" FROM json_populate_recordset(NULL::\"t\", $1::json)"
+        );
+    }
+
+    #[test]
+    fn times_are_written_as_sqlx_writes_them() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-21T08:00:00.5Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            to_json(DbBackend::Sqlite, Value::from(t)).unwrap(),
+            Json::String("2026-11-21T08:00:00.500+00:00".into())
+        );
+        assert!(to_json(DbBackend::Sqlite, Value::Double(Some(1.0))).is_err());
+        let doc = serde_json::json!({"level": 2});
+        assert_eq!(
+            to_json(DbBackend::Sqlite, Value::from(doc.clone())).unwrap(),
+            Json::String("{\"level\":2}".into())
+        );
+        assert_eq!(
+            to_json(DbBackend::Postgres, Value::from(doc.clone())).unwrap(),
+            doc
+        );
+    }
+}

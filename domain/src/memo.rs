@@ -1,0 +1,123 @@
+//! What the service remembers between requests, never longer than the data
+//! it was read from stays the same:
+//!
+//! - the caller behind a credential version: the request still reads the
+//!   version and the active flag fresh (one indexed read of the primary), and
+//!   only the rest of the row, which cannot change without the version
+//!   changing, comes from here;
+//! - list pages and their totals, by the exact statement and the store's
+//!   [`Generation`]: a page read at one generation is what the same
+//!   statement answers at that generation, so it is served again until any
+//!   write commits, after which every entry is dropped.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::db::Generation;
+use crate::identity::SignedIn;
+use crate::workflow::listing::AssignmentRow;
+
+/// Past this many entries everything is dropped (a bound on memory: at 25
+/// rows a page, about 30 MB at the most).
+const MAX_PAGES: usize = 4096;
+const MAX_CALLERS: usize = 100_000;
+
+#[derive(Debug, Default)]
+pub struct Memo {
+    callers: Mutex<HashMap<i64, SignedIn>>,
+    lists: Mutex<Lists>,
+}
+
+#[derive(Debug, Default)]
+struct Lists {
+    generation: Option<Generation>,
+    pages: HashMap<String, Arc<Vec<AssignmentRow>>>,
+    totals: HashMap<String, u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Lists {
+    /// The entries, if they were read at `g`.
+    fn at(&self, g: &Generation) -> Option<&Self> {
+        (self.generation.as_ref() == Some(g)).then_some(self)
+    }
+
+    /// The entries to add to for `g`: a newer generation drops the rest.
+    fn for_write(&mut self, g: &Generation) -> &mut Self {
+        if self.generation.as_ref() != Some(g)
+            || self.pages.len() >= MAX_PAGES
+            || self.totals.len() >= MAX_PAGES
+        {
+            self.pages.clear();
+            self.totals.clear();
+            self.generation = Some(g.clone());
+        }
+        self
+    }
+}
+
+impl Memo {
+    /// The caller remembered for `user_id` at `credential_version`.
+    pub fn caller(&self, user_id: i64, credential_version: i32) -> Option<SignedIn> {
+        lock(&self.callers)
+            .get(&user_id)
+            .filter(|s| s.credential_version == credential_version)
+            .cloned()
+    }
+
+    pub fn remember_caller(&self, signed: &SignedIn) {
+        let mut callers = lock(&self.callers);
+        if callers.len() >= MAX_CALLERS {
+            callers.clear();
+        }
+        callers.insert(signed.actor.user_id, signed.clone());
+    }
+
+    pub fn page(&self, g: &Generation, statement: &str) -> Option<Arc<Vec<AssignmentRow>>> {
+        lock(&self.lists).at(g)?.pages.get(statement).cloned()
+    }
+
+    pub fn remember_page(&self, g: &Generation, statement: String, rows: Arc<Vec<AssignmentRow>>) {
+        lock(&self.lists).for_write(g).pages.insert(statement, rows);
+    }
+
+    pub fn total(&self, g: &Generation, statement: &str) -> Option<u64> {
+        lock(&self.lists).at(g)?.totals.get(statement).copied()
+    }
+
+    pub fn remember_total(&self, g: &Generation, statement: String, total: u64) {
+        lock(&self.lists)
+            .for_write(g)
+            .totals
+            .insert(statement, total);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_generation_forgets_what_was_read_before() {
+        let memo = Memo::default();
+        let (g1, g2) = (Generation("1".into()), Generation("2".into()));
+        memo.remember_total(&g1, "count a".into(), 7);
+        assert_eq!(memo.total(&g1, "count a"), Some(7));
+        assert_eq!(
+            memo.total(&g2, "count a"),
+            None,
+            "read at another generation"
+        );
+        memo.remember_total(&g2, "count b".into(), 3);
+        assert_eq!(memo.total(&g1, "count a"), None);
+        assert_eq!(
+            memo.total(&g2, "count a"),
+            None,
+            "dropped with generation 1"
+        );
+        assert_eq!(memo.total(&g2, "count b"), Some(3));
+    }
+}
