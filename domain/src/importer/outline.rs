@@ -259,17 +259,66 @@ fn coarsest_present(
     })
 }
 
+/// Which item level a labelled line speaks for, read in document order.
+///
+/// Layout: an item whose content is a run of points ((1)…(4)) followed by
+/// one unit note on a line of its own (1.完善应急预案体系 / (1)… (4)… /
+/// (责任单位:…)): the note closes the item, so it votes for the item's
+/// level, not for the last point's. A point that named units of its own
+/// keeps the notes after it at the points' level.
+#[derive(Default)]
+struct LabelLevels {
+    last: Option<MarkerKind>,
+    /// The coarser item the current run of points sits under.
+    parent: Option<MarkerKind>,
+    /// Points of the `last` level since `parent`.
+    run: usize,
+    /// A point of the run named its units itself.
+    run_labelled: bool,
+}
+
+impl LabelLevels {
+    fn vote(&mut self, c: &Classified) -> Option<MarkerKind> {
+        if let Kind::Marker(m) = &c.kind {
+            match self.last {
+                Some(last) if last == m.kind => self.run += 1,
+                Some(last) if m.kind > last => {
+                    self.parent = Some(last);
+                    self.run = 1;
+                    self.run_labelled = false;
+                }
+                _ => {
+                    self.parent = None;
+                    self.run = 1;
+                    self.run_labelled = false;
+                }
+            }
+            self.last = Some(m.kind);
+        }
+        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
+        if !labelled {
+            return None;
+        }
+        let note_alone = match c.kind {
+            Kind::Labels(_) => true,
+            Kind::Text => c.text.starts_with(['(', '（', '〔', '[', '【']),
+            _ => false,
+        };
+        if note_alone && self.run >= 2 && !self.run_labelled && self.parent.is_some() {
+            return self.parent;
+        }
+        self.run_labelled = true;
+        self.last
+    }
+}
+
 /// (section kind, task kind) for the document.
 fn choose_levels(classified: &[Classified]) -> Option<(Option<MarkerKind>, MarkerKind)> {
     let counts = counts(classified);
     let mut votes = [0usize; KIND_COUNT];
-    let mut last: Option<MarkerKind> = None;
+    let mut levels = LabelLevels::default();
     for c in classified {
-        if let Kind::Marker(m) = &c.kind {
-            last = Some(m.kind);
-        }
-        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
-        if labelled && let Some(k) = last {
+        if let Some(k) = levels.vote(c) {
             votes[k.index()] += 1;
         }
     }
@@ -319,20 +368,19 @@ fn kinds_per_section(
     let mut per_section: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
     // Labelled lines per section, by the level of the item they fall under.
     let mut votes: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
-    let mut last: Option<MarkerKind> = None;
+    let mut levels = LabelLevels::default();
     for c in classified {
         if let Kind::Marker(m) = &c.kind {
             if Some(m.kind) == section_kind {
                 per_section.push([0; KIND_COUNT]);
                 votes.push([0; KIND_COUNT]);
-                last = None;
+                levels = LabelLevels::default();
+                continue;
             } else if let Some(current) = per_section.last_mut() {
                 current[m.kind.index()] += 1;
-                last = Some(m.kind);
             }
         }
-        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
-        if labelled && let (Some(k), Some(current)) = (last, votes.last_mut()) {
+        if let (Some(k), Some(current)) = (levels.vote(c), votes.last_mut()) {
             current[k.index()] += 1;
         }
     }
@@ -735,6 +783,23 @@ mod tests {
             ]
         );
         assert_eq!(o.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_note_after_a_run_of_points_names_the_units_of_their_item() {
+        let heads =
+            |o: &Outline| -> Vec<String> { o.tasks.iter().map(|t| t.head.clone()).collect() };
+        let o = outline(
+            "(一)预案建设\n1.完善应急预案体系\n(1)加强预案管理。\n(2)推进预案精编化。\n(3)加强预案演练。\n(责任单位:市应急局、各县人民政府)\n2.健全应急管理体制\n(1)推进机构建设。\n(2)落实专职人员。\n(责任单位:市编办)",
+        );
+        assert_eq!(heads(&o), ["完善应急预案体系", "健全应急管理体制"]);
+        assert_eq!(o.tasks[0].body.len(), 3);
+        assert_eq!(o.tasks[0].units.len(), 1);
+        // Points that each carry their own note stay the tasks.
+        let o = outline(
+            "1.安排资金\n(1)编制预算。\n(责任单位:市财政局)\n(2)拨付资金。\n(责任单位:市国资委)\n2.管好资金\n(1)审计资金。\n(责任单位:市审计局)",
+        );
+        assert_eq!(heads(&o), ["编制预算", "拨付资金", "审计资金"]);
     }
 
     #[test]
