@@ -65,6 +65,9 @@ const OFFICE_ENDS: &[&str] = &[
     "开发区",
     "高新区",
     "管理区",
+    // Layout (round 6): a county bureau's own sections as units
+    // (文化宣传股, 广电事业股, 旅游股).
+    "股",
     // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
     "联",
     "协",
