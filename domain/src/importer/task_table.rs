@@ -266,6 +266,7 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
         warnings,
         last_numbered: false,
         merged: Vec::new(),
+        table_units: HashSet::new(),
     };
     let mut i = 0;
     while i < lines.len() {
@@ -378,6 +379,8 @@ struct Reader<'a, 'w> {
     /// The unit and deadline cells of the last row of a table one cell per
     /// line, by column: what a merged cell gives the rows below it.
     merged: Vec<(usize, Col, String)>,
+    /// Unit names the table's unit cells gave one to a line.
+    table_units: HashSet<String>,
 }
 
 impl<'a> Reader<'a, '_> {
@@ -468,6 +471,7 @@ impl<'a> Reader<'a, '_> {
         let leading = number_at.unwrap_or(0);
         let row_cols = &cols[leading..];
         self.merged.clear();
+        self.table_units.clear();
         let mut row: Vec<(usize, &'a str)> = Vec::new();
         let mut rows_read = 0;
         let mut group_cells = 0;
@@ -692,12 +696,16 @@ impl<'a> Reader<'a, '_> {
             if !matches!(col, Col::Units(_) | Col::Due) {
                 continue;
             }
+            let cell = match col {
+                Col::Units(_) => self.split_run_together(cell.trim()),
+                _ => cell.trim().to_string(),
+            };
             match own.last_mut() {
                 Some((last_at, _, text)) if last_at == at => {
                     text.push('、');
-                    text.push_str(cell.trim());
+                    text.push_str(&cell);
                 }
-                _ => own.push((*at, *col, cell.trim().to_string())),
+                _ => own.push((*at, *col, cell)),
             }
         }
         for (at, col, text) in &self.merged {
@@ -721,6 +729,29 @@ impl<'a> Reader<'a, '_> {
             cols.push(*col);
         }
         self.push_row_as(rebuilt, &cols);
+    }
+
+    /// Layout (round 6): a unit cell of such a table that is two names the
+    /// table gives elsewhere on lines of their own, run together because the
+    /// page lost the line break (文化宣传股文化馆 after 文化宣传股 / 文化馆):
+    /// the two names. Any other cell is kept, and its name remembered.
+    fn split_run_together(&mut self, cell: &str) -> String {
+        let single = !cell.contains(['、', ',', '，', ';', '；', ' ']);
+        if !single {
+            return cell.to_string();
+        }
+        if !self.table_units.contains(cell) {
+            let split = cell.char_indices().skip(2).map(|(at, _)| at).find(|&at| {
+                self.table_units.contains(&cell[..at]) && self.table_units.contains(&cell[at..])
+            });
+            if let Some(at) = split {
+                return format!("{}、{}", &cell[..at], &cell[at..]);
+            }
+        }
+        if self.table_units.len() < MAX_TABLE_UNITS {
+            self.table_units.insert(cell.to_string());
+        }
+        cell.to_string()
     }
 
     fn push_row(&mut self, cells: Vec<(usize, &str)>, cols: &[Col]) {
@@ -825,6 +856,9 @@ fn looks_like_due(cell: &str) -> bool {
             .iter()
             .any(|w| cell.contains(w)))
 }
+
+/// Unit names a table remembers to part names run together.
+const MAX_TABLE_UNITS: usize = 200;
 
 /// Longest category or person cell of a table (公共文化服务, 周 斐).
 const MAX_SHORT_CELL: usize = 12;
@@ -1236,9 +1270,9 @@ mod tests {
     #[test]
     fn merged_cells_printed_once_cover_the_rows_below() {
         let t = tables(
-            "序号\n指标\n工作任务\n完成时限\n责任领导\n责任股室\n(单位)\n备注\n1\n公共文化服务\n免费开放服务人次增长15%。\n12月底前\n夏俊贵\n文化宣传股\n文化馆\n图书馆\n2\n全年组织惠民演出不少于100场。\n执法大队\n3\n开展好“三下乡”活动。\n4\n旅游项目\n完成景区综合开发。\n5月底\n周 斐\n文物股",
+            "序号\n指标\n工作任务\n完成时限\n责任领导\n责任股室\n(单位)\n备注\n1\n公共文化服务\n免费开放服务人次增长15%。\n12月底前\n夏俊贵\n文化宣传股\n文化馆\n图书馆\n2\n全年组织惠民演出不少于100场。\n执法大队\n3\n开展好“三下乡”活动。\n4\n旅游项目\n完成景区综合开发。\n5月底\n周 斐\n文物股\n5\n推进总分馆制建设。\n文化宣传股文化馆\n6\n办好图书馆文化馆活动。\n图书馆文化馆",
         );
-        assert_eq!(t.tasks.len(), 4);
+        assert_eq!(t.tasks.len(), 6);
         assert_eq!(t.tasks[0].head, "免费开放服务人次增长15%。");
         assert_eq!(
             units(&t.tasks[0]),
@@ -1262,6 +1296,15 @@ mod tests {
             [(LabelKind::Responsible, "文物股".to_string())]
         );
         assert_eq!(t.tasks[3].due_cells[0].1, "5月底");
+        // Two names of the table run together are parted.
+        assert_eq!(
+            units(&t.tasks[4]),
+            [(LabelKind::Responsible, "文化宣传股、文化馆".to_string())]
+        );
+        assert_eq!(
+            units(&t.tasks[5]),
+            [(LabelKind::Responsible, "图书馆、文化馆".to_string())]
+        );
     }
 
     #[test]
