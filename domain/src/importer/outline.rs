@@ -100,10 +100,18 @@ pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -
             dangling_labels: assembled.dangling,
         };
     }
-    let (tasks, framing): (Vec<TaskDraft>, Vec<TaskDraft>) = assembled
+    let (mut tasks, framing): (Vec<TaskDraft>, Vec<TaskDraft>) = assembled
         .tasks
         .into_iter()
         .partition(|t| !t.framing || !t.units.is_empty() || !t.inherited_units.is_empty());
+    let last_line = classified
+        .iter()
+        .rev()
+        .find(|c| !c.text.trim().is_empty())
+        .map(|c| (c.no, c.text.trim()));
+    if tasks.last().is_some_and(|t| is_cut_stub(t, last_line)) {
+        tasks.pop();
+    }
     let mut loose = assembled.loose;
     for t in framing {
         loose.push((t.line, t.head));
@@ -257,6 +265,24 @@ fn coarsest_present(
             && counts[k.index()] > 0
             && !matches!(k, MarkerKind::Bullet | MarkerKind::Circled)
     })
+}
+
+/// Most characters of an item the page cut right after its marker.
+const MAX_STUB_CHARS: usize = 3;
+
+/// Layout (round 6): a stored page cut short right after an item's first
+/// word (… 2.加强退税风险防范。… / 3.加快): the last line of the text, an item
+/// of a word or two with nothing under it, is no task.
+fn is_cut_stub(task: &TaskDraft, last_line: Option<(usize, &str)>) -> bool {
+    let head = task.head.trim();
+    // Cut mid-sentence: the line ends in a character, not a full stop.
+    let cut = last_line.is_some_and(|(no, text)| {
+        no == task.line && text.chars().last().is_some_and(super::text::is_cjk)
+    });
+    cut && task.body.is_empty()
+        && task.units.is_empty()
+        && (1..=MAX_STUB_CHARS).contains(&head.chars().count())
+        && head.chars().all(super::text::is_cjk)
 }
 
 /// Which item level a labelled line speaks for, read in document order.
@@ -800,6 +826,16 @@ mod tests {
             "1.安排资金\n(1)编制预算。\n(责任单位:市财政局)\n(2)拨付资金。\n(责任单位:市国资委)\n2.管好资金\n(1)审计资金。\n(责任单位:市审计局)",
         );
         assert_eq!(heads(&o), ["编制预算", "拨付资金", "审计资金"]);
+    }
+
+    #[test]
+    fn an_item_the_page_cut_after_its_first_word_is_no_task() {
+        let o =
+            outline("一、财政政策\n1.落实退税政策。按照国家部署办理。\n2.加强风险防范。\n3.加快");
+        assert_eq!(o.tasks.len(), 2);
+        // Not at the end of the text, or with text of its own, it stays.
+        let o = outline("一、财政政策\n1.落实退税政策。\n2.其他\n二、保障\n1.加强领导。");
+        assert_eq!(o.tasks.len(), 3);
     }
 
     #[test]
