@@ -5,13 +5,20 @@
 #   C. PostgreSQL stopped for 15 s under API load (a private cluster on
 #      port 5499, so the machine's own server is not touched)
 # Each prints what was tried, lost, duplicated and answered.
-# usage: bench/faults.sh [A] [B] [C]   (default: all three)
+# usage: [DUBAN_BIN=path/to/duban] bench/faults.sh [A] [B] [C]   (default: all three)
 # Needs python3, curl, and for C PostgreSQL's server binaries (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${*:-A B C}
-cargo build --release --quiet --bin duban
-bin=$PWD/${CARGO_TARGET_DIR:-target}/release/duban
+# DUBAN_BIN: a duban binary built already (else a release build here).
+if [ -n "${DUBAN_BIN:-}" ]; then
+  bin=$DUBAN_BIN
+else
+  cargo build --release --quiet --bin duban
+  target=${CARGO_TARGET_DIR:-target}
+  [[ $target == /* ]] || target=$PWD/$target
+  bin=$target/release/duban
+fi
 work=$(mktemp -d /tmp/duban-faults.XXXXXX)
 chmod 755 "$work"
 pids=()
@@ -26,7 +33,7 @@ export DUBAN_CONFIG_DIR=$PWD/config RUST_LOG=warn
 export DUBAN__AUTH__JWT_SECRET=faults-secret-faults-secret-faults-secret
 export DUBAN__MAIL__TRANSPORT=smtp DUBAN__MAIL__SMTP__HOST=127.0.0.1 DUBAN__MAIL__SMTP__TLS=none
 # Claims held by a killed dispatcher run out after claim_secs: short here.
-export DUBAN__MAIL__CLAIM_SECS=10
+export DUBAN__MAIL__CLAIM_SECS=10 DUBAN__MAIL__SMTP__TIMEOUT_SECS=3 DUBAN__JOBS__ROBOTS__TIMEOUT_SECS=3
 export DUBAN__JOBS__SCHEDULES__DISPATCH="* * * * * *"
 for j in REMINDERS ACK_REMINDERS REPORT_REMINDERS ESCALATIONS; do export "DUBAN__JOBS__SCHEDULES__$j="; done
 
@@ -86,7 +93,7 @@ if [[ " $runs " == *" A "* ]]; then
   for round in 1 2 3; do
     DUBAN__DATABASE__URL=$url "$bin" jobs run >"$work/a-$round.log" 2>&1 & jp=$!
     want=$((round * 8))
-    for _ in $(seq 1 300); do [ "$(wc -l < "$work/a.jsonl" 2>/dev/null || echo 0)" -ge "$want" ] && break; sleep 0.1; done
+    for _ in $(seq 1 300); do [ "$(cat "$work/a.jsonl" 2>/dev/null | wc -l)" -ge "$want" ] && break; sleep 0.1; done
     kill -9 "$jp"; wait "$jp" 2>/dev/null || true
     echo "  round $round: killed after $(wc -l < "$work/a.jsonl") messages received"
   done

@@ -264,10 +264,7 @@ impl Settings {
         {
             problems.push("auth.max_failed_logins, auth.max_failed_per_account, auth.max_failed_per_source and auth.lockout_secs must be positive".into());
         }
-        if let Err(p) = self.jobs.validate() {
-            problems.extend(p);
-        }
-        if let Err(p) = self.mail.validate() {
+        if let Err(p) = duban_jobs::validate_with_mail(&self.jobs, &self.mail) {
             problems.extend(p);
         }
         if problems.is_empty() {

@@ -26,10 +26,11 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 1.0;
 /// Every set together (issue 15's target: 95 % of fields right; 98.9 % after
-/// round 5).
-const WHOLE_CORPUS_FLOOR: f64 = 0.98;
+/// round 5; 99.1 % after round 6, its held-out set included).
+const WHOLE_CORPUS_FLOOR: f64 = 0.99;
 const SETS: &[&str] = &[
     "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
+    "heldout6",
 ];
 const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
@@ -56,6 +57,11 @@ const HELDOUT4_FLOOR: f64 = 0.99;
 /// committed (4cb027a) before the parser was run on them; scored once, at
 /// 4cb027a: 65/85 (76.5 %). Tuning data since (the round-5 rules).
 const HELDOUT5_FLOOR: f64 = 1.0;
+/// Held-out round 6 (2026-12-01): twenty-one notices whose truth was written
+/// and committed (6f50efe) before the parser was run on them; scored once, at
+/// 6f50efe: 105/193 (54.4 %). Tuning data since (the round-6 rules were
+/// written from their failures): 186/186 after them.
+const HELDOUT6_FLOOR: f64 = 1.0;
 
 #[derive(Debug, Default)]
 struct Truth {
@@ -319,6 +325,11 @@ fn heldout4_corpus_scores_above_its_floor() {
 #[test]
 fn heldout5_corpus_scores_above_its_floor() {
     assert_floor("heldout5", HELDOUT5_FLOOR);
+}
+
+#[test]
+fn heldout6_corpus_scores_above_its_floor() {
+    assert_floor("heldout6", HELDOUT6_FLOOR);
 }
 
 #[test]

@@ -108,6 +108,18 @@ const PIECES: &[&str] = &[
     "为深入贯彻上级部署结合实际制定本行动计划",
     "以习近平新时代中国特色社会主义思想为指导",
     "的深刻内涵",
+    // Round 6: tables with merged cells printed once, bracketed header
+    // parts, names run together, any verb after 按职责分工, a work report's
+    // review, an item cut after its first word.
+    "序号\n指标\n工作任务\n完成时限\n责任领导\n责任股室\n(单位)\n备注\n",
+    "12月底前\n",
+    "文化宣传股\n文化馆\n",
+    "文化宣传股文化馆",
+    "(1)",
+    "(责任单位:市直各有关单位、各开发区管委会)",
+    "等省有关部门和各地级以上市人民政府按职责分工卖力)",
+    "工作回顾",
+    "3.加快",
 ];
 
 fn piece() -> impl Strategy<Value = String> {

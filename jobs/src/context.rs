@@ -53,9 +53,7 @@ impl JobContext {
         mail: MailSettings,
         catalogue: Arc<Catalogue>,
     ) -> anyhow::Result<Self> {
-        let mut problems = jobs.validate().err().unwrap_or_default();
-        problems.extend(mail.validate().err().unwrap_or_default());
-        if !problems.is_empty() {
+        if let Err(problems) = crate::settings::validate_with_mail(&jobs, &mail) {
             anyhow::bail!("invalid configuration:\n  - {}", problems.join("\n  - "));
         }
         let ladder = jobs

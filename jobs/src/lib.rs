@@ -33,7 +33,7 @@ pub use outcome::Outcome;
 pub use retention::RetentionSettings;
 pub use robots::RobotSettings;
 pub use scheduler::{SchedulerHandle, catch_up, run_forever, spawn_once, spawn_scheduler};
-pub use settings::{JobsSettings, Schedules};
+pub use settings::{JobsSettings, Schedules, validate_with_mail};
 
 use runs::Trigger;
 

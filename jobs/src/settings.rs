@@ -11,6 +11,7 @@ use duban_domain::reminders::{ReminderSettings, parse_cron};
 use serde::Deserialize;
 
 use crate::job::Job;
+use crate::mail_settings::MailSettings;
 
 /// Cron expressions per job (5-field, or 6/7 with seconds first), read in
 /// `jobs.timezone`. Empty disables the job.
@@ -97,6 +98,23 @@ impl Default for JobsSettings {
     }
 }
 
+/// Every problem of the jobs' and the mail's settings together, with what
+/// depends on both: a dispatcher starts no send later than the longest
+/// send (mail or robot) before its claim runs out, so a claim no longer
+/// than twice that would release every row unsent, run after run.
+pub fn validate_with_mail(jobs: &JobsSettings, mail: &MailSettings) -> Result<(), Vec<String>> {
+    let mut problems = jobs.validate().err().unwrap_or_default();
+    problems.extend(mail.validate().err().unwrap_or_default());
+    if mail.claim_secs < 2 * jobs.robots.timeout_secs {
+        problems.push("mail.claim_secs must be at least twice jobs.robots.timeout_secs".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 impl JobsSettings {
     /// Every problem at once, each naming its key.
     pub fn validate(&self) -> Result<(), Vec<String>> {
@@ -154,6 +172,25 @@ mod tests {
         assert_eq!(s.reminders.ack_after_working_days, 2);
         assert_eq!(s.escalation.level2_after_working_days, 5);
         assert_eq!(s.zone(), chrono_tz::Asia::Shanghai);
+    }
+
+    #[test]
+    fn a_claim_must_outlast_two_robot_calls_too() {
+        let jobs = JobsSettings::default();
+        let mut mail = MailSettings::default();
+        assert_eq!(validate_with_mail(&jobs, &mail), Ok(()));
+        // Long enough for the mail timeout (5 s), not for a robot call (10 s):
+        // every claimed row would be released unsent.
+        mail.smtp.timeout_secs = 5;
+        mail.claim_secs = 15;
+        assert_eq!(mail.validate(), Ok(()));
+        let p = validate_with_mail(&jobs, &mail).unwrap_err();
+        assert_eq!(
+            p,
+            vec!["mail.claim_secs must be at least twice jobs.robots.timeout_secs".to_owned()]
+        );
+        mail.claim_secs = 20;
+        assert_eq!(validate_with_mail(&jobs, &mail), Ok(()));
     }
 
     #[test]

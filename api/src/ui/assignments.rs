@@ -353,6 +353,9 @@ pub fn push_url(req: &HttpRequest, mut resp: HttpResponse, clean: &str) -> HttpR
     resp
 }
 
+/// The most rows one bulk acknowledgement takes.
+pub const MAX_TICKED: usize = 200;
+
 /// `POST /assignments/acknowledge`: 签收 each ticked row, then back to the
 /// same list (its filters came along in `back`).
 pub async fn acknowledge_ticked(
@@ -366,18 +369,29 @@ pub async fn acknowledge_ticked(
     } else {
         "/assignments".to_owned()
     };
-    let ids: Vec<i64> = sub
+    let mut ids: Vec<i64> = sub
         .fields
         .all("ids")
         .iter()
         .filter_map(|v| v.parse().ok())
         .collect();
+    ids.sort_unstable();
+    ids.dedup();
     if ids.is_empty() {
         return Err(UiError::BadRequest("请先勾选要签收的事项".into()));
     }
+    // Refused whole rather than cut short: a list page holds at most 200
+    // rows, so more ticks than this is no person's request, and taking the
+    // first ones would acknowledge part of it without saying so.
+    if ids.len() > MAX_TICKED {
+        return Err(UiError::BadRequest(format!(
+            "一次最多签收 {MAX_TICKED} 项，本次勾选了 {} 项，请分批签收",
+            ids.len()
+        )));
+    }
     let mut done = 0;
     let mut failed = Vec::new();
-    for id in ids.iter().copied().take(200) {
+    for id in ids.iter().copied() {
         match service::acknowledge(&state.ctx(&sub.viewer.actor), id, None).await {
             Ok(_) => done += 1,
             Err(duban_domain::DomainError::Internal(e)) => return Err(UiError::Internal(e)),
@@ -387,7 +401,11 @@ pub async fn acknowledge_ticked(
     if !failed.is_empty() {
         tracing::info!(?failed, "some ticked rows could not be acknowledged");
     }
-    let key = format!("acknowledged_n:{done}");
+    let key = if failed.is_empty() {
+        format!("acknowledged_n:{done}")
+    } else {
+        format!("acknowledged_some:{done}/{}", failed.len())
+    };
     if view::wants_fragment(&req) {
         let query = back.split_once('?').map_or("", |(_, q)| q);
         let v = list_view(

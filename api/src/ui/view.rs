@@ -134,6 +134,10 @@ fn flash_text(key: &str) -> Option<String> {
     Some(match key {
         "acknowledged" => "已签收".to_owned(),
         "acknowledged_n" => format!("已签收 {n} 项"),
+        "acknowledged_some" => {
+            let (done, failed) = n.split_once('/')?;
+            format!("已签收 {done} 项；{failed} 项未能签收（已签收、已办结或不属本单位）")
+        }
         "reported" => "进展已提交".to_owned(),
         "completion_requested" => "已申请办结，等待督办办公室审核".to_owned(),
         "approved" => "审核通过，事项已办结".to_owned(),
@@ -305,5 +309,10 @@ mod tests {
     fn flash_keys_never_echo_unknown_text() {
         assert_eq!(flash_text("<script>"), None);
         assert_eq!(flash_text("acknowledged_n:3").unwrap(), "已签收 3 项");
+        assert_eq!(
+            flash_text("acknowledged_some:3/2").unwrap(),
+            "已签收 3 项；2 项未能签收（已签收、已办结或不属本单位）"
+        );
+        assert_eq!(flash_text("acknowledged_some:3"), None);
     }
 }

@@ -868,3 +868,53 @@ async fn the_report_form_starts_from_the_last_report(app: &TestApp) {
     );
 }
 storage_test!(the_report_form_starts_from_the_last_report);
+
+/// Ticking more rows than a page can hold is refused whole (nothing is
+/// acknowledged); rows that cannot be acknowledged are counted in the
+/// message rather than passed over in silence.
+async fn bulk_acknowledgement_takes_all_or_refuses_and_says_what_failed(app: &TestApp) {
+    use duban_domain::entities::assignment;
+    use sea_orm::EntityTrait;
+    let item = stage(app).await;
+    let (mut b, csrf) = signed_in(app, "clerk").await;
+    let status = |id| async move {
+        assignment::Entity::find_by_id(id)
+            .one(app.db.conn())
+            .await
+            .unwrap()
+            .unwrap()
+            .status
+    };
+    let before = status(item).await;
+    let too_many: Vec<String> = (item..item + 201).map(|i| i.to_string()).collect();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend(too_many.iter().map(|i| ("ids", i.as_str())));
+    let (s, body, _) = b
+        .post("/assignments/acknowledge", &form, Some(&app.base))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("一次最多签收 200 项"), "{body}");
+    assert_eq!(status(item).await, before, "nothing was acknowledged");
+
+    let mine = item.to_string();
+    let (s, _, h) = b
+        .post(
+            "/assignments/acknowledge",
+            &[
+                ("csrf", &csrf),
+                ("ids", &mine),
+                ("ids", &mine),
+                ("ids", "987654321"),
+            ],
+            Some(&app.base),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(h.get("location").unwrap().to_str().unwrap()).await;
+    assert!(
+        html.contains("已签收 1 项；1 项未能签收"),
+        "the duplicate tick counts once, the unknown row is named as failed: {html}"
+    );
+    assert_ne!(status(item).await, before);
+}
+storage_test!(bulk_acknowledgement_takes_all_or_refuses_and_says_what_failed);

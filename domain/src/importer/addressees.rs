@@ -45,7 +45,7 @@ pub fn find(lines: &[Line]) -> Option<Addressees> {
 
 fn read_line(line: &Line) -> Option<Addressees> {
     let text = line.text.as_str();
-    let body = text.strip_suffix(['：', ':'])?;
+    let body = without_caption(text.strip_suffix(['：', ':'])?);
     if text.chars().count() > MAX_LINE || text.contains('。') {
         return None;
     }
@@ -58,6 +58,18 @@ fn read_line(line: &Line) -> Option<Addressees> {
         line: line.no,
         units,
     })
+}
+
+/// Layout (round 6): a page's English caption run into the addressee line
+/// below it (`Policies and regulations各区人民政府,…`): page furniture, not
+/// part of the first name.
+fn without_caption(body: &str) -> &str {
+    let caption = body.find(|c: char| !c.is_ascii()).unwrap_or(body.len());
+    let letters = body[..caption]
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .count();
+    if letters >= 3 { &body[caption..] } else { body }
 }
 
 #[cfg(test)]
@@ -88,6 +100,14 @@ mod tests {
         assert_eq!(
             names("各乡镇人民政府、街道办事处,区政府各部门、各直属机构:"),
             ["各乡镇人民政府", "街道办事处", "区政府各部门", "各直属机构"]
+        );
+    }
+
+    #[test]
+    fn an_english_caption_run_into_the_line_is_no_part_of_it() {
+        assert_eq!(
+            names("Policies and regulations各区人民政府,市政府各委、办、局:"),
+            ["各区人民政府", "市政府各委、办、局"]
         );
     }
 

@@ -45,6 +45,14 @@ pub fn is_framing(heading: &str) -> bool {
     FRAMING.iter().any(|f| title.starts_with(f))
         || title.chars().count() <= 8 && title.ends_with("原则")
         || is_understanding(title)
+        || is_review(title)
+}
+
+/// Layout (round 6): a government work report issued by a notice opens by
+/// reviewing the past year (一、2021年及十七届县人民政府工作回顾, 过去五年
+/// 工作回顾): what was done, not work to do.
+fn is_review(title: &str) -> bool {
+    title.chars().count() <= 30 && title.ends_with("回顾")
 }
 
 /// Layout: opinions that open by setting out what a policy is and why it
@@ -76,6 +84,9 @@ mod tests {
             // Round 5 (layout: an opinion's reasoning first).
             "全面把握政府和社会资本合作模式的深刻内涵",
             "充分认识政府和社会资本合作模式的重要意义",
+            // Round 6 (layout: a work report's review of the past year).
+            "2021年及十七届县人民政府工作回顾",
+            "过去五年工作回顾",
         ] {
             assert!(is_framing(h), "{h}");
         }
@@ -86,6 +97,7 @@ mod tests {
             "保障措施",
             "坚持以人民为中心的发展思想和安全发展原则",
             "全面把握市场准入要求",
+            "回顾总结经验做法并加以推广",
         ] {
             assert!(!is_framing(h), "{h}");
         }

@@ -182,9 +182,20 @@ pub fn role_notes(line: &str) -> Vec<&str> {
             if depth == 0 {
                 let inner = &line[start..i];
                 let inner = inner.split('。').next().unwrap_or(inner);
-                let assigns = ["牵头", "牽頭", "负责", "負責", "主办", "主辦"]
-                    .iter()
-                    .any(|w| inner.contains(w));
+                // Layout (round 6): 按职责分工 with whatever verb follows
+                // (负责, 落实, a spun copy's 卖力) assigns the units before it.
+                let assigns = [
+                    "牵头",
+                    "牽頭",
+                    "负责",
+                    "負責",
+                    "主办",
+                    "主辦",
+                    "按职责分工",
+                    "按職責分工",
+                ]
+                .iter()
+                .any(|w| inner.contains(w));
                 if assigns
                     && inner.chars().count() > 2
                     && !contains_label(inner)
@@ -278,6 +289,14 @@ mod tests {
     fn words_in_a_sentence_are_no_label() {
         assert!(hits("明确责任单位和完成时限").is_empty());
         assert!(hits("责任单位要切实履行职责").is_empty());
+    }
+
+    #[test]
+    fn a_note_ending_in_by_duties_with_any_verb_assigns_roles() {
+        assert_eq!(
+            role_notes("推行市场化运作。(省发改委、水利厅等省有关部门按职责分工推进)"),
+            ["省发改委、水利厅等省有关部门按职责分工推进"]
+        );
     }
 
     #[test]

@@ -90,9 +90,13 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     let mut plan = header.header;
     // The year of the work: the title's, else the one a table header names.
     let work_year = header.title_year.or(body.table_year);
+    let named_year = only_year_named(text);
     let ctx = BuildContext {
         deadlines: DeadlineContext {
-            work_year: work_year.or(plan.year),
+            // Layout (round 6): a bare table of one year's work (no title,
+            // number or date): its month deadlines (12月底前, 5月底) are of
+            // the one year the text names.
+            work_year: work_year.or(plan.year).or(named_year),
             issued_on: plan.issued_on,
             in_issue_year: false,
         },
@@ -101,7 +105,7 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
             plan.title.as_deref(),
             &body.loose,
             plan.year,
-            text,
+            named_year,
         )
         .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
         // Tasks without units fall to the addressees or the issuer, warned
@@ -181,7 +185,7 @@ fn default_year(
     title: Option<&str>,
     loose: &[String],
     notice_year: Option<i32>,
-    text: &str,
+    named_year: Option<i32>,
 ) -> Option<i32> {
     let goal = || {
         let re = GOAL_YEAR.as_ref()?;
@@ -191,21 +195,23 @@ fn default_year(
             .filter_map(|c| c.get(1)?.as_str().parse().ok())
             .max()
     };
-    let only_year = || {
-        let re = ANY_YEAR.as_ref()?;
-        let years: HashSet<i32> = re
-            .captures_iter(text)
-            .filter_map(|c| c.get(1)?.as_str().parse().ok())
-            .collect();
-        (years.len() == 1)
-            .then(|| years.into_iter().next())
-            .flatten()
-    };
     work_year
         .or_else(|| title.and_then(header::title_horizon))
         .or_else(goal)
         .or(notice_year)
-        .or_else(only_year)
+        .or(named_year)
+}
+
+/// The one year the text names, if it names exactly one.
+fn only_year_named(text: &str) -> Option<i32> {
+    let re = ANY_YEAR.as_ref()?;
+    let years: HashSet<i32> = re
+        .captures_iter(text)
+        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .collect();
+    (years.len() == 1)
+        .then(|| years.into_iter().next())
+        .flatten()
 }
 
 /// Where the tasks are, before they are read.

@@ -100,10 +100,18 @@ pub fn read(lines: &[Line], skip: &HashSet<usize>, signature: &HashSet<usize>) -
             dangling_labels: assembled.dangling,
         };
     }
-    let (tasks, framing): (Vec<TaskDraft>, Vec<TaskDraft>) = assembled
+    let (mut tasks, framing): (Vec<TaskDraft>, Vec<TaskDraft>) = assembled
         .tasks
         .into_iter()
         .partition(|t| !t.framing || !t.units.is_empty() || !t.inherited_units.is_empty());
+    let last_line = classified
+        .iter()
+        .rev()
+        .find(|c| !c.text.trim().is_empty())
+        .map(|c| (c.no, c.text.trim()));
+    if tasks.last().is_some_and(|t| is_cut_stub(t, last_line)) {
+        tasks.pop();
+    }
     let mut loose = assembled.loose;
     for t in framing {
         loose.push((t.line, t.head));
@@ -259,17 +267,84 @@ fn coarsest_present(
     })
 }
 
+/// Most characters of an item the page cut right after its marker.
+const MAX_STUB_CHARS: usize = 3;
+
+/// Layout (round 6): a stored page cut short right after an item's first
+/// word (… 2.加强退税风险防范。… / 3.加快): the last line of the text, an item
+/// of a word or two with nothing under it, is no task.
+fn is_cut_stub(task: &TaskDraft, last_line: Option<(usize, &str)>) -> bool {
+    let head = task.head.trim();
+    // Cut mid-sentence: the line ends in a character, not a full stop.
+    let cut = last_line.is_some_and(|(no, text)| {
+        no == task.line && text.chars().last().is_some_and(super::text::is_cjk)
+    });
+    cut && task.body.is_empty()
+        && task.units.is_empty()
+        && (1..=MAX_STUB_CHARS).contains(&head.chars().count())
+        && head.chars().all(super::text::is_cjk)
+}
+
+/// Which item level a labelled line speaks for, read in document order.
+///
+/// Layout: an item whose content is a run of points ((1)…(4)) followed by
+/// one unit note on a line of its own (1.完善应急预案体系 / (1)… (4)… /
+/// (责任单位:…)): the note closes the item, so it votes for the item's
+/// level, not for the last point's. A point that named units of its own
+/// keeps the notes after it at the points' level.
+#[derive(Default)]
+struct LabelLevels {
+    last: Option<MarkerKind>,
+    /// The coarser item the current run of points sits under.
+    parent: Option<MarkerKind>,
+    /// Points of the `last` level since `parent`.
+    run: usize,
+    /// A point of the run named its units itself.
+    run_labelled: bool,
+}
+
+impl LabelLevels {
+    fn vote(&mut self, c: &Classified) -> Option<MarkerKind> {
+        if let Kind::Marker(m) = &c.kind {
+            match self.last {
+                Some(last) if last == m.kind => self.run += 1,
+                Some(last) if m.kind > last => {
+                    self.parent = Some(last);
+                    self.run = 1;
+                    self.run_labelled = false;
+                }
+                _ => {
+                    self.parent = None;
+                    self.run = 1;
+                    self.run_labelled = false;
+                }
+            }
+            self.last = Some(m.kind);
+        }
+        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
+        if !labelled {
+            return None;
+        }
+        let note_alone = match c.kind {
+            Kind::Labels(_) => true,
+            Kind::Text => c.text.starts_with(['(', '（', '〔', '[', '【']),
+            _ => false,
+        };
+        if note_alone && self.run >= 2 && !self.run_labelled && self.parent.is_some() {
+            return self.parent;
+        }
+        self.run_labelled = true;
+        self.last
+    }
+}
+
 /// (section kind, task kind) for the document.
 fn choose_levels(classified: &[Classified]) -> Option<(Option<MarkerKind>, MarkerKind)> {
     let counts = counts(classified);
     let mut votes = [0usize; KIND_COUNT];
-    let mut last: Option<MarkerKind> = None;
+    let mut levels = LabelLevels::default();
     for c in classified {
-        if let Kind::Marker(m) = &c.kind {
-            last = Some(m.kind);
-        }
-        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
-        if labelled && let Some(k) = last {
+        if let Some(k) = levels.vote(c) {
             votes[k.index()] += 1;
         }
     }
@@ -319,20 +394,19 @@ fn kinds_per_section(
     let mut per_section: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
     // Labelled lines per section, by the level of the item they fall under.
     let mut votes: Vec<[usize; KIND_COUNT]> = vec![[0; KIND_COUNT]];
-    let mut last: Option<MarkerKind> = None;
+    let mut levels = LabelLevels::default();
     for c in classified {
         if let Kind::Marker(m) = &c.kind {
             if Some(m.kind) == section_kind {
                 per_section.push([0; KIND_COUNT]);
                 votes.push([0; KIND_COUNT]);
-                last = None;
+                levels = LabelLevels::default();
+                continue;
             } else if let Some(current) = per_section.last_mut() {
                 current[m.kind.index()] += 1;
-                last = Some(m.kind);
             }
         }
-        let labelled = matches!(c.kind, Kind::Labels(_)) || !c.inline.is_empty();
-        if labelled && let (Some(k), Some(current)) = (last, votes.last_mut()) {
+        if let (Some(k), Some(current)) = (levels.vote(c), votes.last_mut()) {
             current[k.index()] += 1;
         }
     }
@@ -735,6 +809,33 @@ mod tests {
             ]
         );
         assert_eq!(o.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_note_after_a_run_of_points_names_the_units_of_their_item() {
+        let heads =
+            |o: &Outline| -> Vec<String> { o.tasks.iter().map(|t| t.head.clone()).collect() };
+        let o = outline(
+            "(一)预案建设\n1.完善应急预案体系\n(1)加强预案管理。\n(2)推进预案精编化。\n(3)加强预案演练。\n(责任单位:市应急局、各县人民政府)\n2.健全应急管理体制\n(1)推进机构建设。\n(2)落实专职人员。\n(责任单位:市编办)",
+        );
+        assert_eq!(heads(&o), ["完善应急预案体系", "健全应急管理体制"]);
+        assert_eq!(o.tasks[0].body.len(), 3);
+        assert_eq!(o.tasks[0].units.len(), 1);
+        // Points that each carry their own note stay the tasks.
+        let o = outline(
+            "1.安排资金\n(1)编制预算。\n(责任单位:市财政局)\n(2)拨付资金。\n(责任单位:市国资委)\n2.管好资金\n(1)审计资金。\n(责任单位:市审计局)",
+        );
+        assert_eq!(heads(&o), ["编制预算", "拨付资金", "审计资金"]);
+    }
+
+    #[test]
+    fn an_item_the_page_cut_after_its_first_word_is_no_task() {
+        let o =
+            outline("一、财政政策\n1.落实退税政策。按照国家部署办理。\n2.加强风险防范。\n3.加快");
+        assert_eq!(o.tasks.len(), 2);
+        // Not at the end of the text, or with text of its own, it stays.
+        let o = outline("一、财政政策\n1.落实退税政策。\n2.其他\n二、保障\n1.加强领导。");
+        assert_eq!(o.tasks.len(), 3);
     }
 
     #[test]

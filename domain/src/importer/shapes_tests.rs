@@ -494,3 +494,16 @@ fn milestones_are_written_as_the_task_api_takes_them() {
         NaiveDate::from_ymd_opt(2017, 12, 31).unwrap_or_default()
     );
 }
+
+#[test]
+fn a_bare_table_dates_its_months_in_the_one_year_it_names() {
+    let notice = parse_notice(
+        "序号\n工作任务\n完成时限\n责任股室\n1\n完成展厅布展。\n5月底\n文物股\n2\n办好2019年油菜花节。\n12月底前\n旅游股",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(notice.tasks[0].due_on, NaiveDate::from_ymd_opt(2019, 5, 31));
+    assert_eq!(
+        notice.tasks[1].due_on,
+        NaiveDate::from_ymd_opt(2019, 12, 31)
+    );
+}

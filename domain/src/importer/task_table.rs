@@ -76,6 +76,9 @@ fn classify(cell: &str) -> Option<Col> {
         | "时间安排" | "时限" | "进度安排" | "时间进度" => Col::Due,
         "类别" | "分类" | "领域" | "板块" | "备注" | "责任领导" | "分管领导" | "牵头领导"
         | "责任人" | "联系人" | "考核方式" => Col::Other,
+        // Layout (round 6): a department's table naming the indicator each
+        // row serves (序号 / 指标 / 工作任务 / …), a category column.
+        "指标" | "类型" => Col::Other,
         _ => return classify_by_words(cell),
     })
 }
@@ -194,7 +197,9 @@ fn join_broken_cells(lines: &[Line]) -> (Cow<'_, [Line]>, Vec<(usize, usize)>) {
         let first = lines[i].text.as_str();
         // A yes/no cell of a progress table (是 / 否) is a cell of its own.
         let answer = matches!(first, "是" | "否" | "无" | "有");
-        if !is_fragment(first, MAX_FRAGMENT) || answer || reads_as_units(first) {
+        // A header word (指标, 序号) is a cell of its own, not a piece.
+        let header = classify(first).is_some();
+        if !is_fragment(first, MAX_FRAGMENT) || answer || header || reads_as_units(first) {
             i += 1;
             continue;
         }
@@ -210,7 +215,7 @@ fn join_broken_cells(lines: &[Line]) -> (Cow<'_, [Line]>, Vec<(usize, usize)>) {
                 j += 1;
                 continue;
             }
-            if !is_fragment(text, MAX_LAST_FRAGMENT) {
+            if !is_fragment(text, MAX_LAST_FRAGMENT) || classify(text).is_some() {
                 break;
             }
             joined.push_str(text);
@@ -260,6 +265,8 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
         out: TaskTables::default(),
         warnings,
         last_numbered: false,
+        merged: Vec::new(),
+        table_units: HashSet::new(),
     };
     let mut i = 0;
     while i < lines.len() {
@@ -319,6 +326,12 @@ fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
             j += 1;
             continue;
         }
+        // Layout (round 6): a header cell whose bracketed part went to a
+        // line of its own (责任股室 / (单位)): part of the cell above.
+        if !cols.is_empty() && is_bracketed(text) {
+            j += 1;
+            continue;
+        }
         // Layout: a header cell broken over two lines (区本级 / 任务数,
         // 市政府 / 分管领导) when the table was copied one cell per line.
         let next = (j + 1..lines.len().min(j + 3)).find(|&k| !lines[k].text.is_empty());
@@ -332,6 +345,16 @@ fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
         }
     }
     (cols.len() >= 3 && is_header(&cols)).then_some((cols, j))
+}
+
+/// A short text wholly in brackets: `(单位)`, `（部门）`.
+fn is_bracketed(text: &str) -> bool {
+    let inner = text
+        .strip_prefix(['(', '（'])
+        .and_then(|t| t.strip_suffix([')', '）']));
+    inner
+        .is_some_and(|t| (2..=6).contains(&t.chars().count()) && t.chars().all(super::text::is_cjk))
+        && markers::detect(text).is_none()
 }
 
 fn ends_table(text: &str, no: usize, signature: &HashSet<usize>) -> bool {
@@ -353,6 +376,11 @@ struct Reader<'a, 'w> {
     warnings: &'w mut Warnings,
     /// The last row read carried its own 序号.
     last_numbered: bool,
+    /// The unit and deadline cells of the last row of a table one cell per
+    /// line, by column: what a merged cell gives the rows below it.
+    merged: Vec<(usize, Col, String)>,
+    /// Unit names the table's unit cells gave one to a line.
+    table_units: HashSet<String>,
 }
 
 impl<'a> Reader<'a, '_> {
@@ -442,6 +470,8 @@ impl<'a> Reader<'a, '_> {
         let numbered = number_at.is_some();
         let leading = number_at.unwrap_or(0);
         let row_cols = &cols[leading..];
+        self.merged.clear();
+        self.table_units.clear();
         let mut row: Vec<(usize, &'a str)> = Vec::new();
         let mut rows_read = 0;
         let mut group_cells = 0;
@@ -642,15 +672,103 @@ impl<'a> Reader<'a, '_> {
 
     fn flush(&mut self, row: &mut Vec<(usize, &str)>, cols: &[Col], rows_read: &mut usize) {
         if !row.is_empty() {
-            self.push_row(std::mem::take(row), cols);
+            let cells = std::mem::take(row);
+            let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
+            match merged_row(&texts, cols) {
+                Some(placed) => self.push_merged_row(cells, &placed),
+                None => {
+                    self.merged.clear();
+                    self.push_row(cells, cols);
+                }
+            }
             *rows_read += 1;
         }
     }
 
-    fn push_row(&mut self, cells: Vec<(usize, &str)>, cols: &[Col]) {
+    /// Layout (round 6): a numbered table one cell per line whose merged
+    /// cells (指标, 完成时限, 责任领导, 责任股室 spanning several rows) are
+    /// printed once, in their group's first row: a row short of its unit
+    /// or deadline cell takes the one above, and a unit cell over several
+    /// lines (文化宣传股 / 文化馆 / 图书馆) is one list, the first leading.
+    fn push_merged_row(&mut self, cells: Vec<(usize, &str)>, placed: &[(usize, Col)]) {
+        let mut own: Vec<(usize, Col, String)> = Vec::new();
+        for ((_, cell), (at, col)) in cells.iter().zip(placed) {
+            if !matches!(col, Col::Units(_) | Col::Due) {
+                continue;
+            }
+            let cell = match col {
+                Col::Units(_) => self.split_run_together(cell.trim()),
+                _ => cell.trim().to_string(),
+            };
+            match own.last_mut() {
+                Some((last_at, _, text)) if last_at == at => {
+                    text.push('、');
+                    text.push_str(&cell);
+                }
+                _ => own.push((*at, *col, cell)),
+            }
+        }
+        for (at, col, text) in &self.merged {
+            if !own.iter().any(|(a, _, _)| a == at) {
+                own.push((*at, *col, text.clone()));
+            }
+        }
+        own.sort_by_key(|(at, _, _)| *at);
+        self.merged.clone_from(&own);
         let line = cells.first().map_or(0, |(no, _)| *no);
+        let mut rebuilt: Vec<(usize, &str)> = Vec::new();
+        let mut cols: Vec<Col> = Vec::new();
+        for ((no, cell), (_, col)) in cells.iter().zip(placed) {
+            if !matches!(col, Col::Units(_) | Col::Due) {
+                rebuilt.push((*no, cell));
+                cols.push(*col);
+            }
+        }
+        for (_, col, text) in &own {
+            rebuilt.push((line, text.as_str()));
+            cols.push(*col);
+        }
+        self.push_row_as(rebuilt, &cols);
+    }
+
+    /// Layout (round 6): a unit cell of such a table that is two names the
+    /// table gives elsewhere on lines of their own, run together because the
+    /// page lost the line break (文化宣传股文化馆 after 文化宣传股 / 文化馆):
+    /// the two names. Any other cell is kept, and its name remembered.
+    fn split_run_together(&mut self, cell: &str) -> String {
+        let single = !cell.contains(['、', ',', '，', ';', '；', ' ']);
+        if !single {
+            return cell.to_string();
+        }
+        if !self.table_units.contains(cell) {
+            let split = cell.char_indices().skip(2).map(|(at, _)| at).find(|&at| {
+                self.table_units.contains(&cell[..at]) && self.table_units.contains(&cell[at..])
+            });
+            if let Some(at) = split {
+                return format!("{}、{}", &cell[..at], &cell[at..]);
+            }
+        }
+        if self.table_units.len() < MAX_TABLE_UNITS {
+            self.table_units.insert(cell.to_string());
+        }
+        cell.to_string()
+    }
+
+    fn push_row(&mut self, cells: Vec<(usize, &str)>, cols: &[Col]) {
         let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
         let mapped = map_cells(&texts, cols);
+        let placed: Vec<Col> = mapped.iter().map(|(c, _)| *c).collect();
+        self.push_row_as(cells, &placed);
+    }
+
+    /// A row whose cells are already paired with their columns.
+    fn push_row_as(&mut self, cells: Vec<(usize, &str)>, placed: &[Col]) {
+        let line = cells.first().map_or(0, |(no, _)| *no);
+        let mapped: Vec<(Col, &str)> = placed
+            .iter()
+            .copied()
+            .zip(cells.iter().map(|(_, t)| *t))
+            .collect();
         let mut draft = TaskDraft {
             section: self.section.clone(),
             line,
@@ -737,6 +855,60 @@ fn looks_like_due(cell: &str) -> bool {
             ]
             .iter()
             .any(|w| cell.contains(w)))
+}
+
+/// Unit names a table remembers to part names run together.
+const MAX_TABLE_UNITS: usize = 200;
+
+/// Longest category or person cell of a table (公共文化服务, 周 斐).
+const MAX_SHORT_CELL: usize = 12;
+
+/// The columns of a numbered row one cell per line whose count differs
+/// from the header's because merged cells were printed once (see
+/// `push_merged_row`): each cell goes to the next column its content fits,
+/// in the header's order; unit cells after a unit cell stay in its column.
+/// `None` when the row does not read that way (or has every cell).
+fn merged_row(cells: &[&str], cols: &[Col]) -> Option<Vec<(usize, Col)>> {
+    if cells.len() == cols.len() || cols.first() != Some(&Col::Number) {
+        return None;
+    }
+    if !cells.first().is_some_and(|c| is_number(c)) {
+        return None;
+    }
+    let mut placed = vec![(0, Col::Number)];
+    let mut next = 1;
+    for cell in &cells[1..] {
+        let units = looks_like_units(cell);
+        if let Some(&(at, Col::Units(kind))) = placed.last()
+            && units
+        {
+            // The next unit column if there is one (牵头单位 then 配合单位),
+            // else more lines of the same cell.
+            match (at + 1..cols.len()).find(|&k| matches!(cols[k], Col::Units(_))) {
+                Some(k) => {
+                    placed.push((k, cols[k]));
+                    next = k + 1;
+                }
+                None => placed.push((at, Col::Units(kind))),
+            }
+            continue;
+        }
+        let short = cell.chars().count() <= MAX_SHORT_CELL && !cell.contains('。');
+        let fits = |col: &Col| match col {
+            Col::Units(_) => units,
+            Col::Due => !units && looks_like_due(cell),
+            Col::Task | Col::Detail => !units && cjk_count(cell) >= 2,
+            Col::Other => short && !units && !looks_like_due(cell),
+            Col::Number => false,
+        };
+        let at = (next..cols.len()).find(|&k| fits(&cols[k]))?;
+        placed.push((at, cols[at]));
+        next = at + 1;
+    }
+    placed
+        .iter()
+        .any(|(_, c)| matches!(c, Col::Task | Col::Detail))
+        .then_some(placed)
 }
 
 /// Cells paired with their column: by position when that reads sensibly
@@ -1093,6 +1265,46 @@ mod tests {
             ]
         );
         assert_eq!(t.tasks[2].section.as_deref(), Some("(二)"));
+    }
+
+    #[test]
+    fn merged_cells_printed_once_cover_the_rows_below() {
+        let t = tables(
+            "序号\n指标\n工作任务\n完成时限\n责任领导\n责任股室\n(单位)\n备注\n1\n公共文化服务\n免费开放服务人次增长15%。\n12月底前\n夏俊贵\n文化宣传股\n文化馆\n图书馆\n2\n全年组织惠民演出不少于100场。\n执法大队\n3\n开展好“三下乡”活动。\n4\n旅游项目\n完成景区综合开发。\n5月底\n周 斐\n文物股\n5\n推进总分馆制建设。\n文化宣传股文化馆\n6\n办好图书馆文化馆活动。\n图书馆文化馆",
+        );
+        assert_eq!(t.tasks.len(), 6);
+        assert_eq!(t.tasks[0].head, "免费开放服务人次增长15%。");
+        assert_eq!(
+            units(&t.tasks[0]),
+            [(
+                LabelKind::Responsible,
+                "文化宣传股、文化馆、图书馆".to_string()
+            )]
+        );
+        assert_eq!(t.tasks[0].due_cells[0].1, "12月底前");
+        // Row 2 has its own unit cell under the merged deadline; row 3
+        // neither: both come from above.
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "执法大队".to_string())]
+        );
+        assert_eq!(t.tasks[1].due_cells[0].1, "12月底前");
+        assert_eq!(units(&t.tasks[2]), units(&t.tasks[1]));
+        assert_eq!(t.tasks[2].due_cells[0].1, "12月底前");
+        assert_eq!(
+            units(&t.tasks[3]),
+            [(LabelKind::Responsible, "文物股".to_string())]
+        );
+        assert_eq!(t.tasks[3].due_cells[0].1, "5月底");
+        // Two names of the table run together are parted.
+        assert_eq!(
+            units(&t.tasks[4]),
+            [(LabelKind::Responsible, "文化宣传股、文化馆".to_string())]
+        );
+        assert_eq!(
+            units(&t.tasks[5]),
+            [(LabelKind::Responsible, "图书馆、文化馆".to_string())]
+        );
     }
 
     #[test]

@@ -65,6 +65,9 @@ const OFFICE_ENDS: &[&str] = &[
     "开发区",
     "高新区",
     "管理区",
+    // Layout (round 6): a county bureau's own sections as units
+    // (文化宣传股, 广电事业股, 旅游股).
+    "股",
     // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
     "联",
     "协",
@@ -333,6 +336,25 @@ fn strip_rule_notes(text: &str) -> String {
 
 fn strip_filler(s: &str) -> &str {
     let mut s = s.trim();
+    // 按职责分工 and the verb after it, whatever it is (负责, 推进, 卖力).
+    for phrase in ["按职责分工", "按職責分工", "按职能分工"] {
+        if let Some(at) = s.rfind(phrase)
+            && s[at + phrase.len()..].chars().count() <= 4
+        {
+            s = s[..at].trim_end();
+        }
+    }
+    // Layout (round 6): 等 before a collective of a place (能源局等省有关部门):
+    // the list ends at 等, as it does before 等有关部门.
+    if let Some(at) = s.rfind('等') {
+        let rest = &s[at + '等'.len_utf8()..];
+        let collective = ["有关部门", "相关部门", "有关单位", "相关单位"]
+            .iter()
+            .any(|e| rest.ends_with(e));
+        if collective && rest.chars().count() <= 8 && at > 0 {
+            s = s[..at].trim_end();
+        }
+    }
     for tail in [
         "按职责分工负责",
         "按職責分工負責",
@@ -1081,6 +1103,14 @@ mod tests {
         assert_eq!(names("市卫生局。"), ["市卫生局"]);
         assert_eq!(names("市发改委、财政局等部门"), ["市发改委", "市财政局"]);
         assert_eq!(names("各县区按职责分工负责"), ["各县区"]);
+        assert_eq!(
+            names("省发改委、水利厅按职责分工推进"),
+            ["省发改委", "省水利厅"]
+        );
+        assert_eq!(
+            names("省发改委、能源局等省有关部门和各市人民政府按职责分工负责"),
+            ["省发改委", "省能源局", "各市人民政府"]
+        );
     }
 
     #[test]
