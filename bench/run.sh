@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark of the workflow API (docs/BENCHMARKS.md).
-# usage: bench/run.sh sqlite|postgres [assignments] [seconds] [api|ui]
+# usage: [DUBAN_BIN_DIR=dir] bench/run.sh sqlite|postgres [assignments] [seconds] [api|ui]
 # (ui: the web UI's 事项 page and item page instead of the JSON API)
 # Needs wrk (apt-get install wrk) and, for postgres, the server at 127.0.0.1:5432.
 set -euo pipefail
@@ -20,8 +20,14 @@ else
   psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $db"
   export DUBAN__DATABASE__URL="postgres://postgres@127.0.0.1:5432/$db"
 fi
-cargo build --release --quiet --bin duban --bin duban-bench
-bin=${CARGO_TARGET_DIR:-target}/release
+# DUBAN_BIN_DIR: a folder holding duban and duban-bench built already (to
+# compare two builds in the same minutes); else a release build here.
+if [ -n "${DUBAN_BIN_DIR:-}" ]; then
+  bin=$DUBAN_BIN_DIR
+else
+  cargo build --release --quiet --bin duban --bin duban-bench
+  bin=${CARGO_TARGET_DIR:-target}/release
+fi
 "$bin/duban-bench" seed --assignments "$n" --units 30 --out bench/out
 "$bin/duban" serve --no-jobs > "$work/serve.log" 2>&1 &
 pid=$!

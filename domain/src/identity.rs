@@ -5,7 +5,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Deserialize;
 
-use crate::clock::Clock;
 use crate::db::{Db, Generation};
 use crate::entities::user;
 use crate::password;
