@@ -1,9 +1,10 @@
-//! Inserting many rows in one statement whose rows travel as one JSON
-//! parameter: `json_each` on SQLite, `json_populate_recordset` on
-//! PostgreSQL. A multi-row `VALUES` list binds one parameter per cell (18
-//! per outbox row), which sea-orm builds value by value and the store then
-//! parses and plans; one JSON document per batch costs the store a parse of
-//! its text and nothing per parameter (measured in docs/BENCHMARKS.md).
+//! Inserting many rows in few statements. PostgreSQL: the rows travel as
+//! one JSON parameter read by `json_populate_recordset`, which costs the
+//! server one parse and nothing per parameter. SQLite: multi-row `VALUES`
+//! with bound parameters, because SQLite's `json_each` turns every row's
+//! object back into text and parses it again for each field, which cost
+//! more than binding (both measured in docs/BENCHMARKS.md, "Escalating a
+//! backlog").
 //!
 //! The rows are the entity's own active models, so what is written is what
 //! `insert_many` would write: the same values, in the same text form on
@@ -36,6 +37,7 @@ pub async fn insert<A, C>(
 ) -> Result<u64, DbErr>
 where
     A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     C: ConnectionTrait,
 {
     let Some(first) = rows.first() else {
@@ -48,6 +50,9 @@ where
     let names: Vec<String> = columns.iter().map(|c| c.as_str().to_owned()).collect();
     let table = <A::Entity as Default>::default().table_name().to_owned();
     let backend = conn.get_database_backend();
+    if backend == DbBackend::Sqlite {
+        return insert_values(conn, rows, &columns, skip).await;
+    }
     let sql = statement(backend, &table, &names, skip);
     let mut written = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
@@ -72,6 +77,45 @@ where
             ))
             .await?;
         written += res.rows_affected();
+    }
+    Ok(written)
+}
+
+/// SQLite: multi-row `VALUES` statements with bound parameters, as many
+/// rows a statement as SQLite's parameter limit (32,766) allows. Measured
+/// against the JSON parameter on the same build (docs/BENCHMARKS.md): SQLite
+/// spends more per row in its JSON functions (the row's object back to
+/// text, then parsed again for each of its fields) than binding costs.
+async fn insert_values<A, C>(
+    conn: &C,
+    rows: &[A],
+    columns: &[<A::Entity as EntityTrait>::Column],
+    skip: Option<SkipConflicts<'_>>,
+) -> Result<u64, DbErr>
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    C: ConnectionTrait,
+{
+    let per_statement = (32_000 / columns.len().max(1)).max(1);
+    let mut written = 0;
+    for chunk in rows.chunks(per_statement) {
+        let mut insert = <A::Entity as EntityTrait>::insert_many(chunk.iter().cloned());
+        if let Some(SkipConflicts(on)) = skip {
+            let keys = <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+                .filter(|c| on.contains(&c.as_str()));
+            insert = insert.on_conflict(
+                sea_orm::sea_query::OnConflict::columns(keys)
+                    .do_nothing()
+                    .to_owned(),
+            );
+        }
+        match insert.exec_without_returning(conn).await {
+            Ok(n) => written += n,
+            // Every row of the chunk was skipped on a conflict.
+            Err(DbErr::RecordNotInserted) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(written)
 }
