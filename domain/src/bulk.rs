@@ -18,8 +18,8 @@ use sea_orm::{
 };
 use serde_json::{Map, Value as Json};
 
-/// Rows per statement: the parameter is one text, so the bound is memory,
-/// not SQLite's parameter limit; 5,000 outbox rows are about 2 MB.
+/// Rows per PostgreSQL statement: the parameter is one text, so the bound
+/// is memory, not a parameter limit; 5,000 outbox rows are about 2 MB.
 pub const ROWS_PER_STATEMENT: usize = 5000;
 
 /// The columns a conflict on which skips the row (`ON CONFLICT (...) DO
@@ -50,11 +50,32 @@ where
     let names: Vec<String> = columns.iter().map(|c| c.as_str().to_owned()).collect();
     let table = <A::Entity as Default>::default().table_name().to_owned();
     let backend = conn.get_database_backend();
-    if backend == DbBackend::Sqlite {
-        return insert_values(conn, rows, &columns, skip).await;
-    }
-    let sql = statement(backend, &table, &names, skip);
     let mut written = 0;
+    if backend == DbBackend::Sqlite {
+        // Multi-row `VALUES` with bound parameters, as many rows a statement
+        // as SQLite's parameter limit (32,766) allows.
+        let per_statement = (32_000 / columns.len().max(1)).max(1);
+        for chunk in rows.chunks(per_statement) {
+            let mut insert = <A::Entity as EntityTrait>::insert_many(chunk.iter().cloned());
+            if let Some(SkipConflicts(on)) = skip {
+                let keys = <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+                    .filter(|c| on.contains(&c.as_str()));
+                insert = insert.on_conflict(
+                    sea_orm::sea_query::OnConflict::columns(keys)
+                        .do_nothing()
+                        .to_owned(),
+                );
+            }
+            match insert.exec_without_returning(conn).await {
+                Ok(n) => written += n,
+                // Every row of the chunk was skipped on a conflict.
+                Err(DbErr::RecordNotInserted) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        return Ok(written);
+    }
+    let sql = statement(&table, &names, skip);
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut doc = Vec::with_capacity(chunk.len());
         for row in chunk {
@@ -81,79 +102,22 @@ where
     Ok(written)
 }
 
-/// SQLite: multi-row `VALUES` statements with bound parameters, as many
-/// rows a statement as SQLite's parameter limit (32,766) allows. Measured
-/// against the JSON parameter on the same build (docs/BENCHMARKS.md): SQLite
-/// spends more per row in its JSON functions (the row's object back to
-/// text, then parsed again for each of its fields) than binding costs.
-async fn insert_values<A, C>(
-    conn: &C,
-    rows: &[A],
-    columns: &[<A::Entity as EntityTrait>::Column],
-    skip: Option<SkipConflicts<'_>>,
-) -> Result<u64, DbErr>
-where
-    A: ActiveModelTrait,
-    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-    C: ConnectionTrait,
-{
-    let per_statement = (32_000 / columns.len().max(1)).max(1);
-    let mut written = 0;
-    for chunk in rows.chunks(per_statement) {
-        let mut insert = <A::Entity as EntityTrait>::insert_many(chunk.iter().cloned());
-        if let Some(SkipConflicts(on)) = skip {
-            let keys = <<A::Entity as EntityTrait>::Column as Iterable>::iter()
-                .filter(|c| on.contains(&c.as_str()));
-            insert = insert.on_conflict(
-                sea_orm::sea_query::OnConflict::columns(keys)
-                    .do_nothing()
-                    .to_owned(),
-            );
-        }
-        match insert.exec_without_returning(conn).await {
-            Ok(n) => written += n,
-            // Every row of the chunk was skipped on a conflict.
-            Err(DbErr::RecordNotInserted) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(written)
-}
-
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn statement(
-    backend: DbBackend,
-    table: &str,
-    names: &[String],
-    skip: Option<SkipConflicts<'_>>,
-) -> String {
+/// PostgreSQL's statement: the rows as one JSON parameter.
+fn statement(table: &str, names: &[String], skip: Option<SkipConflicts<'_>>) -> String {
     let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
     let list = cols.join(", ");
     let conflict = skip.map_or(String::new(), |SkipConflicts(on)| {
         let on: Vec<String> = on.iter().map(|n| quote(n)).collect();
         format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))
     });
-    match backend {
-        DbBackend::Postgres => format!(
-            "INSERT INTO {t} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{t}, $1::json){conflict}",
-            t = quote(table)
-        ),
-        _ => {
-            let picks: Vec<String> = names
-                .iter()
-                .map(|n| format!("json_extract(value, '$.\"{n}\"')"))
-                .collect();
-            // `WHERE true` lets SQLite read the ON CONFLICT that follows a SELECT.
-            format!(
-                "INSERT INTO {t} ({list}) SELECT {} FROM json_each(?) WHERE true{conflict}",
-                picks.join(", "),
-                t = quote(table)
-            )
-        }
-    }
+    format!(
+        "INSERT INTO {t} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{t}, $1::json){conflict}",
+        t = quote(table)
+    )
 }
 
 /// A value as the JSON the statement reads it from: in the text sqlx
@@ -193,14 +157,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn statements_per_store() {
+    fn the_postgres_statement() {
         let names = ["a".to_owned(), "b".to_owned()];
         assert_eq!(
-            statement(DbBackend::Sqlite, "t", &names, Some(SkipConflicts(&["a"]))),
-            "INSERT INTO \"t\" (\"a\", \"b\") SELECT json_extract(value, '$.\"a\"'), json_extract(value, '$.\"b\"') FROM json_each(?) WHERE true ON CONFLICT (\"a\") DO NOTHING"
+            statement("t", &names, Some(SkipConflicts(&["a"]))),
+            "INSERT INTO \"t\" (\"a\", \"b\") SELECT \"a\", \"b\" FROM json_populate_recordset(NULL::\"t\", $1::json) ON CONFLICT (\"a\") DO NOTHING"
         );
         assert_eq!(
-            statement(DbBackend::Postgres, "t", &names, None),
+            statement("t", &names, None),
             "INSERT INTO \"t\" (\"a\", \"b\") SELECT \"a\", \"b\" FROM json_populate_recordset(NULL::\"t\", $1::json)"
         );
     }
