@@ -214,6 +214,19 @@ impl TestApp {
             .await
     }
 
+    /// The admin deactivates the user behind `token`; asserts it took.
+    pub async fn deactivate_holder_of(&self, token: &str) {
+        let id = self.get("/me", token).await.body["id"].as_i64().unwrap();
+        let r = self
+            .patch(
+                &format!("/users/{id}"),
+                &self.admin_token,
+                serde_json::json!({"active": false}),
+            )
+            .await;
+        assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.body);
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Resp {
         self.call(Method::DELETE, path, Some(token), None).await
     }

@@ -70,17 +70,7 @@ async fn a_list_read_twice_is_never_staler_than_the_data(app: &TestApp) {
     assert_eq!(statuses(&listed), [(ids[0], "acknowledged".to_owned())]);
 
     // The caller is read fresh: deactivated, refused on the very next list.
-    let staff_id = app.get("/me", &w.staff_a).await.body["id"]
-        .as_i64()
-        .unwrap();
-    let r = app
-        .patch(
-            &format!("/users/{staff_id}"),
-            &app.admin_token,
-            json!({"active": false}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.deactivate_holder_of(&w.staff_a).await;
     app.get(mine, &w.staff_a)
         .await
         .assert_problem(StatusCode::UNAUTHORIZED);

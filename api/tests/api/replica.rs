@@ -119,17 +119,7 @@ async fn reads_go_to_the_replica_except_for_whoever_just_wrote() {
 
     // Identity is the primary's: a user deactivated there is refused at
     // once, whatever the replica holds.
-    let staff_b = app.get("/me", &w.staff_b).await.body["id"]
-        .as_i64()
-        .unwrap();
-    let r = app
-        .patch(
-            &format!("/users/{staff_b}"),
-            &app.admin_token,
-            json!({"active": false}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.deactivate_holder_of(&w.staff_b).await;
     app.get(mine, &w.staff_b)
         .await
         .assert_problem(StatusCode::UNAUTHORIZED);
