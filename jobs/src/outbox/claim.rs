@@ -1,6 +1,7 @@
 //! Claiming what is due: whole recipients at a time (so one person's
 //! notices go out as one digest, and a robot's as a few messages), marked `sending` with this process's name
-//! and a lease. PostgreSQL skips rows another dispatcher has locked; SQLite
+//! and a lease. PostgreSQL claims take turns on an advisory lock (and skip
+//! rows an API write has locked); SQLite
 //! runs the claim as one UPDATE ... RETURNING inside a write transaction,
 //! which holds the database's single write lock. A claim whose lease ran out
 //! (a killed process) is due again. Before the claim commits, every new
@@ -144,6 +145,16 @@ pub(crate) async fn claim(
         ]))
         .to_owned();
     let txn = ctx.db.begin().await?;
+    if ctx.db.store() == Store::Postgres {
+        // Row locks alone do not keep a recipient whole: two claims running
+        // at once lock rows one at a time, so the second can take the rows
+        // of a recipient the first has half locked, and a robot would get
+        // one message more than its items need. Claims take turns instead
+        // (the claim is one short statement; sending, the slow part, stays
+        // parallel), and the next claim sees the last one committed.
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CLAIM_LOCK})"))
+            .await?;
+    }
     let rows = Claimed::find_by_statement(txn.get_database_backend().build(&update))
         .all(&txn)
         .await?;
@@ -167,6 +178,9 @@ pub(crate) async fn claim(
     txn.commit().await?;
     Ok((envelopes, until))
 }
+
+/// The PostgreSQL advisory lock claims take turns on ("duban_cl" as bytes).
+const CLAIM_LOCK: i64 = 0x6475_6261_6e5f_636c;
 
 /// How many notices one message carries at most.
 #[derive(Debug, Clone, Copy)]

@@ -374,13 +374,7 @@ storage_test!(a_dispatcher_killed_mid_run_loses_nothing_per_channel);
 
 async fn two_dispatchers_at_once_post_each_item_once_per_robot(env: &TestEnv) {
     let robots = RobotServer::start().await;
-    env.robot(
-        env.cast.unit_a,
-        Channel::Dingtalk,
-        &robots.url("/dingtalk?access_token=t"),
-        Some(DING_SECRET),
-    )
-    .await;
+    signed_dingtalk_of_a(env, &robots).await;
     env.robot(
         env.cast.unit_a,
         Channel::Feishu,
@@ -421,6 +415,43 @@ async fn two_dispatchers_at_once_post_each_item_once_per_robot(env: &TestEnv) {
     );
 }
 storage_test!(two_dispatchers_at_once_post_each_item_once_per_robot);
+
+/// Claims take turns, so a robot's due items stay whole within one claim:
+/// four dispatchers racing over 120 items, 10 a message, post exactly 12
+/// messages (row locks alone let a racing claim take half a recipient's
+/// rows, and a robot got a message more than its items need).
+async fn racing_dispatchers_keep_a_robots_items_whole(env: &TestEnv) {
+    let robots = RobotServer::start().await;
+    signed_dingtalk_of_a(env, &robots).await;
+    reminded(env, env.cast.unit_a, "整批推送", 120).await;
+    let tens = RobotSettings {
+        per_minute: 600,
+        items_per_message: 10,
+        ..RobotSettings::default()
+    };
+    let mut c = Vec::new();
+    for _ in 0..4 {
+        c.push(env.context_with(settings(tens.clone())).await);
+    }
+    let at = env.now();
+    let runs = tokio::join!(
+        run_dispatch(&c[0], at),
+        run_dispatch(&c[1], at),
+        run_dispatch(&c[2], at),
+        run_dispatch(&c[3], at)
+    );
+    for r in [runs.0, runs.1, runs.2, runs.3] {
+        assert_eq!(r.unwrap().messages_failed, 0);
+    }
+    let posted = robots.posted_to("/dingtalk");
+    let sizes: Vec<usize> = posted
+        .iter()
+        .map(|p| p.text().matches("整批推送").count())
+        .collect();
+    assert_eq!(sizes.iter().sum::<usize>(), 120, "{sizes:?}");
+    assert_eq!(posted.len(), 12, "120 items, 10 a message: {sizes:?}");
+}
+storage_test!(racing_dispatchers_keep_a_robots_items_whole);
 
 async fn a_robot_is_never_sent_more_than_its_limit_a_minute(env: &TestEnv) {
     let robots = RobotServer::start().await;
