@@ -9,7 +9,11 @@
 //! inspector and a leader, one plan, N/30 tasks each given to all 30 units;
 //! due dates spread evenly from 60 days past to 60 days ahead; statuses 20 %
 //! issued, 20 % acknowledged, 30 % in progress, 10 % pending review, 20 %
-//! completed. Then the stores' statistics are refreshed (ANALYZE), and the
+//! completed. With a third argument K (`scan_bench sqlite 100000,1000000
+//! 10000`), only the first K assignments are spread so; the rest are due
+//! 200 to 565 days ahead, so the due work stays the same as the table grows
+//! (do the scans grow with the due items only?). `RUST_LOG=sqlx::query=debug` prints every statement with its
+//! time (how the profile in docs/BENCHMARKS.md was taken). Then the stores' statistics are refreshed (ANALYZE), and the
 //! scans run at the same instant three times: the first escalates the whole
 //! backlog, the second finds nothing new; then once more a day later.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is the point
@@ -43,6 +47,10 @@ const STATUSES: [Status; 10] = [
 
 #[tokio::main]
 async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let args: Vec<String> = std::env::args().collect();
     let store = args.get(1).map_or("sqlite", String::as_str).to_owned();
     let sizes: Vec<usize> = args
@@ -51,6 +59,7 @@ async fn main() {
         .split(',')
         .map(|s| s.parse().expect("sizes: 10000,100000"))
         .collect();
+    let spread: Option<usize> = args.get(3).map(|s| s.parse().expect("K: 10000"));
     println!(
         "| store | assignments | due (open, overdue or within 8 days) | scan | run | scanned | notices written | escalated | time |"
     );
@@ -61,7 +70,7 @@ async fn main() {
             "sqlite" => format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()),
             _ => fresh_pg(n).await,
         };
-        bench(&store, &url, n).await;
+        bench(&store, &url, n, spread.unwrap_or(n).min(n)).await;
     }
 }
 
@@ -83,7 +92,7 @@ async fn fresh_pg(n: usize) -> String {
     format!("{base}/{name}")
 }
 
-async fn bench(store: &str, url: &str, n: usize) {
+async fn bench(store: &str, url: &str, n: usize, spread: usize) {
     let db = Db::connect(&DatabaseSettings {
         url: url.to_owned(),
         max_connections: 4,
@@ -96,7 +105,7 @@ async fn bench(store: &str, url: &str, n: usize) {
         .unwrap()
         .with_timezone(&Utc);
     let seeded = Instant::now();
-    let due = seed(&db, n, now).await;
+    let due = seed(&db, n, spread, now).await;
     eprintln!("seeded {n} in {:.1} s", seeded.elapsed().as_secs_f64());
 
     print_plans(&db).await;
@@ -135,9 +144,10 @@ async fn bench(store: &str, url: &str, n: usize) {
     }
 }
 
-/// Seeds `n` assignments; answers how many are due (open and overdue, or
-/// due within the reminder window).
-async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
+/// Seeds `n` assignments, the first `spread` of them due from 60 days past
+/// to 60 days ahead and the rest far ahead; answers how many are due (open
+/// and overdue, or due within the reminder window).
+async fn seed(db: &Db, n: usize, spread: usize, now: DateTime<Utc>) -> usize {
     let conn = db.schema_conn();
     let tz = zone_of("Asia/Shanghai");
     let today = local_date(now, tz);
@@ -223,6 +233,15 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
     .unwrap()
     .id;
     let tasks = n.div_ceil(UNITS);
+    let spread_tasks = spread.div_ceil(UNITS).max(1) as i64;
+    let due_of = |t: usize| {
+        let t = t as i64;
+        if t < spread_tasks {
+            today + Duration::days(t * 121 / spread_tasks - 60)
+        } else {
+            today + Duration::days(200 + t % 366)
+        }
+    };
     let mut due_count = 0;
     let mut made = 0;
     let issued = now - Duration::days(90);
@@ -231,7 +250,7 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
         let chunk_end = (chunk_start + 1000).min(tasks);
         let task_rows: Vec<task::ActiveModel> = (chunk_start..chunk_end)
             .map(|t| {
-                let due_on = today + Duration::days((t as i64 * 121 / tasks as i64) - 60);
+                let due_on = due_of(t);
                 task::ActiveModel {
                     plan_id: Set(plan_id),
                     section_id: Set(None),
@@ -257,7 +276,7 @@ async fn seed(db: &Db, n: usize, now: DateTime<Utc>) -> usize {
             + 1;
         let mut rows = Vec::with_capacity((chunk_end - chunk_start) * UNITS);
         for t in chunk_start..chunk_end {
-            let due_on = today + Duration::days((t as i64 * 121 / tasks as i64) - 60);
+            let due_on = due_of(t);
             for (k, u) in units.iter().enumerate() {
                 if made == n {
                     break;
