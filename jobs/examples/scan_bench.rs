@@ -16,6 +16,8 @@
 //! time (how the profile in docs/BENCHMARKS.md was taken). Then the stores' statistics are refreshed (ANALYZE), and the
 //! scans run at the same instant three times: the first escalates the whole
 //! backlog, the second finds nothing new; then once more a day later.
+//! Last, one dispatch run sends the whole outbox the scans wrote, through
+//! the log transport (composed as for SMTP, no network).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is the point
 
 use std::sync::Arc;
@@ -139,6 +141,21 @@ async fn bench(store: &str, url: &str, n: usize, spread: usize) {
             );
         }
     }
+    // Then the whole outbox the scans wrote goes out (the log transport:
+    // each message composed as for SMTP, then written to the log instead).
+    let t = Instant::now();
+    let out = duban_jobs::run_dispatch(&ctx, now + Duration::days(1))
+        .await
+        .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "\n| store | assignments | dispatch: notifications sent | messages | skipped | time | per notification |\n|---|---|---|---|---|---|---|\n| {store} | {n} | {} | {} | {} | {:.0} ms | {:.1} µs |\n",
+        out.notifications_sent,
+        out.messages_sent,
+        out.notifications_skipped,
+        secs * 1000.0,
+        secs * 1e6 / (out.notifications_sent + out.notifications_skipped).max(1) as f64
+    );
     if db.store() == Store::Postgres {
         db.close().await.unwrap();
     }

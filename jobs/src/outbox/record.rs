@@ -12,13 +12,19 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 use crate::context::JobContext;
 
-fn mine(ctx: &JobContext, ids: &[i64]) -> sea_orm::UpdateMany<notification::Entity> {
+/// The envelope's rows this process still holds, their claim ended by the
+/// update. The claim is `claimed_by`: set only with the status `sending`
+/// (claim.rs) and cleared by every update here, so it alone proves the rows
+/// are ours and still being sent. A `status = 'sending'` term besides it
+/// led SQLite to read them through the dispatch index, every row being
+/// sent, instead of by id: 7 ms a message with 133,000 rows claimed, 10 of
+/// the 23 s a dispatch of them took.
+fn mine(worker: &str, ids: &[i64]) -> sea_orm::UpdateMany<notification::Entity> {
     notification::Entity::update_many()
         .col_expr(N::ClaimedBy, Expr::value(Option::<String>::None))
         .col_expr(N::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(N::Id.is_in(ids.iter().copied()))
-        .filter(N::Status.eq(DeliveryStatus::Sending))
-        .filter(N::ClaimedBy.eq(ctx.worker.clone()))
+        .filter(N::ClaimedBy.eq(worker))
 }
 
 async fn attempts(
@@ -53,7 +59,7 @@ pub(crate) async fn sent(
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let txn = ctx.db.begin().await?;
-    mine(ctx, ids)
+    mine(&ctx.worker, ids)
         .col_expr(N::Status, Expr::value(DeliveryStatus::Sent))
         .col_expr(N::Attempts, Expr::value(attempt_no))
         .col_expr(N::SentAt, Expr::value(Some(at)))
@@ -134,7 +140,7 @@ pub(crate) async fn failed_with(
     let next = (at + ctx.mail.backoff(u32::try_from(attempt_no).unwrap_or(1)))
         .max(not_before.unwrap_or(at));
     let txn = ctx.db.begin().await?;
-    mine(ctx, ids)
+    mine(&ctx.worker, ids)
         .col_expr(
             N::Status,
             Expr::value(if give_up {
@@ -170,7 +176,7 @@ pub(crate) async fn deferred(
     until: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let txn = ctx.db.begin().await?;
-    mine(ctx, ids)
+    mine(&ctx.worker, ids)
         .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
         .col_expr(N::NextAttemptAt, Expr::value(until))
         .exec(&txn)
@@ -191,7 +197,7 @@ pub(crate) async fn skipped(
         return Ok(());
     }
     let txn = ctx.db.begin().await?;
-    mine(ctx, ids)
+    mine(&ctx.worker, ids)
         .col_expr(N::Status, Expr::value(DeliveryStatus::Skipped))
         .col_expr(N::LastError, Expr::value(Some(reason.to_owned())))
         .exec(&txn)
@@ -213,9 +219,53 @@ pub(crate) async fn skipped(
 /// they keep their Message-ID for the run that sends them.
 pub(crate) async fn released(ctx: &JobContext, ids: &[i64]) -> Result<(), DbErr> {
     let txn = ctx.db.begin().await?;
-    mine(ctx, ids)
+    mine(&ctx.worker, ids)
         .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
         .exec(&txn)
         .await?;
     txn.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use duban_migrations::{Migrator, MigratorTrait};
+    use sea_orm::{Database, FromQueryResult, QueryTrait, Statement};
+
+    use super::*;
+
+    #[derive(Debug, FromQueryResult)]
+    struct Plan {
+        detail: String,
+    }
+
+    /// However many rows are being sent, recording one message reads its
+    /// own rows by id (SQLite, with no statistics yet, picked the dispatch
+    /// index for a status term and read every row being sent).
+    #[tokio::test]
+    async fn recording_a_message_reads_its_rows_by_id() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        // A digest's worth of rows.
+        let ids: Vec<i64> = (1..=100).collect();
+        let update = mine("worker-1", &ids)
+            .col_expr(N::Status, Expr::value(DeliveryStatus::Sent))
+            .build(sea_orm::DbBackend::Sqlite);
+        let explain = Statement::from_sql_and_values(
+            sea_orm::DbBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {}", update.sql),
+            update.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let plan: Vec<String> = Plan::find_by_statement(explain)
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.detail)
+            .collect();
+        assert!(
+            plan.iter().all(|d| !d.contains("ix_notifications")),
+            "{plan:?}"
+        );
+        assert!(plan.iter().any(|d| d.contains("PRIMARY KEY")), "{plan:?}");
+    }
 }
