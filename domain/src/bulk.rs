@@ -1,7 +1,8 @@
 //! Inserting many rows in few statements. PostgreSQL: the rows travel as
 //! one JSON parameter read by `json_populate_recordset`, which costs the
 //! server one parse and nothing per parameter. SQLite: multi-row `VALUES`
-//! with bound parameters, because SQLite's `json_each` turns every row's
+//! with bound parameters (the statement's text written here, the values
+//! bound as `insert_many` binds them), because SQLite's `json_each` turns every row's
 //! object back into text and parses it again for each field, which cost
 //! more than binding (both measured in docs/BENCHMARKS.md, "Escalating a
 //! backlog").
@@ -55,23 +56,36 @@ where
         // Multi-row `VALUES` with bound parameters, as many rows a statement
         // as SQLite's parameter limit (32,766) allows.
         let per_statement = (32_000 / columns.len().max(1)).max(1);
+        // The statement is written here, not built by sea-query: building
+        // an expression tree of 32,000 values, then the text from it, cost
+        // more than SQLite's own work for the rows (docs/BENCHMARKS.md).
+        // The values are bound as insert_many binds them.
+        let conflict = conflict_clause(skip);
+        let placeholders = format!("({})", vec!["?"; columns.len()].join(", "));
+        let list = names
+            .iter()
+            .map(|n| quote(n))
+            .collect::<Vec<_>>()
+            .join(", ");
         for chunk in rows.chunks(per_statement) {
-            let mut insert = <A::Entity as EntityTrait>::insert_many(chunk.iter().cloned());
-            if let Some(SkipConflicts(on)) = skip {
-                let keys = <<A::Entity as EntityTrait>::Column as Iterable>::iter()
-                    .filter(|c| on.contains(&c.as_str()));
-                insert = insert.on_conflict(
-                    sea_orm::sea_query::OnConflict::columns(keys)
-                        .do_nothing()
-                        .to_owned(),
-                );
+            let sql = format!(
+                "INSERT INTO {t} ({list}) VALUES {rows}{conflict}",
+                t = quote(&table),
+                rows = vec![placeholders.as_str(); chunk.len()].join(", "),
+            );
+            let mut values = Vec::with_capacity(chunk.len() * columns.len());
+            for row in chunk {
+                for c in &columns {
+                    values.push(match row.get(*c) {
+                        ActiveValue::Set(v) | ActiveValue::Unchanged(v) => v,
+                        ActiveValue::NotSet => Value::String(None),
+                    });
+                }
             }
-            match insert.exec_without_returning(conn).await {
-                Ok(n) => written += n,
-                // Every row of the chunk was skipped on a conflict.
-                Err(DbErr::RecordNotInserted) => {}
-                Err(e) => return Err(e),
-            }
+            written += conn
+                .execute(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+                .rows_affected();
         }
         return Ok(written);
     }
@@ -123,17 +137,22 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// ` ON CONFLICT (...) DO NOTHING`, or nothing.
+fn conflict_clause(skip: Option<SkipConflicts<'_>>) -> String {
+    skip.map_or(String::new(), |SkipConflicts(on)| {
+        let on: Vec<String> = on.iter().map(|n| quote(n)).collect();
+        format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))
+    })
+}
+
 /// PostgreSQL's statement: the rows as one JSON parameter.
 fn statement(table: &str, names: &[String], skip: Option<SkipConflicts<'_>>) -> String {
     let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
     let list = cols.join(", ");
-    let conflict = skip.map_or(String::new(), |SkipConflicts(on)| {
-        let on: Vec<String> = on.iter().map(|n| quote(n)).collect();
-        format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))
-    });
     format!(
         "INSERT INTO {t} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{t}, $1::json){conflict}",
-        t = quote(table)
+        t = quote(table),
+        conflict = conflict_clause(skip)
     )
 }
 
