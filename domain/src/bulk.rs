@@ -2,9 +2,9 @@
 //! one JSON parameter read by `json_populate_recordset`, which costs the
 //! server one parse and nothing per parameter. SQLite: multi-row `VALUES`
 //! with bound parameters (the statement's text written here, the values
-//! bound as `insert_many` binds them), because SQLite's `json_each` turns every row's
-//! object back into text and parses it again for each field, which cost
-//! more than binding (both measured in docs/BENCHMARKS.md, "Escalating a
+//! bound as `insert_many` binds them), because SQLite's `json_each` turns
+//! every row's object back into text and parses it again for each field,
+//! which cost more than binding (both measured in docs/BENCHMARKS.md, "Escalating a
 //! backlog").
 //!
 //! The rows are the entity's own active models, so what is written is what
@@ -38,7 +38,6 @@ pub async fn insert<A, C>(
 ) -> Result<u64, DbErr>
 where
     A: ActiveModelTrait,
-    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     C: ConnectionTrait,
 {
     let Some(first) = rows.first() else {
@@ -49,56 +48,113 @@ where
             .filter(|c| !matches!(first.get(*c), ActiveValue::NotSet))
             .collect();
     let names: Vec<String> = columns.iter().map(|c| c.as_str().to_owned()).collect();
-    let table = <A::Entity as Default>::default().table_name().to_owned();
-    let backend = conn.get_database_backend();
-    let mut written = 0;
-    if backend == DbBackend::Sqlite {
-        // Multi-row `VALUES` with bound parameters, as many rows a statement
-        // as SQLite's parameter limit (32,766) allows.
-        let per_statement = (32_000 / columns.len().max(1)).max(1);
-        // The statement is written here, not built by sea-query: building
-        // an expression tree of 32,000 values, then the text from it, cost
-        // more than SQLite's own work for the rows (docs/BENCHMARKS.md).
-        // The values are bound as insert_many binds them.
-        let conflict = conflict_clause(skip);
-        let placeholders = format!("({})", vec!["?"; columns.len()].join(", "));
-        let list = names
-            .iter()
-            .map(|n| quote(n))
-            .collect::<Vec<_>>()
-            .join(", ");
-        for chunk in rows.chunks(per_statement) {
-            let sql = format!(
-                "INSERT INTO {t} ({list}) VALUES {rows}{conflict}",
-                t = quote(&table),
-                rows = vec![placeholders.as_str(); chunk.len()].join(", "),
-            );
-            let mut values = Vec::with_capacity(chunk.len() * columns.len());
-            for row in chunk {
-                for c in &columns {
-                    values.push(match row.get(*c) {
-                        ActiveValue::Set(v) | ActiveValue::Unchanged(v) => v,
-                        ActiveValue::NotSet => Value::String(None),
-                    });
-                }
-            }
-            written += conn
-                .execute(Statement::from_sql_and_values(backend, sql, values))
-                .await?
-                .rows_affected();
-        }
-        return Ok(written);
+    let target = Target::new(<A::Entity as Default>::default().table_name(), &names, skip);
+    match conn.get_database_backend() {
+        DbBackend::Sqlite => insert_values(conn, &target, &columns, rows).await,
+        _ => insert_json(conn, &target, &columns, &names, rows).await,
     }
-    let sql = statement(&table, &names, skip);
+}
+
+/// What every statement of one insert names: the quoted table, its quoted
+/// column list, and the conflict clause (or nothing).
+struct Target {
+    table: String,
+    list: String,
+    conflict: String,
+}
+
+impl Target {
+    fn new(table: &str, names: &[String], skip: Option<SkipConflicts<'_>>) -> Self {
+        Self {
+            table: quote(table),
+            list: quoted_list(names.iter().map(String::as_str)),
+            conflict: skip.map_or(String::new(), |SkipConflicts(on)| {
+                format!(
+                    " ON CONFLICT ({}) DO NOTHING",
+                    quoted_list(on.iter().copied())
+                )
+            }),
+        }
+    }
+}
+
+/// A row's value of a column, `None` when it is not set.
+fn cell<A: ActiveModelTrait>(row: &A, c: <A::Entity as EntityTrait>::Column) -> Option<Value> {
+    match row.get(c) {
+        ActiveValue::Set(v) | ActiveValue::Unchanged(v) => Some(v),
+        ActiveValue::NotSet => None,
+    }
+}
+
+/// SQLite: multi-row `VALUES`, as many rows a statement as its parameter
+/// limit (32,766) allows. The statement is written here, not built by
+/// sea-query: building an expression tree of 32,000 values, then the text
+/// from it, cost more than SQLite's own work for the rows
+/// (docs/BENCHMARKS.md). The values are bound as `insert_many` binds them.
+async fn insert_values<A, C>(
+    conn: &C,
+    target: &Target,
+    columns: &[<A::Entity as EntityTrait>::Column],
+    rows: &[A],
+) -> Result<u64, DbErr>
+where
+    A: ActiveModelTrait,
+    C: ConnectionTrait,
+{
+    let per_statement = (32_000 / columns.len().max(1)).max(1);
+    let placeholders = format!("({})", vec!["?"; columns.len()].join(", "));
+    let mut written = 0;
+    for chunk in rows.chunks(per_statement) {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {}{}",
+            target.table,
+            target.list,
+            vec![placeholders.as_str(); chunk.len()].join(", "),
+            target.conflict
+        );
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|row| {
+                columns
+                    .iter()
+                    .map(|c| cell(row, *c).unwrap_or(Value::String(None)))
+            })
+            .collect();
+        written += conn
+            .execute(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                sql,
+                values,
+            ))
+            .await?
+            .rows_affected();
+    }
+    Ok(written)
+}
+
+/// PostgreSQL: the rows as one JSON parameter per statement. The document
+/// is written as text straight from the values: no object per row (a map
+/// with its own copy of every key) to build, serialize and drop, which was
+/// most of the client's time.
+async fn insert_json<A, C>(
+    conn: &C,
+    target: &Target,
+    columns: &[<A::Entity as EntityTrait>::Column],
+    names: &[String],
+    rows: &[A],
+) -> Result<u64, DbErr>
+where
+    A: ActiveModelTrait,
+    C: ConnectionTrait,
+{
+    let sql = statement(target);
     // Each column's key as JSON text, `"name":`, written once.
     let keys: Vec<String> = names
         .iter()
         .map(|n| format!("{}:", Json::String(n.clone())))
         .collect();
+    let mut written = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        // The document is written as text straight from the values: no
-        // object per row (a map with its own copy of every key) to build,
-        // serialize and drop, which was most of the client's time.
         let mut text: Vec<u8> = Vec::with_capacity(chunk.len() * 48 * columns.len());
         text.push(b'[');
         for (i, row) in chunk.iter().enumerate() {
@@ -111,9 +167,9 @@ where
                     text.push(b',');
                 }
                 text.extend_from_slice(key.as_bytes());
-                match row.get(*c) {
-                    ActiveValue::Set(v) | ActiveValue::Unchanged(v) => write_value(&mut text, v)?,
-                    ActiveValue::NotSet => text.extend_from_slice(b"null"),
+                match cell(row, *c) {
+                    Some(v) => write_value(&mut text, v)?,
+                    None => text.extend_from_slice(b"null"),
                 }
             }
             text.push(b'}');
@@ -121,14 +177,14 @@ where
         text.push(b']');
         let text =
             String::from_utf8(text).map_err(|e| DbErr::Custom(format!("bulk insert: {e}")))?;
-        let res = conn
+        written += conn
             .execute(Statement::from_sql_and_values(
-                backend,
+                DbBackend::Postgres,
                 sql.as_str(),
                 [Value::from(text)],
             ))
-            .await?;
-        written += res.rows_affected();
+            .await?
+            .rows_affected();
     }
     Ok(written)
 }
@@ -137,22 +193,17 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// ` ON CONFLICT (...) DO NOTHING`, or nothing.
-fn conflict_clause(skip: Option<SkipConflicts<'_>>) -> String {
-    skip.map_or(String::new(), |SkipConflicts(on)| {
-        let on: Vec<String> = on.iter().map(|n| quote(n)).collect();
-        format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))
-    })
+fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.map(quote).collect::<Vec<_>>().join(", ")
 }
 
 /// PostgreSQL's statement: the rows as one JSON parameter.
-fn statement(table: &str, names: &[String], skip: Option<SkipConflicts<'_>>) -> String {
-    let cols: Vec<String> = names.iter().map(|n| quote(n)).collect();
-    let list = cols.join(", ");
+fn statement(target: &Target) -> String {
     format!(
         "INSERT INTO {t} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{t}, $1::json){conflict}",
-        t = quote(table),
-        conflict = conflict_clause(skip)
+        t = target.table,
+        list = target.list,
+        conflict = target.conflict
     )
 }
 
@@ -222,11 +273,11 @@ mod tests {
     fn the_postgres_statement() {
         let names = ["a".to_owned(), "b".to_owned()];
         assert_eq!(
-            statement("t", &names, Some(SkipConflicts(&["a"]))),
+            statement(&Target::new("t", &names, Some(SkipConflicts(&["a"])))),
             "INSERT INTO \"t\" (\"a\", \"b\") SELECT \"a\", \"b\" FROM json_populate_recordset(NULL::\"t\", $1::json) ON CONFLICT (\"a\") DO NOTHING"
         );
         assert_eq!(
-            statement("t", &names, None),
+            statement(&Target::new("t", &names, None)),
             "INSERT INTO \"t\" (\"a\", \"b\") SELECT \"a\", \"b\" FROM json_populate_recordset(NULL::\"t\", $1::json)"
         );
     }

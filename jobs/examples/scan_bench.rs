@@ -12,12 +12,15 @@
 //! completed. With a third argument K (`scan_bench sqlite 100000,1000000
 //! 10000`), only the first K assignments are spread so; the rest are due
 //! 200 to 565 days ahead, so the due work stays the same as the table grows
-//! (do the scans grow with the due items only?). `RUST_LOG=sqlx::query=debug` prints every statement with its
-//! time (how the profile in docs/BENCHMARKS.md was taken). Then the stores' statistics are refreshed (ANALYZE), and the
-//! scans run at the same instant three times: the first escalates the whole
+//! (do the scans grow with the due items only?). Then the stores'
+//! statistics are refreshed (ANALYZE), and the scans run at the same instant
+//! three times: the first escalates the whole
 //! backlog, the second finds nothing new; then once more a day later.
 //! Last, one dispatch run sends the whole outbox the scans wrote, through
 //! the log transport (composed as for SMTP, no network).
+//!
+//! `RUST_LOG=sqlx::query=debug` prints every SQLite statement with its time
+//! (how the profiles in docs/BENCHMARKS.md were taken).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is the point
 
 use std::sync::Arc;

@@ -1,9 +1,9 @@
 //! Claiming what is due: whole recipients at a time (so one person's
-//! notices go out as one digest, and a robot's as a few messages), marked `sending` with this process's name
-//! and a lease. PostgreSQL claims take turns on an advisory lock (and skip
-//! rows an API write has locked); SQLite
-//! runs the claim as one UPDATE ... RETURNING inside a write transaction,
-//! which holds the database's single write lock. A claim whose lease ran out
+//! notices go out as one digest, and a robot's as a few messages), marked
+//! `sending` with this process's name and a lease. PostgreSQL claims take
+//! turns on an advisory lock (and skip rows an API write has locked);
+//! SQLite runs the claim as one UPDATE ... RETURNING inside a write
+//! transaction, which holds the database's single write lock. A claim whose lease ran out
 //! (a killed process) is due again. Before the claim commits, every new
 //! message gets its Message-ID, stored on its rows, so any retry keeps it.
 
