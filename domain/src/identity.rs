@@ -2,7 +2,7 @@
 //! reading the caller fresh on every request.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use crate::db::{Db, Generation};
@@ -142,26 +142,21 @@ pub async fn caller(
     }
 }
 
-/// [`caller`] with one narrow indexed read per request: the credential
-/// version and the active flag are read fresh from the primary (so a
-/// deactivated user or an old token is refused at once, whichever replica
-/// of the service they reach), and with them the store's [`Generation`];
-/// the rest of the row, which changes only with the version, is remembered.
+/// [`caller`] with a narrow indexed read: the credential version and the
+/// active flag are read fresh from the primary (so a deactivated user or an
+/// old token is refused at once, whichever replica of the service they
+/// reach), and with them the store's [`Generation`]; the rest of the row,
+/// which changes only with the version, is remembered. Requests waiting at
+/// once share one read that began after each of them arrived
+/// ([`crate::standing`]).
 pub async fn current(
     db: &Db,
     user_id: i64,
     credential_version: i32,
 ) -> Result<(SignedIn, Generation), DomainError> {
-    let fresh: Option<(i32, bool, String)> = user::Entity::find_by_id(user_id)
-        .select_only()
-        .column(user::Column::CredentialVersion)
-        .column(user::Column::Active)
-        .column_as(Expr::cust(db.generation_sql()), "generation")
-        .into_tuple()
-        .one(db.conn())
-        .await?;
-    let generation = match fresh {
-        Some((v, true, g)) if v == credential_version => Generation(g),
+    let (standing, generation) = db.memo().standing().read(db, user_id).await?;
+    match standing {
+        Some((v, true)) if v == credential_version => {}
         // Refused, with the reason the full read gives.
         _ => {
             caller(db, user_id, credential_version).await?;
@@ -169,7 +164,7 @@ pub async fn current(
                 "账户不存在或已停用 (no such active account)".into(),
             ));
         }
-    };
+    }
     if let Some(signed) = db.memo().caller(user_id, credential_version) {
         return Ok((signed, generation));
     }

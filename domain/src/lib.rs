@@ -30,6 +30,7 @@ pub mod plan_policy;
 pub mod policy;
 pub mod reminders;
 pub mod role;
+mod standing;
 pub mod supervision;
 #[cfg(feature = "test-support")]
 pub mod testing;

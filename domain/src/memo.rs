@@ -22,10 +22,15 @@ use crate::workflow::listing::AssignmentRow;
 const MAX_PAGES: usize = 4096;
 const MAX_CALLERS: usize = 100_000;
 
+/// Reads of the callers' standing under way at once, at the most.
+pub const STANDING_READERS: usize = crate::standing::READERS;
+
 #[derive(Debug, Default)]
 pub struct Memo {
     callers: Mutex<HashMap<i64, SignedIn>>,
     lists: Mutex<Lists>,
+    /// Not remembered, shared: the reads of the callers' standing.
+    standing: Arc<crate::standing::Standing>,
 }
 
 #[derive(Debug, Default)]
@@ -60,6 +65,16 @@ impl Lists {
 }
 
 impl Memo {
+    /// The callers' standing, read fresh, one read for the requests waiting.
+    pub(crate) fn standing(&self) -> &Arc<crate::standing::Standing> {
+        &self.standing
+    }
+
+    /// How many reads of the callers' standing this service has made.
+    pub fn standing_reads(&self) -> u64 {
+        self.standing.reads()
+    }
+
     /// The caller remembered for `user_id` at `credential_version`.
     pub fn caller(&self, user_id: i64, credential_version: i32) -> Option<SignedIn> {
         lock(&self.callers)

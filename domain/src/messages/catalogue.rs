@@ -260,6 +260,18 @@ impl Catalogue {
     /// alone, and its text and html (a line of a digest, an entry of a
     /// person's notification list).
     pub fn notice(&self, n: &Rendering<'_>, at: DateTime<Utc>) -> anyhow::Result<Rendered> {
+        self.notice_parts(n, at, true)
+    }
+
+    /// [`Catalogue::notice`], its subject left empty unless `with_subject`:
+    /// a line of a digest about an item shows no subject of its own, and a
+    /// digest of a hundred notices would render a hundred unread subjects.
+    fn notice_parts(
+        &self,
+        n: &Rendering<'_>,
+        at: DateTime<Utc>,
+        with_subject: bool,
+    ) -> anyhow::Result<Rendered> {
         let message = match n.stored {
             Stored::Legacy { subject, body } => {
                 return Ok(Rendered {
@@ -276,7 +288,11 @@ impl Catalogue {
         let ctx = context! { item => item, ..Value::from_serialize(message) };
         let f = folder(n.kind);
         Ok(Rendered {
-            subject: one_line(&self.part(&format!("{f}/subject.txt"), &ctx)?),
+            subject: if with_subject {
+                one_line(&self.part(&format!("{f}/subject.txt"), &ctx)?)
+            } else {
+                String::new()
+            },
             text: self.part(&format!("{f}/text.txt"), &ctx)?.trim().to_owned(),
             html: self
                 .part(&format!("{f}/html.html"), &ctx)?
@@ -296,7 +312,8 @@ impl Catalogue {
         let mut others = Vec::new();
         let mut single = None;
         for n in notices {
-            let r = self.notice(n, at)?;
+            // The subject shows when the notice is alone or about no item.
+            let r = self.notice_parts(n, at, notices.len() == 1 || n.item.is_none())?;
             if notices.len() == 1 {
                 single = Some(r.subject.clone());
             }

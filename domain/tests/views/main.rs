@@ -8,5 +8,6 @@ mod account;
 mod helpers;
 mod queues;
 mod reading;
+mod standing;
 
 pub use helpers::*;
