@@ -16,9 +16,9 @@
 //! Who reads: a request that finds fewer than [`READERS`] reads under way
 //! starts one for itself. When a read ends it answers the requests of its
 //! batch and hands the next batch (the requests that came meanwhile) to the
-//! first of them, which reads for them all. A reader whose request is dropped mid-read (the client went away)
-//! still hands the next batch on, and the requests of its own batch read
-//! alone, so nobody is left waiting.
+//! first of them, which reads for them all. A reader whose request is
+//! dropped mid-read (the client went away) still hands the next batch on,
+//! and the requests of its own batch read alone, so nobody is left waiting.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -111,7 +111,7 @@ fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 impl Standing {
-    /// How many reads have been made (for tests and metrics).
+    /// How many reads have been made (the tests count them).
     pub(crate) fn reads(&self) -> u64 {
         self.reads.load(Ordering::Relaxed)
     }

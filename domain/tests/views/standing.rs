@@ -33,6 +33,7 @@ async fn start<F: Future>(f: &mut Pin<Box<F>>) -> bool {
 /// meanwhile find it under way.
 async fn hold_the_pool(w: &World) -> Vec<sea_orm::DatabaseTransaction> {
     let mut held = Vec::new();
+    // The World's pool has 4 connections (its `max_connections`).
     for _ in 0..4 {
         held.push(w.env.db.conn().begin().await.unwrap());
     }
