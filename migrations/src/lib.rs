@@ -15,6 +15,7 @@ mod m20261201_000009_channels;
 mod m20261201_000010_duties;
 mod m20261201_000011_login_throttles;
 mod m20261201_000012_lists;
+mod m20261202_000013_sent_journal;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_duties::Migration),
             Box::new(m20261201_000011_login_throttles::Migration),
             Box::new(m20261201_000012_lists::Migration),
+            Box::new(m20261202_000013_sent_journal::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod login_throttle;
 pub mod milestone;
 pub mod notification;
 pub mod notification_attempt;
+pub mod outbox_sent;
 pub mod plan;
 pub mod recurrence;
 pub mod report;

@@ -155,6 +155,10 @@ pub(crate) async fn claim(
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CLAIM_LOCK})"))
             .await?;
     }
+    // Messages that went out but whose rows are not yet recorded (this
+    // run's, or a killed dispatcher's whose claim ran out) are recorded
+    // sent first, so that nothing sent is claimed again.
+    super::record::settle(&txn).await?;
     let rows = Claimed::find_by_statement(txn.get_database_backend().build(&update))
         .all(&txn)
         .await?;

@@ -162,6 +162,7 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
             break;
         }
     }
+    record::settle_now(ctx).await?;
     Ok(out)
 }
 
@@ -170,6 +171,8 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
 /// Message-IDs they have, for the next dispatcher. Answers how many.
 pub(crate) async fn release_claims(ctx: &JobContext) -> Result<u64, DbErr> {
     let txn = ctx.db.begin().await?;
+    // What went out stays sent.
+    record::settle(&txn).await?;
     let res = notification::Entity::update_many()
         .col_expr(N::Status, Expr::value(DeliveryStatus::Pending))
         .col_expr(N::ClaimedBy, Expr::value(Option::<String>::None))

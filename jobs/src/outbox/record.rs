@@ -1,14 +1,22 @@
 //! Writing down what happened to an envelope: sent, failed (retry later
 //! with backoff, or give up after the last attempt), skipped, or released
 //! unattempted. Each attempt is also a row of `notification_attempts`.
+//! A send is written down first as one row of the sent journal and
+//! recorded on its notifications by `settle`, many messages at a time.
 //! Every update is guarded by this process's claim, so a run whose claim was
 //! taken over cannot overwrite the new owner's outcome.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
+use duban_domain::bulk;
 use duban_domain::entities::notification::{self, Column as N, DeliveryStatus};
 use duban_domain::entities::notification_attempt::{self as attempt, AttemptOutcome};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
+use duban_domain::entities::outbox_sent;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, Set,
+};
 
 use crate::context::JobContext;
 
@@ -36,21 +44,37 @@ async fn attempts(
     message_id: Option<&str>,
     error: Option<&str>,
 ) -> Result<(), DbErr> {
-    let rows = ids.iter().map(|id| attempt::ActiveModel {
-        notification_id: Set(*id),
-        attempt: Set(attempt_no),
-        at: Set(at),
-        outcome: Set(outcome),
-        message_id: Set(message_id.map(str::to_owned)),
-        error: Set(error.map(str::to_owned)),
-        ..Default::default()
-    });
+    let rows = ids
+        .iter()
+        .map(|id| attempt_row(*id, attempt_no, at, outcome, message_id, error));
     attempt::Entity::insert_many(rows)
         .exec_without_returning(txn)
         .await
         .map(|_| ())
 }
 
+fn attempt_row(
+    notification_id: i64,
+    attempt_no: i32,
+    at: DateTime<Utc>,
+    outcome: AttemptOutcome,
+    message_id: Option<&str>,
+    error: Option<&str>,
+) -> attempt::ActiveModel {
+    attempt::ActiveModel {
+        notification_id: Set(notification_id),
+        attempt: Set(attempt_no),
+        at: Set(at),
+        outcome: Set(outcome),
+        message_id: Set(message_id.map(str::to_owned)),
+        error: Set(error.map(str::to_owned)),
+        ..Default::default()
+    }
+}
+
+/// A message the server accepted: written down at once as one journal row
+/// (the guarantee: a kill after this repeats nothing), its rows recorded
+/// sent later, with those of the messages around it, by [`settle`].
 pub(crate) async fn sent(
     ctx: &JobContext,
     ids: &[i64],
@@ -58,25 +82,82 @@ pub(crate) async fn sent(
     message_id: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let ids = serde_json::to_string(ids).map_err(|e| DbErr::Custom(e.to_string()))?;
     let txn = ctx.db.begin().await?;
-    mine(&ctx.worker, ids)
-        .col_expr(N::Status, Expr::value(DeliveryStatus::Sent))
-        .col_expr(N::Attempts, Expr::value(attempt_no))
-        .col_expr(N::SentAt, Expr::value(Some(at)))
-        .col_expr(N::LastError, Expr::value(Option::<String>::None))
-        .exec(&txn)
-        .await?;
-    attempts(
-        &txn,
-        ids,
-        attempt_no,
-        at,
-        AttemptOutcome::Sent,
-        Some(message_id),
-        None,
-    )
+    outbox_sent::Entity::insert(outbox_sent::ActiveModel {
+        message_id: Set(message_id.to_owned()),
+        worker: Set(ctx.worker.clone()),
+        attempt: Set(attempt_no),
+        sent_at: Set(at),
+        ids: Set(ids),
+    })
+    .exec_without_returning(&txn)
     .await?;
     txn.commit().await
+}
+
+/// Ids per statement when settling (well under SQLite's bound-parameter limit).
+const SETTLE_CHUNK: usize = 1000;
+
+/// Records sent every message the journal holds, whoever sent it: its rows
+/// (still under the sender's claim) become `sent`, each gets its attempt
+/// row, and the journal row goes. Runs inside the claim's transaction, so
+/// a claim never takes back rows whose message went out, and at the end of
+/// a run. Answers how many messages it settled.
+pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    // Taken out of the journal in one statement: of two settles at once
+    // (a run's end beside another's claim) each entry goes to one only.
+    let take = Query::delete()
+        .from_table(outbox_sent::Entity)
+        .returning_all()
+        .to_owned();
+    let journal = outbox_sent::Model::find_by_statement(conn.get_database_backend().build(&take))
+        .all(conn)
+        .await?;
+    if journal.is_empty() {
+        return Ok(0);
+    }
+    let mut groups: BTreeMap<(&str, i32, DateTime<Utc>), Vec<i64>> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for entry in &journal {
+        let ids: Vec<i64> = serde_json::from_str(&entry.ids)
+            .map_err(|e| DbErr::Custom(format!("sent journal {}: {e}", entry.message_id)))?;
+        rows.extend(ids.iter().map(|id| {
+            attempt_row(
+                *id,
+                entry.attempt,
+                entry.sent_at,
+                AttemptOutcome::Sent,
+                Some(&entry.message_id),
+                None,
+            )
+        }));
+        groups
+            .entry((&entry.worker, entry.attempt, entry.sent_at))
+            .or_default()
+            .extend(ids);
+    }
+    for ((worker, attempt_no, at), ids) in groups {
+        for chunk in ids.chunks(SETTLE_CHUNK) {
+            mine(worker, chunk)
+                .col_expr(N::Status, Expr::value(DeliveryStatus::Sent))
+                .col_expr(N::Attempts, Expr::value(attempt_no))
+                .col_expr(N::SentAt, Expr::value(Some(at)))
+                .col_expr(N::LastError, Expr::value(Option::<String>::None))
+                .exec(conn)
+                .await?;
+        }
+    }
+    bulk::insert(conn, &rows, None).await?;
+    Ok(journal.len())
+}
+
+/// [`settle`] in a transaction of its own (the end of a run, a stop).
+pub(crate) async fn settle_now(ctx: &JobContext) -> Result<usize, DbErr> {
+    let txn = ctx.db.begin().await?;
+    let n = settle(&txn).await?;
+    txn.commit().await?;
+    Ok(n)
 }
 
 /// Answers whether the notices were given up on (status failed).

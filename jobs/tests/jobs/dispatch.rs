@@ -4,11 +4,12 @@ use chrono::Duration;
 use duban_domain::clock::Clock;
 use duban_domain::entities::notification::{self, DeliveryStatus};
 use duban_domain::entities::notification_attempt::AttemptOutcome;
+use duban_domain::entities::outbox_sent;
 use duban_domain::messages::Message;
 use duban_domain::notify::{self, Address, Notice};
 use duban_jobs::{attempts_of, failed_notifications, retry_failed, run_dispatch, run_reminders};
 use sea_orm::sea_query::{Alias, Expr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::helpers::{TestEnv, date};
 use crate::smtp::Fault;
@@ -256,15 +257,15 @@ async fn two_dispatchers_at_once_never_send_a_notice_twice(env: &TestEnv) {
 }
 storage_test!(two_dispatchers_at_once_never_send_a_notice_twice);
 
-async fn a_dispatcher_killed_mid_run_loses_nothing(env: &TestEnv) {
-    reminders_for(env, 3).await;
-    // A dispatcher claimed the rows, stored the message's id, and died.
+/// Staff A's notices as a dispatcher leaves them that claimed them for
+/// five minutes, gave them `message_id`, and died.
+async fn claimed_by_a_dead_worker(env: &TestEnv, message_id: &str) {
     let lease = env.lease_clock.now() + Duration::minutes(5);
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value("sending"))
         .col_expr(
             notification::Column::MessageId,
-            Expr::value(Some("<killed@example.gov>")),
+            Expr::value(Some(message_id.to_owned())),
         )
         .col_expr(Alias::new("claimed_by"), Expr::value("dead-worker"))
         .col_expr(Alias::new("claimed_until"), Expr::value(lease))
@@ -272,6 +273,12 @@ async fn a_dispatcher_killed_mid_run_loses_nothing(env: &TestEnv) {
         .exec(env.db.schema_conn())
         .await
         .unwrap();
+}
+
+async fn a_dispatcher_killed_mid_run_loses_nothing(env: &TestEnv) {
+    reminders_for(env, 3).await;
+    // A dispatcher claimed the rows, stored the message's id, and died.
+    claimed_by_a_dead_worker(env, "<killed@example.gov>").await;
     let live = run_dispatch(&env.ctx, env.now()).await.unwrap();
     assert_eq!(
         live.notifications_sent, 0,
@@ -288,6 +295,59 @@ async fn a_dispatcher_killed_mid_run_loses_nothing(env: &TestEnv) {
     );
 }
 storage_test!(a_dispatcher_killed_mid_run_loses_nothing);
+
+/// Killed after the server took the message and its journal row was
+/// written, before its rows were recorded: nothing is sent again, and the
+/// rows end sent, each with its one attempt, under the message's id.
+async fn a_dispatcher_killed_after_a_send_repeats_nothing(env: &TestEnv) {
+    reminders_for(env, 3).await;
+    claimed_by_a_dead_worker(env, "<sent@example.gov>").await;
+    let ids: Vec<i64> = notification::Entity::find()
+        .filter(notification::Column::RecipientUserId.eq(env.cast.staff_a))
+        .all(env.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    outbox_sent::Entity::insert(outbox_sent::ActiveModel {
+        message_id: Set("<sent@example.gov>".into()),
+        worker: Set("dead-worker".into()),
+        attempt: Set(1),
+        sent_at: Set(env.now()),
+        ids: Set(serde_json::to_string(&ids).unwrap()),
+    })
+    .exec_without_returning(env.db.schema_conn())
+    .await
+    .unwrap();
+    env.lease_clock.advance(Duration::minutes(6));
+    let run = run_dispatch(&env.ctx, env.now()).await.unwrap();
+    assert_eq!(run.notifications_sent, 0, "{run}");
+    assert!(env.sink.to("staffA@example.gov").is_empty(), "sent again");
+    for id in ids {
+        let row = notification::Entity::find_by_id(id)
+            .one(env.db.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.status, DeliveryStatus::Sent, "{row:?}");
+        assert_eq!(row.attempts, 1);
+        let attempts = attempts_of(&env.db, id).await.unwrap();
+        assert_eq!(attempts.len(), 1, "{attempts:?}");
+        assert_eq!(attempts[0].outcome, AttemptOutcome::Sent);
+        assert_eq!(
+            attempts[0].message_id.as_deref(),
+            Some("<sent@example.gov>")
+        );
+    }
+    let left = outbox_sent::Entity::find()
+        .all(env.db.conn())
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}
+storage_test!(a_dispatcher_killed_after_a_send_repeats_nothing);
 
 async fn a_single_change_notice_uses_its_own_subject(env: &TestEnv) {
     let txn = env.db.begin().await.unwrap();
