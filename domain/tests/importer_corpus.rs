@@ -30,7 +30,7 @@ const TUNING_FLOOR: f64 = 1.0;
 const WHOLE_CORPUS_FLOOR: f64 = 0.99;
 const SETS: &[&str] = &[
     "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-    "heldout6",
+    "heldout6", "heldout7",
 ];
 const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
@@ -62,6 +62,11 @@ const HELDOUT5_FLOOR: f64 = 1.0;
 /// 6f50efe: 105/193 (54.4 %). Tuning data since (the round-6 rules were
 /// written from their failures): 186/186 after them.
 const HELDOUT6_FLOOR: f64 = 1.0;
+/// Held-out round 7 (2026-12-02): eight notices whose truth was written and
+/// committed (f1dce9c) before the parser was run on them; scored once, at
+/// f1dce9c: 132/144 (91.7 %). Tuning data since (three rules from their
+/// failures): 142/144 after them.
+const HELDOUT7_FLOOR: f64 = 0.98;
 
 #[derive(Debug, Default)]
 struct Truth {
@@ -330,6 +335,11 @@ fn heldout5_corpus_scores_above_its_floor() {
 #[test]
 fn heldout6_corpus_scores_above_its_floor() {
     assert_floor("heldout6", HELDOUT6_FLOOR);
+}
+
+#[test]
+fn heldout7_corpus_scores_above_its_floor() {
+    assert_floor("heldout7", HELDOUT7_FLOOR);
 }
 
 #[test]

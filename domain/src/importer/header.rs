@@ -49,10 +49,12 @@ static LABELLED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 // A page's publishing line: 发布时间:2023-04-17 08:50, 【公布日期】2020.01.17,
 // 发布日期: | 2020-04-09 (layout: notices copied from government and
-// document-sharing sites, whose signature date may be missing).
+// document-sharing sites, whose signature date may be missing); a bare
+// 时间 or 日期 after a space (a city gazette's source line: 信息来源:鄂州政府网
+// 日期:2019-05-14 语音:播放).
 static PUBLISHED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?:发布时间|发布日期|公布日期|公开日期|发布于|(?:^|\s)时间)[【】\[\]\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
+        r"(?:发布时间|发布日期|公布日期|公开日期|发布于|(?:^|\s)时间|(?:^|\s)日期)[【】\[\]\s:：|]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})",
     )
     .ok()
 });
@@ -818,6 +820,18 @@ mod tests {
             assert!(h.header.issued_on.is_some(), "{line}");
             assert!(h.issued_from_publishing);
         }
+    }
+
+    #[test]
+    fn a_gazette_source_line_dates_the_page() {
+        let h = header(
+            "关于分解落实2019年主要目标任务的通知\n鄂州政办发〔2019〕1号\n信息来源:鄂州政府网 日期:2019-05-14 语音:播放\n各区人民政府:",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2019, 5, 14));
+        assert!(h.issued_from_publishing);
+        // A 日期 inside a word is no label.
+        let h = header("关于印发的通知\n各单位:\n截止日期2019-05-14前报送。");
+        assert_eq!(h.header.issued_on, None);
     }
 
     #[test]

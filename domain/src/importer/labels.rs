@@ -16,7 +16,9 @@ pub enum LabelKind {
     Responsible,
     /// 牵头单位: every unit leads.
     Lead,
-    /// 配合单位 / 协同责任单位: every unit assists.
+    /// 配合单位 / 协同责任单位: every unit assists; so does a target's
+    /// 数据提供单位, the unit that supplies its figure (layout: targets
+    /// with a bracket of 牵头领导, 牵头单位, 责任单位 and 数据提供单位).
     Assist,
 }
 
@@ -32,7 +34,7 @@ pub struct LabelHit {
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
+        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
     )
     .ok()
 });
@@ -43,7 +45,7 @@ fn kind_of(label: &str) -> LabelKind {
         .any(|p| label.starts_with(p))
     {
         LabelKind::Lead
-    } else if ["配合", "协办", "协同", "协作", "参与"]
+    } else if ["配合", "协办", "协同", "协作", "参与", "数据提供"]
         .iter()
         .any(|p| label.starts_with(p))
     {
@@ -273,6 +275,19 @@ mod tests {
             [
                 (LabelKind::Lead, "市发改委".to_string(), false),
                 (LabelKind::Assist, "市财政局、市商务局".to_string(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_targets_data_supplier_assists() {
+        assert_eq!(
+            hits(
+                "(一) 地区生产总值增长7.5%左右。(牵头领导:谢某,牵头单位:市发改委,数据提供单位:市统计局)"
+            ),
+            [
+                (LabelKind::Lead, "市发改委".to_string(), false),
+                (LabelKind::Assist, "市统计局".to_string(), false),
             ]
         );
     }

@@ -181,8 +181,10 @@ fn arabic(line: &str) -> Option<Marker<'_>> {
     let mut chars = tail.chars();
     let sep = chars.next()?;
     let next = chars.next();
+    // 。 after the number: the dot as a Chinese input method types it
+    // (layout: 1。推动轨道交通… 2。建成… in a city's list of 民生实事).
     let kind = match sep {
-        '.' | '．' | '、' => MarkerKind::Arabic,
+        '.' | '．' | '、' | '。' => MarkerKind::Arabic,
         ')' | '）' => MarkerKind::ParenArabic,
         _ => return None,
     };
@@ -277,6 +279,12 @@ mod tests {
             ),
             ("1.加强领导", MarkerKind::Arabic, "1", "加强领导"),
             ("12、落实", MarkerKind::Arabic, "12", "落实"),
+            (
+                "13。建成公园城市示范街区35个",
+                MarkerKind::Arabic,
+                "13",
+                "建成公园城市示范街区35个",
+            ),
             ("3．推进", MarkerKind::Arabic, "3", "推进"),
             ("（1）开展", MarkerKind::ParenArabic, "(1)", "开展"),
             ("2)开展", MarkerKind::ParenArabic, "(2)", "开展"),
