@@ -26,7 +26,8 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 /// as the importer improves, never lower them.
 const TUNING_FLOOR: f64 = 1.0;
 /// Every set together (issue 15's target: 95 % of fields right; 98.9 % after
-/// round 5; 99.1 % after round 6, its held-out set included).
+/// round 5; 99.1 % after round 6, its held-out set included; 99.2 % after
+/// round 7).
 const WHOLE_CORPUS_FLOOR: f64 = 0.99;
 const SETS: &[&str] = &[
     "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
@@ -64,9 +65,9 @@ const HELDOUT5_FLOOR: f64 = 1.0;
 const HELDOUT6_FLOOR: f64 = 1.0;
 /// Held-out round 7 (2026-12-02): eight notices whose truth was written and
 /// committed (f1dce9c) before the parser was run on them; scored once, at
-/// f1dce9c: 132/144 (91.7 %). Tuning data since (three rules from their
-/// failures): 142/144 after them.
-const HELDOUT7_FLOOR: f64 = 0.98;
+/// f1dce9c: 132/144 (91.7 %). Tuning data since (four rules from their
+/// failures): 143/144 after them.
+const HELDOUT7_FLOOR: f64 = 0.99;
 
 #[derive(Debug, Default)]
 struct Truth {

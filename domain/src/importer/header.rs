@@ -66,6 +66,15 @@ static REPORTED_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
+// Layout: a news report that opens with the day a notice was issued and
+// leaves the year to its headline or to the list it reproduces (2月20日,昆明市
+// 人民政府办公室印发通知,… / 昆明市2023年10件惠民实事): the day opens a line.
+static REPORTED_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日[，,]?[^。《]{0,30}?(?:印发|出台|发布|下发|公布)了?(?:《|通知|方案)",
+    )
+    .ok()
+});
 /// Counters that put a line among the sharing site's furniture: its time
 /// is when the site showed the page, not when the notice was published.
 /// Layout: policy aggregators name who posted the text (发布人:春秋智谷 /
@@ -122,12 +131,17 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
     let doc_no = find_doc_no(raw);
     let title = find_title(lines, doc_no.as_deref());
     let signature = find_signature(lines);
+    let title_year = title
+        .as_deref()
+        .and_then(single_year)
+        .or_else(|| letter_work_year(lines));
     let signed = signature
         .as_ref()
         .map(|s| s.date)
         .or_else(|| labelled_date(lines))
         .or_else(|| first_standalone_date(lines))
-        .or_else(|| reported_date(lines));
+        .or_else(|| reported_date(lines))
+        .or_else(|| reported_day(lines, title_year?));
     let published = signed
         .is_none()
         .then(|| published_date(lines).or_else(|| page_date(lines)))
@@ -137,10 +151,6 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         .as_ref()
         .and_then(|s| s.issuer.clone())
         .or_else(|| title.as_deref().and_then(issuer_from_title));
-    let title_year = title
-        .as_deref()
-        .and_then(single_year)
-        .or_else(|| letter_work_year(lines));
     let year = issued_on
         .map(|d| d.year())
         .or_else(|| doc_no.as_deref().and_then(doc_no_year))
@@ -485,6 +495,23 @@ fn letter_work_year(lines: &[Line]) -> Option<i32> {
 /// How many lines from the top a news report's date is looked for.
 const REPORT_LINES: usize = 15;
 
+/// A report's day without its year, in the one year the title names.
+fn reported_day(lines: &[Line], year: i32) -> Option<NaiveDate> {
+    let re = REPORTED_DAY.as_ref()?;
+    lines
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .take(REPORT_LINES)
+        .find_map(|l| {
+            let caps = re.captures(&l.text)?;
+            ymd(
+                year,
+                caps.get(1)?.as_str().parse().ok()?,
+                caps.get(2)?.as_str().parse().ok()?,
+            )
+        })
+}
+
 fn reported_date(lines: &[Line]) -> Option<NaiveDate> {
     let re = REPORTED_DATE.as_ref()?;
     lines
@@ -820,6 +847,17 @@ mod tests {
             assert!(h.header.issued_on.is_some(), "{line}");
             assert!(h.issued_from_publishing);
         }
+    }
+
+    #[test]
+    fn a_news_report_dates_the_notice_in_the_year_its_title_names() {
+        let h = header(
+            "2月20日,昆明市人民政府办公室印发通知,对10件惠民实事进行责任分解。\n昆明市2023年10件惠民实事\n一、 扩大优质教育资源。",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2023, 2, 20));
+        // A deadline in the text is no report of the issue.
+        let h = header("昆明市2023年10件惠民实事\n一、 扩大教育资源。\n6月30日前完成。");
+        assert_eq!(h.header.issued_on, None);
     }
 
     #[test]
