@@ -103,8 +103,8 @@ const SETTLE_CHUNK: usize = 1000;
 /// (still under the sender's claim) become `sent`, each gets its attempt
 /// row, and the journal row goes. Runs inside the claim's transaction, so
 /// a claim never takes back rows whose message went out, and at the end of
-/// a run. Answers how many messages it settled.
-pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+/// a run.
+pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     // Taken out of the journal in one statement: of two settles at once
     // (a run's end beside another's claim) each entry goes to one only.
     let take = Query::delete()
@@ -115,7 +115,7 @@ pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr>
         .all(conn)
         .await?;
     if journal.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let mut groups: BTreeMap<(&str, i32, DateTime<Utc>), Vec<i64>> = BTreeMap::new();
     let mut rows = Vec::new();
@@ -148,16 +148,24 @@ pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr>
                 .await?;
         }
     }
-    bulk::insert(conn, &rows, None).await?;
-    Ok(journal.len())
+    bulk::insert(conn, &rows, None).await.map(|_| ())
 }
 
-/// [`settle`] in a transaction of its own (the end of a run, a stop).
-pub(crate) async fn settle_now(ctx: &JobContext) -> Result<usize, DbErr> {
+/// [`settle`] in a transaction of its own, at the end of a run. A run that
+/// ends on an empty claim has settled everything in it, so the journal is
+/// looked at first: no write transaction (on SQLite, one more generation of
+/// every remembered list) for nothing.
+pub(crate) async fn settle_now(ctx: &JobContext) -> Result<(), DbErr> {
+    if outbox_sent::Entity::find()
+        .one(ctx.db.conn())
+        .await?
+        .is_none()
+    {
+        return Ok(());
+    }
     let txn = ctx.db.begin().await?;
-    let n = settle(&txn).await?;
-    txn.commit().await?;
-    Ok(n)
+    settle(&txn).await?;
+    txn.commit().await
 }
 
 /// Answers whether the notices were given up on (status failed).
