@@ -495,30 +495,32 @@ fn letter_work_year(lines: &[Line]) -> Option<i32> {
 /// How many lines from the top a news report's date is looked for.
 const REPORT_LINES: usize = 15;
 
-/// A report's day without its year, in the one year the title names.
-fn reported_day(lines: &[Line], year: i32) -> Option<NaiveDate> {
-    let re = REPORTED_DAY.as_ref()?;
+/// The first date `re` finds in a news report's opening lines.
+fn reported(
+    lines: &[Line],
+    re: &Regex,
+    date: impl Fn(&regex::Captures) -> Option<NaiveDate>,
+) -> Option<NaiveDate> {
     lines
         .iter()
         .filter(|l| !l.text.is_empty())
         .take(REPORT_LINES)
-        .find_map(|l| {
-            let caps = re.captures(&l.text)?;
-            ymd(
-                year,
-                caps.get(1)?.as_str().parse().ok()?,
-                caps.get(2)?.as_str().parse().ok()?,
-            )
-        })
+        .find_map(|l| date(&re.captures(&l.text)?))
+}
+
+/// A report's day without its year, in the one year the title names.
+fn reported_day(lines: &[Line], year: i32) -> Option<NaiveDate> {
+    reported(lines, REPORTED_DAY.as_ref()?, |caps| {
+        ymd(
+            year,
+            caps.get(1)?.as_str().parse().ok()?,
+            caps.get(2)?.as_str().parse().ok()?,
+        )
+    })
 }
 
 fn reported_date(lines: &[Line]) -> Option<NaiveDate> {
-    let re = REPORTED_DATE.as_ref()?;
-    lines
-        .iter()
-        .filter(|l| !l.text.is_empty())
-        .take(REPORT_LINES)
-        .find_map(|l| captured_date(&re.captures(&l.text)?))
+    reported(lines, REPORTED_DATE.as_ref()?, captured_date)
 }
 
 fn published_date(lines: &[Line]) -> Option<NaiveDate> {
