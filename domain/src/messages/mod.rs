@@ -174,10 +174,11 @@ struct LegacyText {
 
 impl Stored {
     pub fn from_json(v: &serde_json::Value) -> Stored {
-        match serde_json::from_value::<Message>(v.clone()) {
+        // Read from the value in place: no copy of it per row.
+        match Message::deserialize(v) {
             Ok(m) => Stored::Message(m),
             Err(_) => {
-                let t: LegacyText = serde_json::from_value(v.clone()).unwrap_or(LegacyText {
+                let t = LegacyText::deserialize(v).unwrap_or(LegacyText {
                     subject: String::new(),
                     body: String::new(),
                 });

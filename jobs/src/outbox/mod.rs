@@ -78,16 +78,22 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
                 record::released(ctx, &env.ids()).await?;
                 continue;
             }
-            let (stale, live): (Vec<_>, Vec<_>) = env.rows.iter().partition(|r| {
-                let item = r.assignment_id.and_then(|a| facts.get(&a));
-                match (Stored::from_json(&r.payload), item) {
-                    (Stored::Message(m), Some(f)) => m.obsolete(f).is_some(),
-                    _ => false,
-                }
-            });
+            let stored: Vec<Stored> = env
+                .rows
+                .iter()
+                .map(|r| Stored::from_json(&r.payload))
+                .collect();
+            let (stale, live): (Vec<_>, Vec<_>) =
+                env.rows.iter().zip(&stored).partition(|(r, s)| {
+                    let item = r.assignment_id.and_then(|a| facts.get(&a));
+                    match (s, item) {
+                        (Stored::Message(m), Some(f)) => m.obsolete(f).is_some(),
+                        _ => false,
+                    }
+                });
             if let Recipient::Robot(channel_id) = env.recipient {
                 if !stale.is_empty() {
-                    let ids: Vec<i64> = stale.iter().map(|r| r.id).collect();
+                    let ids: Vec<i64> = stale.iter().map(|(r, _)| r.id).collect();
                     record::skipped(ctx, &ids, attempt_no, "no longer relevant", at).await?;
                     out.notifications_skipped += ids.len() as u64;
                 }
@@ -105,14 +111,14 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
                 continue;
             };
             if !stale.is_empty() {
-                let ids: Vec<i64> = stale.iter().map(|r| r.id).collect();
+                let ids: Vec<i64> = stale.iter().map(|(r, _)| r.id).collect();
                 record::skipped(ctx, &ids, attempt_no, "no longer relevant", at).await?;
                 out.notifications_skipped += ids.len() as u64;
             }
             if live.is_empty() {
                 continue;
             }
-            let ids: Vec<i64> = live.iter().map(|r| r.id).collect();
+            let ids: Vec<i64> = live.iter().map(|(r, _)| r.id).collect();
             let message = compose::compose(ctx, at, env, &live, to, &facts)?;
             match ctx.mailer.send(message, timeout).await {
                 Ok(()) => {

@@ -10,8 +10,8 @@ use duban_domain::messages::ItemFacts;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::claim::{Claimed, Envelope};
-use super::compose::{renderings, stored};
+use super::claim::Envelope;
+use super::compose::{Row, renderings};
 use super::record::{self, Retry};
 use crate::context::JobContext;
 use crate::outcome::Outcome;
@@ -107,13 +107,13 @@ pub(crate) async fn deliver(
     at: DateTime<Utc>,
     envelope: &Envelope,
     channel_id: i64,
-    live: &[&Claimed],
+    live: &[Row<'_>],
     facts: &HashMap<i64, ItemFacts>,
     robots_by_id: &HashMap<i64, unit_channel::Model>,
     down: &mut Down,
     out: &mut Outcome,
 ) -> anyhow::Result<()> {
-    let ids: Vec<i64> = live.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = live.iter().map(|(r, _)| r.id).collect();
     let attempt_no = envelope.attempts() + 1;
     let Some(channel) = robots_by_id.get(&channel_id).filter(|c| c.active) else {
         record::skipped(
@@ -135,8 +135,7 @@ pub(crate) async fn deliver(
         record::deferred(ctx, &ids, until).await?;
         return Ok(());
     }
-    let stored = stored(live);
-    let renderings = renderings(live, &stored, facts);
+    let renderings = renderings(live, facts);
     let digest = ctx.catalogue.robot_digest(&renderings, at)?;
     let robot = Robot {
         kind: channel.kind,
