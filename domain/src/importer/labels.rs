@@ -13,6 +13,9 @@ use super::text::{closes, opens, trim_punct};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelKind {
     /// 责任单位: the first unit leads unless a 牵头 label says otherwise.
+    /// So does 部门分工, whose list says each unit's role with a verb (省发展
+    /// 改革委牵头，各地、各部门配合; layout: a province's targets each with
+    /// 分管省领导 and 部门分工 lines).
     Responsible,
     /// 牵头单位: every unit leads.
     Lead,
@@ -34,7 +37,7 @@ pub struct LabelHit {
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
+        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
     )
     .ok()
 });

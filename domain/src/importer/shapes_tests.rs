@@ -13,6 +13,15 @@ fn units(notice: &ParsedNotice, task: usize) -> Vec<(&str, UnitRole)> {
         .collect()
 }
 
+/// Whether no unit of any task has `person` (a leader) in its name.
+fn no_unit_names(notice: &ParsedNotice, person: &str) -> bool {
+    notice
+        .tasks
+        .iter()
+        .flat_map(|t| &t.units)
+        .all(|u| !u.name.contains(person))
+}
+
 #[test]
 fn role_notes_at_the_end_of_numbered_items() {
     let notice = parse_notice(
@@ -223,13 +232,7 @@ fn inline_bracketed_units_beside_a_responsible_leader() {
     );
     assert_eq!(units(&notice, 1), [("县发改局", UnitRole::Lead)]);
     assert_eq!(notice.tasks[0].title, "做好统计监测");
-    assert!(
-        notice
-            .tasks
-            .iter()
-            .flat_map(|t| &t.units)
-            .all(|u| !u.name.contains("张三"))
-    );
+    assert!(no_unit_names(&notice, "张三"));
 }
 
 /// Layout: 分别牵头 in a list, and the note after the list that states the
@@ -506,4 +509,38 @@ fn a_bare_table_dates_its_months_in_the_one_year_it_names() {
         notice.tasks[1].due_on,
         NaiveDate::from_ymd_opt(2019, 12, 31)
     );
+}
+
+/// Layout (round 8): a province's targets, each followed by a 分管省领导
+/// line (a person) and a 部门分工 line whose verbs give the roles.
+#[test]
+fn a_division_of_work_line_gives_roles_by_verb() {
+    let notice = parse_notice(
+        "某省2021年重点任务分工方案\n\
+         一、2021年经济社会发展主要预期目标\n\
+         1.地区生产总值增长6%以上。\n\
+         分管省领导:张三\n\
+         部门分工:省发展改革委牵头,各地、各部门配合。\n\
+         2.地方一般公共预算收入增长5%。\n\
+         分管省领导:李四\n\
+         部门分工:省财政厅、省税务局牵头,各地配合。\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("省发展改革委", UnitRole::Lead),
+            ("各地", UnitRole::Assist),
+            ("各部门", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("省财政厅", UnitRole::Lead),
+            ("省税务局", UnitRole::Lead),
+            ("各地", UnitRole::Assist),
+        ]
+    );
+    assert!(no_unit_names(&notice, "张三"));
 }

@@ -479,6 +479,13 @@ fn takes_suffix(piece: &str) -> bool {
         && !is_group_word(core)
 }
 
+/// Whether a piece is a bare level of government (各县, 市, 区) before a
+/// shared suffix.
+fn is_level(piece: &str) -> bool {
+    let core = piece.strip_prefix('各').unwrap_or(piece);
+    takes_suffix(piece) && LEVELS.contains(&core)
+}
+
 /// Endings of a named place (海东市, 临夏州, 沛县, 鄂温克族自治旗).
 const PLACE_ENDS: &[char] = &['市', '州', '县', '区', '盟', '旗'];
 /// Areas named by what they are, not where: 开发区管委会 is an office of its
@@ -574,14 +581,35 @@ fn share_suffixes(pieces: Vec<&str>) -> Vec<(String, bool)> {
             i += places + 1;
             continue;
         }
-        if let Some(next) = pieces.get(i + 1)
-            && takes_suffix(piece)
-            && let Some((suffix, _)) = shared_suffix(next)
+        // Layout: one suffix shared by two or more levels (各乡、镇人民政府;
+        // 各县、市、区政府 is 各县政府, 各市政府 and 各区政府), also when
+        // the last piece goes on with 及/和 (各区、县(市)政府及开发区管委会).
+        let levels = pieces[i..].iter().take_while(|p| is_level(p)).count();
+        let heads = if levels >= 2 {
+            levels
+        } else {
+            usize::from(takes_suffix(piece))
+        };
+        if heads > 0
+            && let Some(next) = pieces.get(i + heads)
+            && let Some(suffix) = split_conjunctions(next)
+                .first()
+                .and_then(|first| shared_suffix(first))
+                .map(|(suffix, _)| suffix)
         {
-            out.push((format!("{piece}{suffix}"), false));
-            let every = piece.starts_with('各') && !next.starts_with('各');
-            out.push((format!("{}{next}", if every { "各" } else { "" }), true));
-            i += 2;
+            let every = piece.starts_with('各');
+            let each = |p: &str| {
+                if every && !p.starts_with('各') {
+                    format!("各{p}")
+                } else {
+                    p.to_string()
+                }
+            };
+            for (k, head) in pieces[i..i + heads].iter().enumerate() {
+                out.push((format!("{}{suffix}", each(head)), k > 0));
+            }
+            out.push((each(next), true));
+            i += heads + 1;
             continue;
         }
         out.push((piece.to_string(), false));
@@ -894,6 +922,30 @@ mod tests {
         );
         // Two offices, each complete, share nothing.
         assert_eq!(names("市财政局、区人民政府"), ["市财政局", "区人民政府"]);
+    }
+
+    // Round 8 (layout: one suffix for three levels, or for the first of
+    // two offices joined by 及).
+    #[test]
+    fn a_suffix_is_shared_by_every_level_before_it() {
+        assert_entries(
+            "市商务局等,各县、市、区政府",
+            &[
+                ("市商务局", false),
+                ("各县政府", false),
+                ("各市政府", true),
+                ("各区政府", true),
+            ],
+        );
+        assert_entries(
+            "市财政局,各区、县(市)政府及开发区管委会",
+            &[
+                ("市财政局", false),
+                ("各区政府", false),
+                ("各县(市)政府", true),
+                ("开发区管委会", true),
+            ],
+        );
     }
 
     // Round 5 (layout: one office written once after several named places).
