@@ -28,7 +28,7 @@ const TUNING_FLOOR: f64 = 1.0;
 /// Every set together (issue 15's target: 95 % of fields right; 98.9 % after
 /// round 5; 99.1 % after round 6, its held-out set included; 99.2 % after
 /// round 7). Round 8 added seventeen notices unseen by any rule, at 82.3 %:
-/// the whole fell to 96.2 %, 96.8 % after the round-8 rules, so its floor
+/// the whole fell to 96.2 %, 96.9 % after the round-8 rules, so its floor
 /// is 0.96 from then on (each set's own floor never falls).
 const WHOLE_CORPUS_FLOOR: f64 = 0.96;
 const SETS: &[&str] = &[
@@ -68,13 +68,13 @@ const HELDOUT6_FLOOR: f64 = 1.0;
 /// Held-out round 7 (2026-12-02): eight notices whose truth was written and
 /// committed (f1dce9c) before the parser was run on them; scored once, at
 /// f1dce9c: 132/144 (91.7 %). Tuning data since (four rules from their
-/// failures): 143/144 after them.
-const HELDOUT7_FLOOR: f64 = 0.99;
+/// failures): 143/144 after them, 144/144 after round 8's cut-name rule.
+const HELDOUT7_FLOOR: f64 = 1.0;
 /// Held-out round 8 (2026-12-02): seventeen notices whose truth was written
 /// and committed (8125b1e) before the parser was run on them; scored once,
-/// at 8125b1e: 228/277 (82.3 %). Tuning data since (two rules from its
-/// failures): 240/277 after them.
-const HELDOUT8_FLOOR: f64 = 0.86;
+/// at 8125b1e: 228/277 (82.3 %). Tuning data since (three rules from its
+/// failures): 241/277 after them.
+const HELDOUT8_FLOOR: f64 = 0.87;
 
 #[derive(Debug, Default)]
 struct Truth {

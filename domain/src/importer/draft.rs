@@ -12,7 +12,7 @@ use super::labels::{LabelHit, LabelKind};
 use super::model::{Indicator, Milestone, Task, TaskUnit, UnitRole};
 use super::schedule::report_cron;
 use super::text::{find_top_level, is_edge_punct, strip_trailing_group, take_chars, trim_punct};
-use super::units::{UnitEntry, parse_unit_list_in};
+use super::units::{UnitEntry, ends_like_office, parse_unit_list_in};
 use super::warnings::Warnings;
 
 const MAX_TITLE: usize = 100;
@@ -55,6 +55,9 @@ pub struct BuildContext {
     /// Stems of the places the notice is about (莲都 of 莲都区), see
     /// [`super::units::parse_unit_list_in`].
     pub places: Vec<String>,
+    /// The text's last line, when it ends inside a word (a stored page cut
+    /// short there): a list on it may end in part of a name.
+    pub cut_line: Option<usize>,
 }
 
 pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Task {
@@ -72,7 +75,7 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
         section: draft.section.clone(),
         title,
         requirements,
-        units: read_units(&draft, &ctx.places, warnings),
+        units: read_units(&draft, ctx, warnings),
         report_cron: report_cron(&full_text).or_else(|| {
             draft
                 .due_cells
@@ -131,7 +134,7 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
     (title.to_string(), rest)
 }
 
-fn read_units(draft: &TaskDraft, places: &[String], warnings: &mut Warnings) -> Vec<TaskUnit> {
+fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Vec<TaskUnit> {
     let sources = if draft.units.is_empty() {
         &draft.inherited_units
     } else {
@@ -143,7 +146,23 @@ fn read_units(draft: &TaskDraft, places: &[String], warnings: &mut Warnings) -> 
             UnitSource::Label(hit) => (hit.kind, hit.units_text.as_str()),
             UnitSource::RoleNote(note) => (LabelKind::Responsible, note.as_str()),
         };
-        let parsed = parse_unit_list_in(text, places);
+        let mut parsed = parse_unit_list_in(text, &ctx.places);
+        // Layout (round 8): a page cut short inside the last unit's name
+        // (牵头单位:省发展改 / (牵头单位:市人力资源社会保): a last
+        // piece that does not end like an office is part of a name.
+        if ctx.cut_line == Some(*line)
+            && let Some(last) = parsed.entries.last()
+            && !last.group
+            // 区属各重点国企: a collective, whole however it ends.
+            && !last.name.contains('各')
+            && !ends_like_office(&last.name)
+        {
+            let cut = parsed.entries.pop().map(|e| e.name).unwrap_or_default();
+            warnings.push(
+                *line,
+                format!("文本在单位名称中截断，已略去：{cut} (the text ends inside a unit's name)"),
+            );
+        }
         for rejected in &parsed.rejected {
             warnings.push(
                 *line,
@@ -339,6 +358,7 @@ mod tests {
             default_due: NaiveDate::from_ymd_opt(2013, 12, 31),
             expect_units: true,
             places: Vec::new(),
+            cut_line: None,
         }
     }
 

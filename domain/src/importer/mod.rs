@@ -116,6 +116,12 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
             .flatten()
             .flat_map(header::place_stems)
             .collect(),
+        cut_line: lines
+            .iter()
+            .rev()
+            .find(|l| !l.text.trim().is_empty())
+            .filter(|l| l.text.trim_end().chars().last().is_some_and(text::is_cjk))
+            .map(|l| l.no),
     };
 
     let loose_text = body.loose.join("\n");

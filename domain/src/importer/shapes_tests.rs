@@ -544,3 +544,39 @@ fn a_division_of_work_line_gives_roles_by_verb() {
     );
     assert!(no_unit_names(&notice, "张三"));
 }
+
+/// Layout (round 8): a stored page cut short inside the last unit's name,
+/// on a label line or in a bracketed note; a whole name there stays.
+#[test]
+fn a_name_cut_where_the_page_ends_is_no_unit() {
+    let cut = parse_notice(
+        "某市2021年重点工作责任分解\n\
+         1.提高居民收入。\n\
+         责任单位:市发改委、市农业农村局\n\
+         2.做大产业。\n\
+         责任单位:市财政局、市税务局、市发展改\n",
+    );
+    assert_eq!(
+        units(&cut, 1),
+        [("市财政局", UnitRole::Lead), ("市税务局", UnitRole::Assist)]
+    );
+    assert!(cut.warnings.iter().any(|w| w.contains("市发展改")));
+    let bracket = parse_notice(
+        "某市2018年重点工作责任分解\n\
+         1.规范政府举债行为。(牵头单位:市财政局)\n\
+         2.加强养老保险金收支管理。(牵头单位:市人力资源社会保",
+    );
+    assert!(units(&bracket, 1).is_empty());
+    let whole = parse_notice(
+        "某市2021年重点工作责任分解\n\
+         1.做大产业。\n\
+         责任单位:市发改委、各镇人民政府\n",
+    );
+    assert_eq!(
+        units(&whole, 0),
+        [
+            ("市发改委", UnitRole::Lead),
+            ("各镇人民政府", UnitRole::Assist)
+        ]
+    );
+}
