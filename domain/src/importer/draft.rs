@@ -150,17 +150,18 @@ fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) ->
         // Layout (round 8): a page cut short inside the last unit's name
         // (牵头单位:省发展改 / (牵头单位:市人力资源社会保): a last
         // piece that does not end like an office is part of a name.
+        // 区属各重点国企 is a collective, whole however it ends.
         if ctx.cut_line == Some(*line)
-            && let Some(last) = parsed.entries.last()
-            && !last.group
-            // 区属各重点国企: a collective, whole however it ends.
-            && !last.name.contains('各')
-            && !ends_like_office(&last.name)
+            && let Some(cut) = parsed
+                .entries
+                .pop_if(|e| !e.group && !e.name.contains('各') && !ends_like_office(&e.name))
         {
-            let cut = parsed.entries.pop().map(|e| e.name).unwrap_or_default();
             warnings.push(
                 *line,
-                format!("文本在单位名称中截断，已略去：{cut} (the text ends inside a unit's name)"),
+                format!(
+                    "文本在单位名称中截断，已略去：{} (the text ends inside a unit's name)",
+                    cut.name
+                ),
             );
         }
         for rejected in &parsed.rejected {

@@ -120,7 +120,7 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
             .iter()
             .rev()
             .find(|l| !l.text.trim().is_empty())
-            .filter(|l| l.text.trim_end().chars().last().is_some_and(text::is_cjk))
+            .filter(|l| text::ends_inside_a_word(&l.text))
             .map(|l| l.no),
     };
 

@@ -276,9 +276,8 @@ const MAX_STUB_CHARS: usize = 3;
 fn is_cut_stub(task: &TaskDraft, last_line: Option<(usize, &str)>) -> bool {
     let head = task.head.trim();
     // Cut mid-sentence: the line ends in a character, not a full stop.
-    let cut = last_line.is_some_and(|(no, text)| {
-        no == task.line && text.chars().last().is_some_and(super::text::is_cjk)
-    });
+    let cut = last_line
+        .is_some_and(|(no, text)| no == task.line && super::text::ends_inside_a_word(text));
     cut && task.body.is_empty()
         && task.units.is_empty()
         && (1..=MAX_STUB_CHARS).contains(&head.chars().count())

@@ -305,6 +305,12 @@ pub fn fold_traditional(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().map(|c| simplified(c).unwrap_or(c)).collect())
 }
 
+/// Whether a line ends inside a word, as the last line of a stored page
+/// cut short does: in a character, not a stop or a bracket.
+pub fn ends_inside_a_word(line: &str) -> bool {
+    line.trim_end().chars().last().is_some_and(is_cjk)
+}
+
 pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }

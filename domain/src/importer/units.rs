@@ -619,11 +619,9 @@ fn share_suffixes(pieces: Vec<&str>) -> Vec<(String, bool)> {
 }
 
 /// Whether a name ends as an office or a body does (市税务局, 各镇人民政府,
-/// 有关部门), not in the middle of a word (市协, 省发展改).
+/// 有关部门), not in the middle of a word (省发展改).
 pub fn ends_like_office(name: &str) -> bool {
     ends_with_any(name, OFFICE_ENDS)
-        || ends_with_any(name, SHARED_SUFFIXES)
-        || ["部门", "机构", "单位"].iter().any(|e| name.ends_with(e))
 }
 
 fn ends_with_any(s: &str, ends: &[&str]) -> bool {
