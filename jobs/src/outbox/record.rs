@@ -117,25 +117,24 @@ pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     if journal.is_empty() {
         return Ok(());
     }
-    let mut groups: BTreeMap<(&str, i32, DateTime<Utc>), Vec<i64>> = BTreeMap::new();
-    let mut rows = Vec::new();
+    // Each notice with the journal entry that sent it, in id order: a
+    // message's rows lie spread over the table (its recipient's notices were
+    // written among everyone's), so settling message by message rewrote a
+    // page once for every message with a row on it; in id order each page
+    // is rewritten once, and the attempt rows enter their index in order.
+    let mut sent: Vec<(i64, &outbox_sent::Model)> = Vec::new();
     for entry in &journal {
         let ids: Vec<i64> = serde_json::from_str(&entry.ids)
             .map_err(|e| DbErr::Custom(format!("sent journal {}: {e}", entry.message_id)))?;
-        rows.extend(ids.iter().map(|id| {
-            attempt_row(
-                *id,
-                entry.attempt,
-                entry.sent_at,
-                AttemptOutcome::Sent,
-                Some(&entry.message_id),
-                None,
-            )
-        }));
+        sent.extend(ids.into_iter().map(|id| (id, entry)));
+    }
+    sent.sort_unstable_by_key(|(id, _)| *id);
+    let mut groups: BTreeMap<(&str, i32, DateTime<Utc>), Vec<i64>> = BTreeMap::new();
+    for (id, entry) in &sent {
         groups
             .entry((&entry.worker, entry.attempt, entry.sent_at))
             .or_default()
-            .extend(ids);
+            .push(*id);
     }
     for ((worker, attempt_no, at), ids) in groups {
         for chunk in ids.chunks(SETTLE_CHUNK) {
@@ -148,6 +147,19 @@ pub(crate) async fn settle<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
                 .await?;
         }
     }
+    let rows: Vec<attempt::ActiveModel> = sent
+        .iter()
+        .map(|(id, entry)| {
+            attempt_row(
+                *id,
+                entry.attempt,
+                entry.sent_at,
+                AttemptOutcome::Sent,
+                Some(&entry.message_id),
+                None,
+            )
+        })
+        .collect();
     bulk::insert(conn, &rows, None).await.map(|_| ())
 }
 
