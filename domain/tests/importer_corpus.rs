@@ -29,7 +29,8 @@ const TUNING_FLOOR: f64 = 1.0;
 /// round 5; 99.1 % after round 6, its held-out set included; 99.2 % after
 /// round 7). Round 8 added seventeen notices unseen by any rule, at 82.3 %:
 /// the whole fell to 96.2 %, 96.9 % after the round-8 rules, so its floor
-/// is 0.96 from then on (each set's own floor never falls).
+/// is 0.96 from then on (each set's own floor never falls). Round 9's twenty
+/// unseen notices, at 65.8 %, took it to 94.1 %; 96.0 % after the round-9 rules.
 const WHOLE_CORPUS_FLOOR: f64 = 0.96;
 const SETS: &[&str] = &[
     "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
@@ -73,12 +74,13 @@ const HELDOUT7_FLOOR: f64 = 1.0;
 /// Held-out round 8 (2026-12-02): seventeen notices whose truth was written
 /// and committed (8125b1e) before the parser was run on them; scored once,
 /// at 8125b1e: 228/277 (82.3 %). Tuning data since (three rules from its
-/// failures): 241/277 after them.
-const HELDOUT8_FLOOR: f64 = 0.87;
+/// failures): 241/277 after them, 245/277 after round 9's heading-lead rule.
+const HELDOUT8_FLOOR: f64 = 0.88;
 /// Held-out round 9 (2026-12-03): twenty notices whose truth was written
 /// and committed (bf3597c) before the parser was run on them; scored once,
-/// at bf3597c: 235/357 (65.8 %).
-const HELDOUT9_FLOOR: f64 = 0.658;
+/// at bf3597c: 235/357 (65.8 %). Tuning data since (seven rules from its
+/// failures): 326/357 after them.
+const HELDOUT9_FLOOR: f64 = 0.91;
 
 #[derive(Debug, Default)]
 struct Truth {

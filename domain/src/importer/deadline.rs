@@ -378,6 +378,13 @@ fn month_at(chars: &[char], i: usize, has_year: bool) -> Option<(Period, usize)>
     None
 }
 
+/// The month a text opens with (9月 of 9月投入使用), written as it is.
+pub fn leading_month(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let (month, j) = small_number(&chars, 0)?;
+    ((1..=12).contains(&month) && chars.get(j) == Some(&'月')).then(|| chars[..=j].iter().collect())
+}
+
 /// A number of at most two digits or three Chinese characters (十二, 三十一).
 fn small_number(chars: &[char], i: usize) -> Option<(u32, usize)> {
     let mut j = i;

@@ -40,6 +40,9 @@ pub struct TaskDraft {
     pub units: Vec<(usize, UnitSource)>,
     /// Units named for the whole section, used when the task names none.
     pub inherited_units: Vec<(usize, UnitSource)>,
+    /// Units a heading above names as leading every task under it
+    /// (（一）省编办牵头的工作): they lead unless the task names its own lead.
+    pub heading_leads: Vec<(usize, UnitSource)>,
     /// Text of a 完成时限 label or column.
     pub due_cells: Vec<(usize, String)>,
     /// Under a framing heading (指导思想, 基本原则…), or itself one.
@@ -135,13 +138,22 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
 }
 
 fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Vec<TaskUnit> {
-    let sources = if draft.units.is_empty() {
+    let own = if draft.units.is_empty() {
         &draft.inherited_units
     } else {
         &draft.units
     };
+    let names_lead = own.iter().any(|(_, s)| match s {
+        UnitSource::Label(hit) => hit.kind == LabelKind::Lead,
+        UnitSource::RoleNote(_) => true,
+    });
+    let heading = if names_lead {
+        &[][..]
+    } else {
+        &draft.heading_leads[..]
+    };
     let mut lists: Vec<(LabelKind, Vec<UnitEntry>)> = Vec::new();
-    for (line, source) in sources {
+    for (line, source) in heading.iter().chain(own) {
         let (kind, text) = match source {
             UnitSource::Label(hit) => (hit.kind, hit.units_text.as_str()),
             UnitSource::RoleNote(note) => (LabelKind::Responsible, note.as_str()),
@@ -232,7 +244,15 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
     let mut dated: Vec<(NaiveDate, Found, &str)> = Vec::new();
     let mut unresolved: Option<String> = None;
     for (line, text) in &sources {
-        for found in deadline::scan(text, &ctx.deadlines) {
+        let mut found_here = deadline::scan(text, &ctx.deadlines);
+        if found_here.is_empty() && !draft.due_cells.is_empty() {
+            // Layout (round 9): a 完成时限 cell that opens on a bare month
+            // (9月投入使用): in that column the month is the deadline.
+            if let Some(month) = deadline::leading_month(text) {
+                found_here = deadline::scan(&format!("{month}前"), &ctx.deadlines);
+            }
+        }
+        for found in found_here {
             match found.date {
                 Some(date) => dated.push((date, found, text)),
                 None => {

@@ -142,10 +142,16 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         .or_else(|| first_standalone_date(lines))
         .or_else(|| reported_date(lines))
         .or_else(|| reported_day(lines, title_year?));
+    // Layout (round 9): a page that reposted the notice years later (a
+    // law site's 2025-06-08 15:00 over 吉政發〔2014〕37號): a page date
+    // more than a year after the year of the 文号 is the repost's, not the
+    // notice's.
+    let numbered_year = doc_no.as_deref().and_then(doc_no_year);
     let published = signed
         .is_none()
         .then(|| published_date(lines).or_else(|| page_date(lines)))
-        .flatten();
+        .flatten()
+        .filter(|d| numbered_year.is_none_or(|y| d.year() <= y + 1));
     let issued_on = signed.or(published);
     let issuer = signature
         .as_ref()

@@ -446,6 +446,12 @@ struct Assembly {
     section: Option<String>,
     section_units: Vec<(usize, UnitSource)>,
     group_units: Vec<(usize, UnitSource)>,
+    /// The lead a section or group heading names (一、县示范区管委会牵头工作).
+    section_leads: Vec<(usize, UnitSource)>,
+    group_leads: Vec<(usize, UnitSource)>,
+    /// The group heading in force that names a lead: its number, and the
+    /// tasks and loose lines there were when it began.
+    lead_group: Option<(String, usize, usize)>,
     /// A label whose list is on the next line.
     awaiting_units: Option<(LabelKind, usize)>,
     /// Lines of labels whose list never came.
@@ -471,6 +477,11 @@ impl Assembly {
             } else {
                 self.group_units.clone()
             };
+            task.heading_leads = if self.group_leads.is_empty() {
+                self.section_leads.clone()
+            } else {
+                self.group_leads.clone()
+            };
             self.tasks.push(task);
         }
         if let Some((_, line)) = self.awaiting_units.take() {
@@ -478,6 +489,33 @@ impl Assembly {
         }
         self.continuing_units = None;
         self.awaiting_due = false;
+    }
+
+    /// Layout (round 9): a group heading that names its lead (（一）省监察厅
+    /// 牵头的工作) over one unnumbered paragraph instead of numbered items:
+    /// the paragraph is the group's task, with the units the group's label
+    /// lines named. Called when the group ends.
+    fn close_lead_group(&mut self) {
+        let Some((number, tasks, loose)) = self.lead_group.take() else {
+            return;
+        };
+        if self.current.is_some() || self.tasks.len() != tasks || self.loose.len() <= loose {
+            return;
+        }
+        let mut lines = self.loose.split_off(loose).into_iter();
+        let Some((line, head)) = lines.next() else {
+            return;
+        };
+        self.tasks.push(TaskDraft {
+            number,
+            section: self.section.clone(),
+            line,
+            head,
+            body: lines.collect(),
+            inherited_units: self.group_units.clone(),
+            heading_leads: self.group_leads.clone(),
+            ..TaskDraft::default()
+        });
     }
 
     /// Appends a line to the list of the last label, so prefixes carry
@@ -533,11 +571,15 @@ fn assemble(
             Kind::Skip => {}
             Kind::End => {
                 a.close();
+                a.close_lead_group();
                 a.in_body = false;
                 a.ended = true;
             }
             Kind::Marker(m) if Some(m.kind) == section_kind => {
                 a.close();
+                a.close_lead_group();
+                a.section_leads = heading_leads(m.rest, c.no);
+                a.group_leads.clear();
                 section_index += 1;
                 effective = per_section.get(section_index).copied().unwrap_or(task_kind);
                 a.sections.push(Section {
@@ -568,8 +610,13 @@ fn assemble(
             Kind::Marker(m) if m.kind < effective => {
                 // A level between sections and tasks groups tasks.
                 a.close();
+                a.close_lead_group();
                 a.in_body = true;
                 a.group_units.clear();
+                a.group_leads = heading_leads(m.rest, c.no);
+                if !a.group_leads.is_empty() {
+                    a.lead_group = Some((m.number.clone(), a.tasks.len(), a.loose.len()));
+                }
                 for source in &c.inline {
                     push_container_units(&mut a.group_units, c.no, source.clone());
                 }
@@ -603,7 +650,35 @@ fn assemble(
         }
     }
     a.close();
+    a.close_lead_group();
     a
+}
+
+/// Layout (round 8, round 9): a heading that names the unit leading the
+/// work under it (一、县示范区管委会牵头工作(8项), （一）省编办牵头的工作):
+/// that unit as a lead label. A heading naming a person (孟学农省长负责的
+/// 工作) or anything else names none.
+fn heading_leads(rest: &str, line: usize) -> Vec<(usize, UnitSource)> {
+    let text = trim_punct(rest);
+    // The count after it: (8项).
+    let text = match text.rfind(['(', '（']) {
+        Some(at) if text[at..].contains('项') => trim_punct(&text[..at]),
+        _ => text,
+    };
+    let unit = ["牵头的工作", "牵头工作", "牵头负责的工作"]
+        .iter()
+        .find_map(|end| text.strip_suffix(end));
+    match unit {
+        Some(unit) if reads_as_units(unit) => vec![(
+            line,
+            UnitSource::Label(LabelHit {
+                kind: LabelKind::Lead,
+                units_text: unit.to_string(),
+                at_line_start: true,
+            }),
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// Units named for a whole section are copied into each of its tasks, so

@@ -580,3 +580,107 @@ fn a_name_cut_where_the_page_ends_is_no_unit() {
         ]
     );
 }
+
+#[test]
+fn a_deadline_cell_that_opens_on_a_bare_month() {
+    let notice = parse_notice(
+        "某县人民政府办公室关于对2016年民生实事进行重点督办的通知\n\
+         某府办〔2016〕20号\n\
+         某县人民政府办公室\n\
+         2016年2月26日\n\
+         序号\n民生实事\n责任单位\n完成时限\n\
+         1\n新建2座人行天桥。\n县住建局\n9月投入使用\n\
+         2\n建成县残疾人综合服务中心。\n县残联\n5月底前动工\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    let due: Vec<Option<NaiveDate>> = notice.tasks.iter().map(|t| t.due_on).collect();
+    assert_eq!(
+        due,
+        [
+            NaiveDate::from_ymd_opt(2016, 9, 30),
+            NaiveDate::from_ymd_opt(2016, 5, 31)
+        ]
+    );
+    // In prose a bare month is no deadline (3月启动).
+    assert_eq!(
+        super::deadline::leading_month("9月投入使用").as_deref(),
+        Some("9月")
+    );
+    assert_eq!(super::deadline::leading_month("13月"), None);
+}
+
+#[test]
+fn a_heading_that_names_the_lead_of_the_work_under_it() {
+    let notice = parse_notice(
+        "某省人民政府关于印发2008年省人民政府工作目标责任分解的通知\n\
+         某政发[2008]8号\n\
+         一、张三省长负责的工作\n\
+         全面负责省人民政府工作任务的落实。\n\
+         (一)省审计厅牵头的工作\n\
+         全面加强审计工作。\n\
+         协同单位:省直各部门和各市人民政府。\n\
+         (二)省编办牵头的工作\n\
+         1.深化行政管理体制改革,优化政府机构设置。\n\
+         协同单位:省人事厅。\n\
+         2.积极稳妥地推进乡镇机构改革。\n\
+         协同单位:省财政厅、省人事厅。\n\
+         二、县示范区管委会牵头工作(2项)\n\
+         1.投资3000万元建设南美白对虾工厂化循环水养殖基地。\n\
+         2.打造食用菌酵素生产基地。(县农业农村局牵头)\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert!(titles[0].starts_with("全面加强审计工作"), "{titles:?}");
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("省审计厅", UnitRole::Lead),
+            ("省直各部门", UnitRole::Assist),
+            ("各市人民政府", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [("省编办", UnitRole::Lead), ("省人事厅", UnitRole::Assist)]
+    );
+    assert_eq!(
+        units(&notice, 2),
+        [
+            ("省编办", UnitRole::Lead),
+            ("省财政厅", UnitRole::Assist),
+            ("省人事厅", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(units(&notice, 3), [("县示范区管委会", UnitRole::Lead)]);
+    // A task that names its own lead keeps it.
+    assert_eq!(units(&notice, 4), [("县农业农村局", UnitRole::Lead)]);
+    // A heading naming a person names no unit.
+    assert!(no_unit_names(&notice, "张三"));
+}
+
+#[test]
+fn a_page_date_years_after_the_document_number_is_a_reposts() {
+    let notice = parse_notice(
+        "某省人民政府关于支持振兴若干政策举措的落实意见\n\
+         2025-06-08 15:00\n\
+         (某政发〔2014〕37号)\n\
+         一、激发市场活力\n\
+         1.推进简政放权。(省发展改革委负责)\n",
+    );
+    assert_eq!(notice.plan.issued_on, None);
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2014, 12, 31)
+    );
+    let same_year = parse_notice(
+        "某省人民政府关于支持振兴若干政策举措的落实意见\n\
+         2014-06-08 15:00\n\
+         (某政发〔2014〕37号)\n\
+         一、激发市场活力\n\
+         1.推进简政放权。(省发展改革委负责)\n",
+    );
+    assert_eq!(
+        same_year.plan.issued_on,
+        NaiveDate::from_ymd_opt(2014, 6, 8)
+    );
+}

@@ -142,7 +142,9 @@ fn classify_by_words(cell: &str) -> Option<Col> {
     if has(&["措施", "举措", "计划", "要求", "目标", "标准"]) {
         return Some(Col::Detail);
     }
-    if has(&["任务", "事项", "名称", "内容", "项目", "工作"]) {
+    // Layout (round 9): a county's table of the year's 民生实事 (the
+    // projects for people's daily needs), each row one project.
+    if has(&["任务", "事项", "名称", "内容", "项目", "工作", "实事"]) {
         return Some(Col::Task);
     }
     None
@@ -417,6 +419,13 @@ impl<'a> Reader<'a, '_> {
                 i += 1;
                 continue;
             }
+            if self.numbering_goes_on_after(i) {
+                // Layout (round 9): a group row (（一）以创建国家高新区为抓手…)
+                // inside a table whose numbering runs on below it.
+                self.out.consumed.insert(line.no);
+                i += 1;
+                continue;
+            }
             if ends_table(text, line.no, self.signature) {
                 break;
             }
@@ -440,6 +449,11 @@ impl<'a> Reader<'a, '_> {
                 }
             } else if self.section_row(text) {
                 loose_lines = 0;
+            } else if self.more_units(text) {
+                // Layout (round 9): a row whose unit cell lists one unit a
+                // line (区农业农村委 / 区林业局 / 区供销联社): more names of
+                // that cell, not a wrapped line.
+                loose_lines = 0;
             } else {
                 // A wrapped cell continues the previous row; a few such lines
                 // in a row mean the table is over.
@@ -456,6 +470,50 @@ impl<'a> Reader<'a, '_> {
             i += 1;
         }
         i
+    }
+
+    /// Whether line `i` is a (一) group row between two rows of a table one
+    /// row a line, the row after it numbered on from the row before it.
+    fn numbering_goes_on_after(&self, i: usize) -> bool {
+        let lines = self.lines;
+        let group = markers::detect(&lines[i].text).is_some_and(|m| m.kind == MarkerKind::ParenCn);
+        let last = self
+            .out
+            .tasks
+            .last()
+            .and_then(|t| t.number.parse::<u32>().ok());
+        let (true, Some(last)) = (group, last) else {
+            return false;
+        };
+        let next = lines[i + 1..]
+            .iter()
+            .take(3)
+            .find(|l| !l.text.trim().is_empty());
+        next.and_then(|l| tokens(&l.text).first().map(|w| w.to_string()))
+            .and_then(|w| w.parse::<u32>().ok())
+            == Some(last + 1)
+    }
+
+    /// A line of a table one row a line that is one unit name alone,
+    /// right after a row (or a name of it) whose last cell read was its
+    /// units: the name joins that unit cell. Answers whether it did.
+    fn more_units(&mut self, text: &str) -> bool {
+        let Some(task) = self.out.tasks.last_mut() else {
+            return false;
+        };
+        let single = !text.contains(['、', ',', '，', ';', '；', ' ', '。']);
+        let after_units = task.body.is_empty() && task.due_cells.is_empty();
+        if !single || !after_units || !reads_as_units(text) {
+            return false;
+        }
+        match task.units.last_mut() {
+            Some((_, UnitSource::Label(hit))) => {
+                hit.units_text.push('、');
+                hit.units_text.push_str(text.trim());
+                true
+            }
+            _ => false,
+        }
     }
 
     /// One cell per line; rows start at a bare 序号 or, without that
@@ -841,8 +899,11 @@ fn looks_like_units(cell: &str) -> bool {
 }
 
 fn looks_like_due(cell: &str) -> bool {
+    // Layout (round 9): a short cell opening on a bare month (9月投入使用).
+    let month_first = cell.chars().count() <= 12 && deadline::leading_month(cell).is_some();
     cell.chars().count() <= 40
-        && (!deadline::scan(cell, &DeadlineContext::default()).is_empty()
+        && (month_first
+            || !deadline::scan(cell, &DeadlineContext::default()).is_empty()
             || [
                 "长期",
                 "持续",
@@ -877,8 +938,14 @@ fn merged_row(cells: &[&str], cols: &[Col]) -> Option<Vec<(usize, Col)>> {
     }
     let mut placed = vec![(0, Col::Number)];
     let mut next = 1;
-    for cell in &cells[1..] {
-        let units = looks_like_units(cell);
+    for (k, cell) in cells.iter().enumerate().skip(1) {
+        // Layout (round 9): the cell right after the number, under a task
+        // column, that ends a sentence is the task even when it ends like
+        // an office (迁建县政务服务中心。 before 县政务服务中心).
+        let sentence_first = k == 1
+            && matches!(cols.get(1), Some(Col::Task | Col::Detail))
+            && cell.trim_end().ends_with('。');
+        let units = !sentence_first && looks_like_units(cell);
         if let Some(&(at, Col::Units(kind))) = placed.last()
             && units
         {
@@ -1304,6 +1371,55 @@ mod tests {
         assert_eq!(
             units(&t.tasks[5]),
             [(LabelKind::Responsible, "图书馆、文化馆".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_table_of_the_years_projects_for_daily_needs() {
+        let t = tables(
+            "序号\n民生实事\n责任单位\n完成时限\n1\n新建2座人行天桥。\n县住建局\n9月投入使用\n2\n迁建县政务服务中心。\n县政务服务中心\n县代建中心\n12月底前",
+        );
+        let heads: Vec<&str> = t.tasks.iter().map(|d| d.head.as_str()).collect();
+        assert_eq!(heads, ["新建2座人行天桥。", "迁建县政务服务中心。"]);
+        assert_eq!(t.tasks[0].due_cells, [(8, "9月投入使用".to_string())]);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(
+                LabelKind::Responsible,
+                "县政务服务中心、县代建中心".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_spaced_row_whose_unit_cell_lists_a_unit_a_line() {
+        let t = tables(
+            "序号 目标任务 责任单位 上半年推进情况\n1 地区生产总值增长6%以上。 区发展改革委 同比增长2.9%。\n2 第一产业增加值增长5%。 区农业农村委\n区林业局\n区供销联社\n区畜牧业发展中心\n同比增长3.4%。\n3 规上工业增加值增长3.5%。 区经济信息委 同比增长0.4%。",
+        );
+        assert_eq!(t.tasks.len(), 3);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(
+                LabelKind::Responsible,
+                "区农业农村委、区林业局、区供销联社、区畜牧业发展中心".to_string()
+            )]
+        );
+        assert_eq!(t.tasks[2].head, "规上工业增加值增长3.5%。");
+    }
+
+    #[test]
+    fn a_group_row_inside_a_spaced_table_whose_numbering_runs_on() {
+        let t = tables(
+            "序号 目标任务 责任单位 上半年推进情况\n1 地区生产总值增长6%以上。 区发展改革委 同比增长2.9%。\n(一)以创建国家高新区为抓手,推动科技创新\n2 实施高能级创新平台建设行动。 区科技局 全面启动。\n(二)另一部分\n说明文字。",
+        );
+        let heads: Vec<&str> = t.tasks.iter().map(|d| d.head.as_str()).collect();
+        assert_eq!(
+            heads,
+            ["地区生产总值增长6%以上。", "实施高能级创新平台建设行动。"]
+        );
+        assert!(
+            !t.consumed.contains(&5),
+            "a (二) not followed by row 3 ends the table"
         );
     }
 
