@@ -2,10 +2,11 @@
 //! notices go out as one digest, and a robot's as a few messages), marked
 //! `sending` with this process's name and a lease. PostgreSQL claims take
 //! turns on an advisory lock (and skip rows an API write has locked);
-//! SQLite runs the claim as one UPDATE ... RETURNING inside a write
-//! transaction, which holds the database's single write lock. A claim whose lease ran out
-//! (a killed process) is due again. Before the claim commits, every new
-//! message gets its Message-ID, stored on its rows, so any retry keeps it.
+//! SQLite claims inside a write transaction, which holds the database's
+//! single write lock. A claim whose lease ran out (a killed process) is due
+//! again. The due rows are read, grouped into messages, and each row is
+//! marked claimed together with its message's Message-ID in one write, so
+//! any retry keeps the Message-ID.
 
 use std::collections::BTreeMap;
 
@@ -13,9 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use duban_domain::db::Store;
 use duban_domain::entities::notification::{self, Column as N, DeliveryStatus, NoticeKind};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-};
+use sea_orm::{Condition, ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::context::JobContext;
 
@@ -126,13 +125,8 @@ pub(crate) async fn claim(
     if ctx.db.store() == Store::Postgres {
         ids.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let update = Query::update()
-        .table(notification::Entity)
-        .value(N::Status, DeliveryStatus::Sending)
-        .value(N::ClaimedBy, ctx.worker.clone())
-        .value(N::ClaimedUntil, until)
-        .and_where(Expr::col(N::Id).in_subquery(ids))
-        .returning(Query::returning().columns([
+    let select = Query::select()
+        .columns([
             N::Id,
             N::Kind,
             N::RecipientUserId,
@@ -142,7 +136,9 @@ pub(crate) async fn claim(
             N::Payload,
             N::Attempts,
             N::MessageId,
-        ]))
+        ])
+        .from(notification::Entity)
+        .and_where(Expr::col(N::Id).in_subquery(ids))
         .to_owned();
     let txn = ctx.db.begin().await?;
     if ctx.db.store() == Store::Postgres {
@@ -159,7 +155,7 @@ pub(crate) async fn claim(
     // run's, or a killed dispatcher's whose claim ran out) are recorded
     // sent first, so that nothing sent is claimed again.
     super::record::settle(&txn).await?;
-    let rows = Claimed::find_by_statement(txn.get_database_backend().build(&update))
+    let rows = Claimed::find_by_statement(txn.get_database_backend().build(&select))
         .all(&txn)
         .await?;
     let sizes = Sizes {
@@ -167,20 +163,70 @@ pub(crate) async fn claim(
         digest_items: ctx.mail.digest_max_items,
     };
     let envelopes = group(rows, sizes, || new_message_id(ctx));
-    for e in &envelopes {
-        if e.rows
-            .iter()
-            .any(|r| r.message_id.as_deref() != Some(&e.message_id))
-        {
-            notification::Entity::update_many()
-                .col_expr(N::MessageId, Expr::value(Some(e.message_id.clone())))
-                .filter(N::Id.is_in(e.ids()))
-                .exec(&txn)
-                .await?;
-        }
-    }
+    mark_claimed(&txn, ctx.db.store(), &ctx.worker, until, &envelopes).await?;
     txn.commit().await?;
     Ok((envelopes, until))
+}
+
+/// Rows per statement of [`mark_claimed`]: two bound values a row, well
+/// under SQLite's limit of 32,766 parameters.
+const CLAIM_CHUNK: usize = 10_000;
+
+/// Marks the envelopes' rows `sending` under this claim, each with its
+/// message's Message-ID, in one write of each row: the rows in id order,
+/// many a statement, joined to their Message-IDs as a `VALUES` list. (An
+/// envelope's rows lie spread over the table; marking them envelope by
+/// envelope after a claim that had marked them all rewrote each page
+/// twice and more.)
+async fn mark_claimed(
+    txn: &sea_orm::DatabaseTransaction,
+    store: Store,
+    worker: &str,
+    until: DateTime<Utc>,
+    envelopes: &[Envelope],
+) -> Result<(), DbErr> {
+    let mut pairs: Vec<(i64, &str)> = envelopes
+        .iter()
+        .flat_map(|e| e.rows.iter().map(|r| (r.id, e.message_id.as_str())))
+        .collect();
+    pairs.sort_unstable_by_key(|(id, _)| *id);
+    let backend = txn.get_database_backend();
+    for chunk in pairs.chunks(CLAIM_CHUNK) {
+        let mut n = 3;
+        let mut next = || {
+            n += 1;
+            match store {
+                Store::Postgres => format!("${n}"),
+                Store::Sqlite => "?".to_owned(),
+            }
+        };
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|_| format!("({}, {})", next(), next()))
+            .collect();
+        let (p1, p2, p3) = match store {
+            Store::Postgres => ("$1", "$2", "$3"),
+            Store::Sqlite => ("?", "?", "?"),
+        };
+        let sql = format!(
+            "UPDATE notifications SET status = {p1}, claimed_by = {p2}, claimed_until = {p3}, \
+             message_id = v.column2 FROM (VALUES {}) AS v WHERE notifications.id = v.column1",
+            rows.join(", ")
+        );
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(3 + 2 * chunk.len());
+        values.push(DeliveryStatus::Sending.into());
+        values.push(worker.into());
+        values.push(until.into());
+        for (id, message_id) in chunk {
+            values.push((*id).into());
+            values.push((*message_id).into());
+        }
+        txn.execute(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// The PostgreSQL advisory lock claims take turns on ("duban_cl" as bytes).
