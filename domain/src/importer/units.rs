@@ -237,7 +237,9 @@ pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
         let (body, verb_role, own_role) = strip_role(&piece);
         for name in split_conjunctions(body) {
             let name = trim_punct(strip_filler(name));
-            if name.is_empty() {
+            // Layout (round 9): a note closing the list (…按职责分工负责,下同):
+            // the same units below, no unit.
+            if name.is_empty() || matches!(name, "下同" | "同上" | "下略") {
                 continue;
             }
             if !plausible(name) {
@@ -1161,6 +1163,10 @@ mod tests {
         assert_eq!(names("市卫生局。"), ["市卫生局"]);
         assert_eq!(names("市发改委、财政局等部门"), ["市发改委", "市财政局"]);
         assert_eq!(names("各县区按职责分工负责"), ["各县区"]);
+        assert_eq!(
+            names("自治区发展改革委、财政厅,四市人民政府按职责分工负责,下同"),
+            ["自治区发展改革委", "自治区财政厅", "四市人民政府"]
+        );
         assert_eq!(
             names("省发改委、水利厅按职责分工推进"),
             ["省发改委", "省水利厅"]
