@@ -190,6 +190,24 @@ impl Stored {
         }
     }
 
+    /// The same reading from the stored JSON text (the dispatcher reads
+    /// payloads as text: no tree of values built per row and dropped).
+    pub fn from_json_text(text: &str) -> Stored {
+        match serde_json::from_str::<Message>(text) {
+            Ok(m) => Stored::Message(m),
+            Err(_) => {
+                let t = serde_json::from_str::<LegacyText>(text).unwrap_or(LegacyText {
+                    subject: String::new(),
+                    body: String::new(),
+                });
+                Stored::Legacy {
+                    subject: t.subject,
+                    body: t.body,
+                }
+            }
+        }
+    }
+
     pub fn message(&self) -> Option<&Message> {
         match self {
             Stored::Message(m) => Some(m),
@@ -210,18 +228,21 @@ mod tests {
             acknowledged: false,
         };
         assert_eq!(Stored::from_json(&m.to_json()), Stored::Message(m.clone()));
+        assert_eq!(
+            Stored::from_json_text(&m.to_json().to_string()),
+            Stored::Message(m.clone())
+        );
         assert_eq!(m.to_json()["kind"], "reminder");
     }
 
     #[test]
     fn rows_from_before_the_catalogue_keep_their_text() {
         let v = serde_json::json!({"kind": "legacy", "subject": "旧主题", "body": "旧正文"});
-        assert_eq!(
-            Stored::from_json(&v),
-            Stored::Legacy {
-                subject: "旧主题".into(),
-                body: "旧正文".into()
-            }
-        );
+        let legacy = Stored::Legacy {
+            subject: "旧主题".into(),
+            body: "旧正文".into(),
+        };
+        assert_eq!(Stored::from_json(&v), legacy);
+        assert_eq!(Stored::from_json_text(&v.to_string()), legacy);
     }
 }

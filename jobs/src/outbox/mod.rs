@@ -81,7 +81,7 @@ pub(crate) async fn run(ctx: &JobContext, at: DateTime<Utc>) -> anyhow::Result<O
             let stored: Vec<Stored> = env
                 .rows
                 .iter()
-                .map(|r| Stored::from_json(&r.payload))
+                .map(|r| Stored::from_json_text(&r.payload))
                 .collect();
             let (stale, live): (Vec<_>, Vec<_>) =
                 env.rows.iter().zip(&stored).partition(|(r, s)| {
