@@ -79,8 +79,8 @@ const HELDOUT8_FLOOR: f64 = 0.88;
 /// Held-out round 9 (2026-12-03): twenty notices whose truth was written
 /// and committed (bf3597c) before the parser was run on them; scored once,
 /// at bf3597c: 235/357 (65.8 %). Tuning data since (seven rules from its
-/// failures): 326/357 after them.
-const HELDOUT9_FLOOR: f64 = 0.91;
+/// failures): 326/357 after them, 330/357 after the further-item rule.
+const HELDOUT9_FLOOR: f64 = 0.92;
 
 #[derive(Debug, Default)]
 struct Truth {

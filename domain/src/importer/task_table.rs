@@ -730,14 +730,38 @@ impl<'a> Reader<'a, '_> {
 
     fn flush(&mut self, row: &mut Vec<(usize, &str)>, cols: &[Col], rows_read: &mut usize) {
         if !row.is_empty() {
-            let cells = std::mem::take(row);
+            let mut cells = std::mem::take(row);
             let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
+            let sub = sub_row_at(&texts, cols).map(|(at, placed)| (cells.split_off(at), placed));
+            let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
+            let unit_cells: Vec<(usize, &str)> = if sub.is_some() {
+                cells
+                    .iter()
+                    .skip(2)
+                    .copied()
+                    .filter(|(_, c)| looks_like_units(c))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             match merged_row(&texts, cols) {
                 Some(placed) => self.push_merged_row(cells, &placed),
                 None => {
                     self.merged.clear();
                     self.push_row(cells, cols);
                 }
+            }
+            if let Some((mut sub, mut placed)) = sub {
+                // Layout (round 9): a further item under the same number
+                // with its own deadline (开工建设老年大学。 / 12月底前 under
+                // row 5): a task of its own, the merged units its row's.
+                if let Some(at) = cols.iter().position(|c| matches!(c, Col::Units(_))) {
+                    for (no, cell) in unit_cells.iter().copied() {
+                        sub.push((no, cell));
+                        placed.push((at, cols[at]));
+                    }
+                }
+                self.push_merged_row(sub, &placed);
             }
             *rows_read += 1;
         }
@@ -976,6 +1000,30 @@ fn merged_row(cells: &[&str], cols: &[Col]) -> Option<Vec<(usize, Col)>> {
         .iter()
         .any(|(_, c)| matches!(c, Col::Task | Col::Detail))
         .then_some(placed)
+}
+
+/// Where a numbered row one cell per line holds a further item of its own
+/// (a merged 序号 and unit cell over two rows): after the row's own task,
+/// unit and deadline cells come a sentence and a deadline. Answers the
+/// index the further item starts at and its cells' columns.
+fn sub_row_at(cells: &[&str], cols: &[Col]) -> Option<(usize, Vec<(usize, Col)>)> {
+    let task_col = cols.iter().position(|c| *c == Col::Task)?;
+    let due_col = cols.iter().position(|c| *c == Col::Due)?;
+    if cells.len() <= cols.len()
+        || due_col < task_col
+        || !cells.first().is_some_and(|c| is_number(c))
+    {
+        return None;
+    }
+    let (task, due) = (cells[cells.len() - 2], cells[cells.len() - 1]);
+    let sentence = task.trim_end().ends_with('。') && cjk_count(task) >= 4;
+    let own_due = cells[..cells.len() - 2].iter().any(|c| looks_like_due(c));
+    (sentence && own_due && looks_like_due(due) && !looks_like_units(due)).then(|| {
+        (
+            cells.len() - 2,
+            vec![(task_col, Col::Task), (due_col, Col::Due)],
+        )
+    })
 }
 
 /// Cells paired with their column: by position when that reads sensibly
@@ -1389,6 +1437,28 @@ mod tests {
                 "县政务服务中心、县代建中心".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn a_further_item_under_a_merged_number_with_its_own_deadline() {
+        let t = tables(
+            "序号\n民生实事\n责任单位\n完成时限\n5\n开工建设县老年养护楼。\n县民政局\n5月底前动工\n开工建设老年大学。\n12月底前\n6\n迁建县政务服务中心。\n县代建中心\n12月底前",
+        );
+        let heads: Vec<&str> = t.tasks.iter().map(|d| d.head.as_str()).collect();
+        assert_eq!(
+            heads,
+            [
+                "开工建设县老年养护楼。",
+                "开工建设老年大学。",
+                "迁建县政务服务中心。"
+            ]
+        );
+        assert_eq!(t.tasks[1].due_cells, [(9, "12月底前".to_string())]);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [(LabelKind::Responsible, "县民政局".to_string())]
+        );
+        assert!(t.tasks[0].body.is_empty());
     }
 
     #[test]
