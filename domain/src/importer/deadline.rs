@@ -380,7 +380,8 @@ fn month_at(chars: &[char], i: usize, has_year: bool) -> Option<(Period, usize)>
 
 /// The month a text opens with (9月 of 9月投入使用), written as it is.
 pub fn leading_month(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.trim().chars().collect();
+    // At most three characters of number and the 月.
+    let chars: Vec<char> = text.trim().chars().take(4).collect();
     let (month, j) = small_number(&chars, 0)?;
     ((1..=12).contains(&month) && chars.get(j) == Some(&'月')).then(|| chars[..=j].iter().collect())
 }

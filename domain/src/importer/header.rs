@@ -159,7 +159,7 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         .or_else(|| title.as_deref().and_then(issuer_from_title));
     let year = issued_on
         .map(|d| d.year())
-        .or_else(|| doc_no.as_deref().and_then(doc_no_year))
+        .or(numbered_year)
         .or_else(|| title.as_deref().and_then(first_year));
     HeaderInfo {
         header: PlanHeader {

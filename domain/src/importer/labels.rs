@@ -34,6 +34,23 @@ pub struct LabelHit {
     pub at_line_start: bool,
 }
 
+/// Bytes of a unit list continued over several lines: lists below a
+/// heading are copied into each of its tasks, so their length is bounded.
+const MAX_CONTINUED_LIST: usize = 4000;
+
+impl LabelHit {
+    /// More of the list on a line of its own (市民政局、 / 财政局, or one
+    /// unit a line); answers whether it was taken (not past the bound).
+    pub fn continue_list(&mut self, more: &str) -> bool {
+        if self.units_text.len() >= MAX_CONTINUED_LIST {
+            return false;
+        }
+        self.units_text.push('、');
+        self.units_text.push_str(more);
+        true
+    }
+}
+
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(

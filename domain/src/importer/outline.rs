@@ -23,8 +23,6 @@ use super::units::{parse_unit_list, reads_as_units};
 
 const MAX_SECTION_TITLE: usize = 100;
 const MAX_CONTAINER_UNITS: usize = 20;
-/// Bytes of a unit list continued over several lines.
-const MAX_CONTINUED_LIST: usize = 4000;
 /// A paragraph read as a task when the notice has no numbering at all.
 const MIN_PARAGRAPH_CJK: usize = 20;
 
@@ -525,11 +523,8 @@ impl Assembly {
             Some(task) => &mut task.units,
             None => &mut self.group_units,
         };
-        if let Some((_, UnitSource::Label(hit))) = list.last_mut()
-            && hit.units_text.len() < MAX_CONTINUED_LIST
-        {
-            hit.units_text.push('、');
-            hit.units_text.push_str(trim_punct(text));
+        if let Some((_, UnitSource::Label(hit))) = list.last_mut() {
+            hit.continue_list(trim_punct(text));
         }
     }
 

@@ -419,15 +419,15 @@ impl<'a> Reader<'a, '_> {
                 i += 1;
                 continue;
             }
-            if self.numbering_goes_on_after(i) {
+            if ends_table(text, line.no, self.signature) {
+                if !self.numbering_goes_on_after(i) {
+                    break;
+                }
                 // Layout (round 9): a group row (（一）以创建国家高新区为抓手…)
                 // inside a table whose numbering runs on below it.
                 self.out.consumed.insert(line.no);
                 i += 1;
                 continue;
-            }
-            if ends_table(text, line.no, self.signature) {
-                break;
             }
             if is_noise(text) {
                 // The page's metadata rows around a table are no rows of it.
@@ -507,11 +507,7 @@ impl<'a> Reader<'a, '_> {
             return false;
         }
         match task.units.last_mut() {
-            Some((_, UnitSource::Label(hit))) => {
-                hit.units_text.push('、');
-                hit.units_text.push_str(text.trim());
-                true
-            }
+            Some((_, UnitSource::Label(hit))) => hit.continue_list(text.trim()),
             _ => false,
         }
     }
@@ -732,36 +728,23 @@ impl<'a> Reader<'a, '_> {
         if !row.is_empty() {
             let mut cells = std::mem::take(row);
             let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
-            let sub = sub_row_at(&texts, cols).map(|(at, placed)| (cells.split_off(at), placed));
-            let texts: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
-            let unit_cells: Vec<(usize, &str)> = if sub.is_some() {
-                cells
-                    .iter()
-                    .skip(2)
-                    .copied()
-                    .filter(|(_, c)| looks_like_units(c))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            match merged_row(&texts, cols) {
+            // Layout (round 9): a further item under the same number with
+            // its own deadline (开工建设老年大学。 / 12月底前 under row 5): a
+            // task of its own, the row's units its units.
+            let further = sub_row_at(&texts, cols).map(|at| {
+                let item = further_item(&cells, at, cols);
+                cells.truncate(at);
+                item
+            });
+            match merged_row(&texts[..cells.len()], cols) {
                 Some(placed) => self.push_merged_row(cells, &placed),
                 None => {
                     self.merged.clear();
                     self.push_row(cells, cols);
                 }
             }
-            if let Some((mut sub, mut placed)) = sub {
-                // Layout (round 9): a further item under the same number
-                // with its own deadline (开工建设老年大学。 / 12月底前 under
-                // row 5): a task of its own, the merged units its row's.
-                if let Some(at) = cols.iter().position(|c| matches!(c, Col::Units(_))) {
-                    for (no, cell) in unit_cells.iter().copied() {
-                        sub.push((no, cell));
-                        placed.push((at, cols[at]));
-                    }
-                }
-                self.push_merged_row(sub, &placed);
+            if let Some((item, placed)) = further {
+                self.push_merged_row(item, &placed);
             }
             *rows_read += 1;
         }
@@ -1005,8 +988,8 @@ fn merged_row(cells: &[&str], cols: &[Col]) -> Option<Vec<(usize, Col)>> {
 /// Where a numbered row one cell per line holds a further item of its own
 /// (a merged 序号 and unit cell over two rows): after the row's own task,
 /// unit and deadline cells come a sentence and a deadline. Answers the
-/// index the further item starts at and its cells' columns.
-fn sub_row_at(cells: &[&str], cols: &[Col]) -> Option<(usize, Vec<(usize, Col)>)> {
+/// index the further item starts at.
+fn sub_row_at(cells: &[&str], cols: &[Col]) -> Option<usize> {
     let task_col = cols.iter().position(|c| *c == Col::Task)?;
     let due_col = cols.iter().position(|c| *c == Col::Due)?;
     if cells.len() <= cols.len()
@@ -1015,15 +998,40 @@ fn sub_row_at(cells: &[&str], cols: &[Col]) -> Option<(usize, Vec<(usize, Col)>)
     {
         return None;
     }
-    let (task, due) = (cells[cells.len() - 2], cells[cells.len() - 1]);
+    let at = cells.len() - 2;
+    let (task, due) = (cells[at], cells[at + 1]);
     let sentence = task.trim_end().ends_with('。') && cjk_count(task) >= 4;
-    let own_due = cells[..cells.len() - 2].iter().any(|c| looks_like_due(c));
-    (sentence && own_due && looks_like_due(due) && !looks_like_units(due)).then(|| {
-        (
-            cells.len() - 2,
-            vec![(task_col, Col::Task), (due_col, Col::Due)],
-        )
-    })
+    let own_due = cells[..at].iter().any(|c| looks_like_due(c));
+    (sentence && own_due && looks_like_due(due) && !looks_like_units(due)).then_some(at)
+}
+
+/// A row's cells, each with its line.
+type Cells<'a> = Vec<(usize, &'a str)>;
+
+/// The further item's cells from `at` (its task and deadline) with the
+/// unit cells of its row, each with its column.
+fn further_item<'a>(
+    cells: &[(usize, &'a str)],
+    at: usize,
+    cols: &[Col],
+) -> (Cells<'a>, Vec<(usize, Col)>) {
+    let column = |want: fn(&Col) -> bool| cols.iter().position(want).unwrap_or(0);
+    let task_col = column(|c| *c == Col::Task);
+    let due_col = column(|c| *c == Col::Due);
+    let mut item = cells[at..].to_vec();
+    let mut placed = vec![(task_col, Col::Task), (due_col, Col::Due)];
+    if let Some(units_col) = cols.iter().position(|c| matches!(c, Col::Units(_))) {
+        for cell in cells
+            .get(2..at)
+            .unwrap_or_default()
+            .iter()
+            .filter(|(_, c)| looks_like_units(c))
+        {
+            item.push(*cell);
+            placed.push((units_col, cols[units_col]));
+        }
+    }
+    (item, placed)
 }
 
 /// Cells paired with their column: by position when that reads sensibly

@@ -164,7 +164,7 @@ pub enum Stored {
     Legacy { subject: String, body: String },
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct LegacyText {
     #[serde(default)]
     subject: String,
@@ -175,31 +175,25 @@ struct LegacyText {
 impl Stored {
     pub fn from_json(v: &serde_json::Value) -> Stored {
         // Read from the value in place: no copy of it per row.
-        match Message::deserialize(v) {
-            Ok(m) => Stored::Message(m),
-            Err(_) => {
-                let t = LegacyText::deserialize(v).unwrap_or(LegacyText {
-                    subject: String::new(),
-                    body: String::new(),
-                });
-                Stored::Legacy {
-                    subject: t.subject,
-                    body: t.body,
-                }
-            }
-        }
+        Self::read(Message::deserialize(v), || LegacyText::deserialize(v))
     }
 
     /// The same reading from the stored JSON text (the dispatcher reads
     /// payloads as text: no tree of values built per row and dropped).
     pub fn from_json_text(text: &str) -> Stored {
-        match serde_json::from_str::<Message>(text) {
+        Self::read(serde_json::from_str(text), || serde_json::from_str(text))
+    }
+
+    /// A catalogue message if the payload is one, else the legacy text
+    /// (empty where even that is missing).
+    fn read(
+        message: Result<Message, serde_json::Error>,
+        legacy: impl FnOnce() -> Result<LegacyText, serde_json::Error>,
+    ) -> Stored {
+        match message {
             Ok(m) => Stored::Message(m),
             Err(_) => {
-                let t = serde_json::from_str::<LegacyText>(text).unwrap_or(LegacyText {
-                    subject: String::new(),
-                    body: String::new(),
-                });
+                let t = legacy().unwrap_or_default();
                 Stored::Legacy {
                     subject: t.subject,
                     body: t.body,

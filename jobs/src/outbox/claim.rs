@@ -196,26 +196,21 @@ async fn mark_claimed(
         .collect();
     pairs.sort_unstable_by_key(|(id, _)| *id);
     let backend = txn.get_database_backend();
+    // The n-th bound value's placeholder.
+    let param = |n: usize| match store {
+        Store::Postgres => format!("${n}"),
+        Store::Sqlite => "?".to_owned(),
+    };
     for chunk in pairs.chunks(CLAIM_CHUNK) {
-        let mut n = 3;
-        let mut next = || {
-            n += 1;
-            match store {
-                Store::Postgres => format!("${n}"),
-                Store::Sqlite => "?".to_owned(),
-            }
-        };
-        let rows: Vec<String> = chunk
-            .iter()
-            .map(|_| format!("({}, {})", next(), next()))
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|k| format!("({}, {})", param(4 + 2 * k), param(5 + 2 * k)))
             .collect();
-        let (p1, p2, p3) = match store {
-            Store::Postgres => ("$1", "$2", "$3"),
-            Store::Sqlite => ("?", "?", "?"),
-        };
         let sql = format!(
-            "UPDATE notifications SET status = {p1}, claimed_by = {p2}, claimed_until = {p3}, \
+            "UPDATE notifications SET status = {}, claimed_by = {}, claimed_until = {}, \
              message_id = v.column2 FROM (VALUES {}) AS v WHERE notifications.id = v.column1",
+            param(1),
+            param(2),
+            param(3),
             rows.join(", ")
         );
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(3 + 2 * chunk.len());
