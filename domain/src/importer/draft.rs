@@ -176,6 +176,15 @@ fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) ->
                 ),
             );
         }
+        for unnamed in &parsed.unnamed {
+            warnings.push(
+                *line,
+                format!(
+                    "未指明具体单位，已略去：{} (names no particular unit)",
+                    take_chars(unnamed, 40)
+                ),
+            );
+        }
         for rejected in &parsed.rejected {
             warnings.push(
                 *line,
@@ -185,8 +194,15 @@ fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) ->
                 ),
             );
         }
-        if parsed.entries.is_empty() && parsed.rejected.is_empty() {
+        if parsed.entries.is_empty() && parsed.rejected.is_empty() && parsed.unnamed.is_empty() {
             warnings.push(*line, super::UNIT_LABEL_WITHOUT_UNITS);
+        }
+        // Layout (round 10): (责任单位:市直各有关单位、各县(市、区)人民政府):
+        // the first listed leads, and that is no particular unit.
+        if kind == LabelKind::Responsible && parsed.unnamed_first {
+            for entry in &mut parsed.entries {
+                entry.role.get_or_insert(UnitRole::Assist);
+            }
         }
         lists.push((kind, parsed.entries));
     }

@@ -54,13 +54,16 @@ impl LabelHit {
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        "牵头责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
+        "牵头责任单位|主要责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
     )
     .ok()
 });
 
 fn kind_of(label: &str) -> LabelKind {
-    if ["牵头", "牽頭", "主办", "主责"]
+    // Layout (round 10): label lines 牵头领导 (a post) / 主要责任单位 /
+    // 完成时限: the unit with the main responsibility leads, as the table
+    // column of that name does.
+    if ["牵头", "牽頭", "主办", "主责", "主要责任"]
         .iter()
         .any(|p| label.starts_with(p))
     {
@@ -231,6 +234,44 @@ pub fn role_notes(line: &str) -> Vec<&str> {
     notes
 }
 
+/// Layout (round 10): a numbered target followed by a bracket that is only
+/// its units, no label and no verb (1.地区生产总值增长7%以上。(市发展改革委,
+/// 各县〔市、区〕政府)): the bracket that ends the line. The caller checks
+/// that it reads as units; a bare list, so the first leads.
+pub fn bare_unit_note(line: &str) -> Option<&str> {
+    let end = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
+    let last = end.chars().next_back()?;
+    if !closes(last) || last == '》' {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, c) in end.char_indices().rev() {
+        if closes(c) {
+            depth += 1;
+        } else if opens(c) {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                let inner = &end[i + c.len_utf8()..end.len() - last.len_utf8()];
+                // Only after the target's own text, never a whole line.
+                return (i > 0 && !contains_label(inner) && !is_rule_note(inner))
+                    .then_some(inner.trim());
+            }
+        }
+    }
+    None
+}
+
+/// Layout (round 10): the line after a numbered item that names who
+/// carries it out (由市发展改革委,各县市区人民政府负责落实). Answers the
+/// list between 由 and the verb.
+pub fn assigned_by(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix('由')?;
+    let rest = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
+    let verbs = ["负责落实", "负责组织实施", "牵头落实", "组织实施", "负责"];
+    let list = verbs.iter().find_map(|v| rest.strip_suffix(v))?;
+    (!list.is_empty() && !contains_label(list)).then_some(list)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +322,46 @@ mod tests {
         assert_eq!(
             hits("责任部门："),
             [(LabelKind::Responsible, String::new(), true)]
+        );
+    }
+
+    #[test]
+    fn a_bracket_of_units_alone_after_a_target() {
+        assert_eq!(
+            bare_unit_note("1.地区生产总值增长7%以上。(市发展改革委,各县〔市、区〕政府)"),
+            Some("市发展改革委,各县〔市、区〕政府")
+        );
+        assert_eq!(
+            bare_unit_note("3.研发投入强度超过2.4%。(市科技局,各县〔市、区〕政府)。"),
+            Some("市科技局,各县〔市、区〕政府")
+        );
+        // A title in book brackets, a whole bracketed line, a rule note.
+        assert_eq!(bare_unit_note("贯彻落实《政府工作报告》"), None);
+        assert_eq!(bare_unit_note("(此件公开发布)"), None);
+        assert_eq!(bare_unit_note("推进改革。(列第一位的为牵头单位)"), None);
+        assert_eq!(bare_unit_note("推进改革。(责任单位:市民政局)"), None);
+    }
+
+    #[test]
+    fn a_line_that_says_who_carries_the_item_out() {
+        assert_eq!(
+            assigned_by("由市发展改革委,各县市区人民政府,市经济开发区管委会负责落实"),
+            Some("市发展改革委,各县市区人民政府,市经济开发区管委会")
+        );
+        assert_eq!(assigned_by("由市交通运输局负责。"), Some("市交通运输局"));
+        assert_eq!(assigned_by("由此带来的变化"), None);
+        assert_eq!(assigned_by("由市交通运输局、市公路局"), None);
+    }
+
+    #[test]
+    fn the_unit_with_the_main_responsibility_leads() {
+        assert_eq!(
+            hits("主要责任单位:区发展改革委"),
+            [(LabelKind::Lead, "区发展改革委".to_string(), true)]
+        );
+        assert_eq!(
+            hits("  主要责任单位：区财政局、区税务局"),
+            [(LabelKind::Lead, "区财政局、区税务局".to_string(), true)]
         );
     }
 

@@ -212,7 +212,7 @@ fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
     if !hits.is_empty() {
         return hits.into_iter().map(UnitSource::Label).collect();
     }
-    labels::role_notes(text)
+    let notes: Vec<UnitSource> = labels::role_notes(text)
         .into_iter()
         .filter(|note| {
             // A 牵头 note is about units; a 负责 one only if it names nothing else.
@@ -224,7 +224,15 @@ fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
             }
         })
         .map(|note| UnitSource::RoleNote(note.to_string()))
-        .collect()
+        .collect();
+    if !notes.is_empty() {
+        return notes;
+    }
+    labels::bare_unit_note(text)
+        .or_else(|| labels::assigned_by(text))
+        .filter(|list| reads_as_units(list))
+        .map(|list| vec![UnitSource::RoleNote(list.to_string())])
+        .unwrap_or_default()
 }
 
 fn due_label(text: &str) -> Option<&str> {

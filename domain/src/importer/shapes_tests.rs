@@ -684,3 +684,94 @@ fn a_page_date_years_after_the_document_number_is_a_reposts() {
         NaiveDate::from_ymd_opt(2014, 6, 8)
     );
 }
+
+#[test]
+fn a_bracket_of_units_alone_after_each_target() {
+    let notice = parse_notice(
+        "某市人民政府办公室关于明确2023年重点工作责任单位的通知\n\
+         某政办〔2023〕1号\n\
+         一、2023年经济社会发展主要预期目标分解\n\
+         1.地区生产总值增长7%以上。(市发展改革委,各县〔市、区〕政府)\n\
+         2.研发投入强度超过2.4%。(市科技局、财政局,各县〔市、区〕政府)\n\
+         3.推进《政府工作报告》确定的改革。\n",
+    );
+    assert_eq!(notice.tasks.len(), 3);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市发展改革委", UnitRole::Lead),
+            ("各县〔市、区〕政府", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("市科技局", UnitRole::Lead),
+            ("市财政局", UnitRole::Assist),
+            ("各县〔市、区〕政府", UnitRole::Assist),
+        ]
+    );
+    assert!(notice.tasks[2].units.iter().all(|u| u.inferred));
+}
+
+#[test]
+fn a_line_below_each_item_says_who_carries_it_out() {
+    let notice = parse_notice(
+        "某市人民政府关于做好2013年重点工作的通知\n\
+         一、强化项目带动\n\
+         1.抓好189个市级重点项目,确保完成年度投资计划。\n\
+         由市发展改革委,各县市区人民政府,市经济开发区管委会负责落实\n\
+         2.全面完成铁路复线电气化改造。\n\
+         由铁路公司、市发展改革委,川汇区、商水县人民政府负责落实\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市发展改革委", UnitRole::Lead),
+            ("各县市区人民政府", UnitRole::Assist),
+            ("市经济开发区管委会", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("铁路公司", UnitRole::Lead),
+            ("市发展改革委", UnitRole::Assist),
+            ("川汇区人民政府", UnitRole::Assist),
+            ("商水县人民政府", UnitRole::Assist),
+        ]
+    );
+}
+
+#[test]
+fn a_list_that_opens_with_the_units_concerned_has_no_named_lead() {
+    let notice = parse_notice(
+        "一、任务\n\
+         1.完善应急预案体系。\n\
+         (责任单位:市直各有关单位、各县(市、区)人民政府、各开发区管委会)\n\
+         2.规模以上工业增加值增长6%。\n\
+         牵头单位:市工业和信息化局\n\
+         责任单位:各相关部门,各县(市)区政府\n",
+    );
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("各县(市、区)人民政府", UnitRole::Assist),
+            ("各开发区管委会", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("市工业和信息化局", UnitRole::Lead),
+            ("各县(市)区政府", UnitRole::Assist),
+        ]
+    );
+    assert!(
+        notice
+            .warnings
+            .iter()
+            .any(|w| w.contains("未指明具体单位") && w.contains("各相关部门"))
+    );
+}

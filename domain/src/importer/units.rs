@@ -26,6 +26,11 @@ pub struct ParsedUnits {
     pub entries: Vec<UnitEntry>,
     /// Pieces that do not read as a unit name.
     pub rejected: Vec<String>,
+    /// Collectives that name no particular unit (各相关部门, 省(中)直有关单位).
+    pub unnamed: Vec<String>,
+    /// The list opens with such a collective: in a bare list it held the
+    /// lead's place, so no unit named after it leads.
+    pub unnamed_first: bool,
 }
 
 const MAX_NAME: usize = 30;
@@ -252,6 +257,11 @@ pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
             } else {
                 expand(name, &mut prefix)
             };
+            if names_no_unit(&full) {
+                parsed.unnamed_first |= parsed.entries.is_empty() && pending.is_empty();
+                parsed.unnamed.push(full);
+                continue;
+            }
             pending.push(UnitEntry {
                 group: is_group(&full),
                 name: full,
@@ -673,11 +683,22 @@ pub fn reads_as_units(text: &str) -> bool {
         return false;
     }
     let parsed = parse_unit_list(text);
+    // A cell of only 县各有关单位 is still the unit cell, naming no unit.
     parsed.rejected.is_empty()
-        && !parsed.entries.is_empty()
+        && !(parsed.entries.is_empty() && parsed.unnamed.is_empty())
         && parsed.entries.iter().all(|e| {
             ends_with_any(strip_trailing_group(&e.name), OFFICE_ENDS) || e.name.ends_with("县区")
         })
+}
+
+/// Layout (round 10): 各相关部门, 省(中)直有关单位, 各相关乡镇政府, 相關市、
+/// 縣政府: "the units concerned" names no unit an office could assign, so it
+/// is left out of the list (with a warning), where a defined set such as
+/// 各县(市、区)人民政府 or 市政府各部门 stays a unit.
+pub fn names_no_unit(name: &str) -> bool {
+    ["有关", "相关", "有關", "相關"]
+        .iter()
+        .any(|w| name.contains(w))
 }
 
 pub fn is_group(name: &str) -> bool {
@@ -796,6 +817,37 @@ mod tests {
     }
 
     #[test]
+    fn the_units_concerned_name_no_unit() {
+        for text in [
+            "各相关部门,各县(市)区政府、各开发区管委会",
+            "省(中)直有关单位按职责分工负责",
+            "县教育局 各相关乡镇政府",
+            "相關市、縣政府",
+        ] {
+            let parsed = parse_unit_list(text);
+            assert!(
+                parsed.entries.iter().all(|e| !names_no_unit(&e.name)),
+                "{text}: {:?}",
+                parsed.entries
+            );
+            assert!(!parsed.unnamed.is_empty(), "{text}");
+        }
+        let parsed = parse_unit_list("市直各有关单位、各县(市、区)人民政府、各开发区管委会");
+        assert!(parsed.unnamed_first);
+        assert_eq!(
+            names("市直各有关单位、各县(市、区)人民政府、各开发区管委会"),
+            ["各县(市、区)人民政府", "各开发区管委会"]
+        );
+        assert!(!parse_unit_list("市发改委、各相关部门").unnamed_first);
+        // Defined sets stay units.
+        assert_eq!(
+            names("市政府各部门,各县（市、区）人民政府"),
+            ["市政府各部门", "各县（市、区）人民政府"]
+        );
+        assert!(reads_as_units("县各有关单位"));
+    }
+
+    #[test]
     fn no_place_is_carried_past_a_collective() {
         assert_eq!(
             names("区教育局、区卫健委,各乡镇人民政府、街道办事处,魏武国控集团"),
@@ -893,12 +945,9 @@ mod tests {
         );
         assert_eq!(
             names("各县（市、区）人民政府，市各有关部门"),
-            ["各县（市、区）人民政府", "市各有关部门"]
+            ["各县（市、区）人民政府"]
         );
-        assert_eq!(
-            names("各县（市、区），市各有关部门"),
-            ["各县（市、区）", "市各有关部门"]
-        );
+        assert_eq!(names("各县（市、区），市各有关部门"), ["各县（市、区）"]);
         assert_eq!(
             names("各区、县(市)人民政府"),
             ["各区人民政府", "各县(市)人民政府"]
@@ -1056,7 +1105,7 @@ mod tests {
     fn lists_as_mirrors_print_them_in_traditional_script() {
         assert_eq!(
             names("市級各有關部門及各縣市區政府按職責分工負責"),
-            ["市級各有關部門", "各縣市區政府"]
+            ["各縣市區政府"]
         );
         assert_eq!(
             names("市經(jīng)貿(mào)委、外經(jīng)貿(mào)局"),
@@ -1138,10 +1187,10 @@ mod tests {
                 ("市市场监管局", Some(UnitRole::Lead), false),
                 ("市发展和改革局", Some(UnitRole::Assist), false),
                 ("市工业和信息化局", Some(UnitRole::Assist), false),
-                ("市级各有关部门", None, true),
                 ("各县市区政府", None, true),
             ]
         );
+        assert_eq!(parsed.unnamed, ["市级各有关部门"]);
         assert_eq!(names("市各委、办、局"), ["市各委、办、局"]);
         assert_eq!(
             names("市生态环境局牵头,各县、区人民政府(管委会)负责落实"),
