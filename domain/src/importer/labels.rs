@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{closes, opens, trim_punct};
+use super::text::{closes, opens, split_trailing_group, trim_punct};
 
 /// What a label says about the units after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,25 +240,13 @@ pub fn role_notes(line: &str) -> Vec<&str> {
 /// that it reads as units; a bare list, so the first leads.
 pub fn bare_unit_note(line: &str) -> Option<&str> {
     let end = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
-    let last = end.chars().next_back()?;
-    if !closes(last) || last == '》' {
+    if end.ends_with('》') {
         return None;
     }
-    let mut depth = 0usize;
-    for (i, c) in end.char_indices().rev() {
-        if closes(c) {
-            depth += 1;
-        } else if opens(c) {
-            depth = depth.checked_sub(1)?;
-            if depth == 0 {
-                let inner = &end[i + c.len_utf8()..end.len() - last.len_utf8()];
-                // Only after the target's own text, never a whole line.
-                return (i > 0 && !contains_label(inner) && !is_rule_note(inner))
-                    .then_some(inner.trim());
-            }
-        }
-    }
-    None
+    let (before, inner) = split_trailing_group(end)?;
+    // Only after the target's own text, never a whole line.
+    (!before.trim().is_empty() && !contains_label(inner) && !is_rule_note(inner))
+        .then_some(inner.trim())
 }
 
 /// Layout (round 10): the line after a numbered item that names who

@@ -407,11 +407,15 @@ pub fn find_top_level(s: &str, pred: impl Fn(char) -> bool) -> Option<usize> {
 
 /// Removes one trailing bracketed group, e.g. 区人民政府(管委会) -> 区人民政府.
 pub fn strip_trailing_group(s: &str) -> &str {
-    let Some(last) = s.chars().next_back() else {
-        return s;
-    };
+    split_trailing_group(s).map_or(s, |(before, _)| before.trim_end())
+}
+
+/// The text before a bracketed group that ends `s`, and the group's inside:
+/// 增长7%。(市发改委) -> (增长7%。, 市发改委).
+pub fn split_trailing_group(s: &str) -> Option<(&str, &str)> {
+    let last = s.chars().next_back()?;
     if !closes(last) {
-        return s;
+        return None;
     }
     let mut depth = 0usize;
     for (i, c) in s.char_indices().rev() {
@@ -420,11 +424,11 @@ pub fn strip_trailing_group(s: &str) -> &str {
         } else if opens(c) {
             depth = depth.saturating_sub(1);
             if depth == 0 {
-                return s[..i].trim_end();
+                return Some((&s[..i], &s[i + c.len_utf8()..s.len() - last.len_utf8()]));
             }
         }
     }
-    s
+    None
 }
 
 #[cfg(test)]
