@@ -427,6 +427,14 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
             return (body.trim_end(), None, Some(role));
         }
     }
+    // Layout (round 10): the star before the name (★区发改委、统计局; one
+    // unit a line, *区城管局 / *区农业农村局): the starred units lead.
+    for star in ['*', '＊', '★'] {
+        if let Some(body) = piece.strip_prefix(star) {
+            let (name, verb, own) = strip_role(body.trim_start());
+            return (name, verb, own.or(Some(UnitRole::Lead)));
+        }
+    }
     let first_word = ROLE_WORDS
         .iter()
         .filter_map(|(word, role)| {
@@ -814,6 +822,31 @@ mod tests {
             .into_iter()
             .map(|e| e.name)
             .collect()
+    }
+
+    #[test]
+    fn a_star_before_the_name_marks_the_lead() {
+        let roles = |text: &str| -> Vec<(String, Option<UnitRole>)> {
+            parse_unit_list(text)
+                .entries
+                .into_iter()
+                .map(|e| (e.name, e.role))
+                .collect()
+        };
+        assert_eq!(
+            roles("★区发改委、统计局"),
+            [
+                ("区发改委".to_string(), Some(UnitRole::Lead)),
+                ("区统计局".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            roles("*区城管局、*区农业农村局(区水利局)"),
+            [
+                ("区城管局".to_string(), Some(UnitRole::Lead)),
+                ("区农业农村局(区水利局)".to_string(), Some(UnitRole::Lead))
+            ]
+        );
     }
 
     #[test]
