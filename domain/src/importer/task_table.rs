@@ -586,6 +586,12 @@ impl<'a> Reader<'a, '_> {
                 }
                 break;
             }
+            if numbered && next_item_in_row(&row, text) {
+                // Layout (round 10): items numbered within the task cell
+                // (1.地区生产总值… / 钱 宇 / ★区发改委、统计局 / 2.一般…) under
+                // one merged 序号 and 项目: each item is a row of its own.
+                self.flush(&mut row, row_cols, &mut rows_read);
+            }
             if row.len() > 2 * row_cols.len() {
                 // Prose after the table: keep the row's own cells, stop here.
                 row.truncate(row_cols.len());
@@ -840,10 +846,28 @@ impl<'a> Reader<'a, '_> {
             ..TaskDraft::default()
         };
         let mut number = None;
+        // Layout (round 10): a merged 项目 cell before the task cell whose
+        // items are numbered (主要预期目标 / 1.地区生产总值…): the group's
+        // name, not the task.
+        let tasks: Vec<&str> = mapped
+            .iter()
+            .filter(|(c, t)| matches!(c, Col::Task | Col::Detail) && !t.trim().is_empty())
+            .map(|(_, t)| t.trim())
+            .collect();
+        let group_cell = match tasks[..] {
+            [first, second, ..]
+                if item_number(first).is_none()
+                    && item_number(second).is_some()
+                    && is_fragment(first, 15) =>
+            {
+                Some(first)
+            }
+            _ => None,
+        };
         for ((col, cell), (cell_line, _)) in mapped.into_iter().zip(&cells) {
             let line = *cell_line;
             let cell = cell.trim();
-            if cell.is_empty() {
+            if cell.is_empty() || (col == Col::Task && group_cell == Some(cell)) {
                 continue;
             }
             match col {
@@ -870,6 +894,17 @@ impl<'a> Reader<'a, '_> {
             }
             draft.head = draft.body.remove(0).1;
         }
+        // The item's own number, when the row has no 序号 of its own
+        // (2.一般公共预算收入… under a merged 序号), the same one, or one that
+        // numbers the groups (序号 2 / 筑牢经济发展底座 / 12.强化…).
+        let own = item_number(&draft.head).filter(|n| {
+            group_cell.is_some() || number.as_deref().is_none_or(|no| no == n.to_string())
+        });
+        if let Some(n) = own {
+            let digits = n.to_string().len();
+            draft.head = draft.head[digits..].chars().skip(1).collect();
+            number = Some(n.to_string());
+        }
         self.last_numbered = number.is_some();
         draft.number = number.unwrap_or_else(|| (self.out.tasks.len() + 1).to_string());
         self.out.tasks.push(draft);
@@ -894,6 +929,27 @@ fn row_complete(row: &[(usize, &str)], cols: &[Col]) -> bool {
         .find(|(_, (_, cell))| reads_as_units(cell))
         .map(|(at, _)| at);
     units_at.is_some_and(|at| row.len() == at + 1 + after)
+}
+
+/// The number an item opens with (12.强化… → 12), a marker in the text of a
+/// task cell, not a cell of its own.
+fn item_number(text: &str) -> Option<u32> {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    let mut rest = text[digits..].chars();
+    let marker = matches!(rest.next(), Some('.' | '．' | '、'));
+    let words = rest.next().is_some_and(super::text::is_cjk);
+    (marker && words)
+        .then(|| text[..digits].parse().ok())
+        .flatten()
+}
+
+/// Whether `text` opens the item after one the row already holds.
+fn next_item_in_row(row: &[(usize, &str)], text: &str) -> bool {
+    item_number(text)
+        .is_some_and(|n| n > 1 && row.iter().any(|(_, cell)| item_number(cell) == Some(n - 1)))
 }
 
 fn is_number(text: &str) -> bool {
@@ -1353,7 +1409,9 @@ mod tests {
         );
         assert_eq!(t.year, Some(2022));
         assert_eq!(t.tasks.len(), 2);
-        assert_eq!(t.tasks[1].head, "15.建设运动场地");
+        // The item's own number comes out of its text.
+        assert_eq!(t.tasks[1].head, "建设运动场地");
+        assert_eq!(t.tasks[1].number, "15");
         assert_eq!(
             units(&t.tasks[1]),
             [(LabelKind::Responsible, "教育体育局".to_string())]
@@ -1498,6 +1556,36 @@ mod tests {
         assert!(
             !t.consumed.contains(&5),
             "a (二) not followed by row 3 ends the table"
+        );
+    }
+
+    #[test]
+    fn items_numbered_in_the_task_cell_under_one_merged_number() {
+        let t = tables(
+            "序号\n|\n项目\n|\n重点工作目标任务\n|\n牵头领导\n|\n责任单位\n|\n1\n|\n主要预期目标\n|\n1.地区生产总值增长5%以上。\n|\n钱 宇\n|\n★区发改委、统计局\n|\n2.一般公共预算收入同口径增长6%以上。\n|\n★区财政局、税务局\n|\n|||\n3.进出口总额稳质升。\n|\n方 勇\n|\n★区商务局、吴江海关\n|\n||\n2\n|\n筑牢经济发展底座\n|\n4.积极扩大有效投资。\n|\n钱 宇\n|\n★区发改委\n|",
+        );
+        let heads: Vec<(&str, &str)> = t
+            .tasks
+            .iter()
+            .map(|d| (d.number.as_str(), d.head.as_str()))
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                ("1", "地区生产总值增长5%以上。"),
+                ("2", "一般公共预算收入同口径增长6%以上。"),
+                ("3", "进出口总额稳质升。"),
+                ("4", "积极扩大有效投资。"),
+            ]
+        );
+        assert_eq!(
+            units(&t.tasks[2]),
+            [(LabelKind::Responsible, "★区商务局、吴江海关".to_string())]
+        );
+        assert!(
+            t.tasks
+                .iter()
+                .all(|d| !d.body.iter().any(|(_, b)| b.contains("钱")))
         );
     }
 

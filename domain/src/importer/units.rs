@@ -70,6 +70,9 @@ const OFFICE_ENDS: &[&str] = &[
     "开发区",
     "高新区",
     "管理区",
+    // Layout (round 10): 吴江海关, 区经发集团.
+    "海关",
+    "集团",
     // Layout (round 6): a county bureau's own sections as units
     // (文化宣传股, 广电事业股, 旅游股).
     "股",
