@@ -67,7 +67,7 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
     let (title, rest) = split_title(&draft, warnings);
     let mut requirement_lines: Vec<&str> = Vec::new();
     if !rest.is_empty() {
-        requirement_lines.push(rest);
+        requirement_lines.push(&rest);
     }
     requirement_lines.extend(draft.body.iter().map(|(_, t)| t.as_str()));
     let requirements = requirement_lines.join("\n");
@@ -103,8 +103,9 @@ pub fn build(draft: TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> T
 }
 
 /// The title runs to the first 。 or ； (or ：) of the marker line; a note
-/// naming units at its end is not part of it.
-fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'a str) {
+/// naming units at its end is not part of it. A title shortened for length
+/// keeps its whole sentence in the requirements, so no text is lost.
+fn split_title(draft: &TaskDraft, warnings: &mut Warnings) -> (String, String) {
     let head = draft.head.as_str();
     let (title, rest) =
         match find_top_level(head, |c| matches!(c, '。' | '；' | ';' | '！' | '：' | ':')) {
@@ -132,9 +133,14 @@ fn split_title<'a>(draft: &'a TaskDraft, warnings: &mut Warnings) -> (String, &'
             Some(i) if i > 0 => cut[..i].to_string(),
             _ => cut,
         };
-        return (cut, rest);
+        let whole = if rest.is_empty() {
+            title.to_string()
+        } else {
+            format!("{title}。{rest}")
+        };
+        return (cut, whole);
     }
-    (title.to_string(), rest)
+    (title.to_string(), rest.to_string())
 }
 
 fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) -> Vec<TaskUnit> {
@@ -575,5 +581,26 @@ mod tests {
         };
         let task = build(draft, &ctx(), &mut Warnings::default());
         assert_eq!(task.title, "开展社区服务");
+    }
+
+    #[test]
+    fn a_title_shortened_for_length_keeps_its_text_in_the_requirements() {
+        let sentence = format!(
+            "坚持稳中求进工作总基调,{}科学精准实施宏观政策",
+            "立足新发展阶段,".repeat(12)
+        );
+        let draft = TaskDraft {
+            head: format!("{sentence}。确保开好局"),
+            ..TaskDraft::default()
+        };
+        let mut warnings = Warnings::default();
+        let task = build(draft, &ctx(), &mut warnings);
+        assert_eq!(task.title, "坚持稳中求进工作总基调");
+        assert!(
+            task.requirements.starts_with(&sentence),
+            "{}",
+            task.requirements
+        );
+        assert!(task.requirements.ends_with("确保开好局"));
     }
 }

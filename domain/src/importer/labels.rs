@@ -206,7 +206,7 @@ pub fn role_notes(line: &str) -> Vec<&str> {
             depth -= 1;
             if depth == 0 {
                 let inner = &line[start..i];
-                let inner = inner.split('。').next().unwrap_or(inner);
+                let inner = without_timing(inner.split('。').next().unwrap_or(inner));
                 // Layout (round 6): 按职责分工 with whatever verb follows
                 // (负责, 落实, a spun copy's 卖力) assigns the units before it.
                 let assigns = [
@@ -232,6 +232,37 @@ pub fn role_notes(line: &str) -> Vec<&str> {
         }
     }
     notes
+}
+
+/// Layout (round 10): a role note that ends with when, not who
+/// (市政府各部門分別負責,年內持續推進; 省发改委牵头,2021年底前完成): the
+/// timing is the task's deadline, read from its text, and not part of the
+/// list.
+fn without_timing(note: &str) -> &str {
+    const TIMING: &[&str] = &[
+        "年内",
+        "年內",
+        "年底",
+        "月底",
+        "季度",
+        "前完成",
+        "持续推进",
+        "持續推進",
+        "长期坚持",
+        "長期堅持",
+        "长期",
+        "長期",
+    ];
+    const OFFICE: &[&str] = &[
+        "局", "委", "厅", "廳", "办", "辦", "政府", "部门", "部門", "单位", "單位",
+    ];
+    let Some(cut) = note.rfind([',', '，', '；', ';']) else {
+        return note;
+    };
+    let tail = &note[cut..];
+    let timing =
+        TIMING.iter().any(|w| tail.contains(w)) && !OFFICE.iter().any(|w| tail.contains(w));
+    if timing { note[..cut].trim_end() } else { note }
 }
 
 /// Layout (round 10): a numbered target followed by a bracket that is only
@@ -310,6 +341,22 @@ mod tests {
         assert_eq!(
             hits("责任部门："),
             [(LabelKind::Responsible, String::new(), true)]
+        );
+    }
+
+    #[test]
+    fn a_role_note_that_ends_with_its_timing() {
+        assert_eq!(
+            role_notes("保持社会和谐稳定。(市政府各部門分別負責,年內持續推進)"),
+            ["市政府各部門分別負責"]
+        );
+        assert_eq!(
+            role_notes("推进改革。(市发改委牵头,市财政局配合,2021年底前完成)"),
+            ["市发改委牵头,市财政局配合"]
+        );
+        assert_eq!(
+            role_notes("推进改革。(市发改委牵头,市财政局、市审计局配合)"),
+            ["市发改委牵头,市财政局、市审计局配合"]
         );
     }
 

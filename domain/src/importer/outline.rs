@@ -722,7 +722,7 @@ const MIN_OWN_TASK_CJK: usize = 10;
 /// is the next task, not more of the same.
 fn starts_own_task(task: &TaskDraft, c: &Classified) -> bool {
     matches!(c.kind, Kind::Text)
-        && c.inline.iter().any(|s| matches!(s, UnitSource::Label(_)))
+        && !c.inline.is_empty()
         && !task.units.is_empty()
         && task.units.iter().all(|(line, _)| *line < c.no)
         && cjk_count(c.text) >= MIN_OWN_TASK_CJK

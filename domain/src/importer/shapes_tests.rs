@@ -775,3 +775,27 @@ fn a_list_that_opens_with_the_units_concerned_has_no_named_lead() {
             .any(|w| w.contains("未指明具体单位") && w.contains("各相关部门"))
     );
 }
+
+#[test]
+fn unnumbered_paragraphs_each_ending_in_their_role_note() {
+    let notice = parse_notice(
+        "一、在新常态下保持经济持续健康发展\n\
+         (一)推动经济稳定健康发展,必须充分发挥消费、投资、出口均衡拉动作用。\n\
+         发挥消费的基础作用,多渠道促进城乡居民增收。(省发展改革委、省财政厅、省商务厅等负责)\n\
+         发挥投资的关键作用,着力推进内涵效益型投资增长。(省发展改革委、省交通运输厅等负责)\n\
+         发挥出口的支撑作用,努力培育新的国际竞争优势。(省商务厅、省金融办等负责)\n",
+    );
+    assert_eq!(notice.tasks.len(), 3);
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("省发展改革委", UnitRole::Lead),
+            ("省交通运输厅", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(
+        units(&notice, 2),
+        [("省商务厅", UnitRole::Lead), ("省金融办", UnitRole::Assist)]
+    );
+    assert!(notice.tasks[2].title.starts_with("发挥出口的支撑作用"));
+}
