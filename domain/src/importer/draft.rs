@@ -251,10 +251,31 @@ pub fn assign_roles(mut lists: Vec<(LabelKind, Vec<UnitEntry>)>) -> Vec<TaskUnit
     units
 }
 
+/// Layout (round 10): a progress list whose items are each followed by a
+/// 推進情況: line (截取3月30日當日數據): what was done by then, whose dates
+/// are no deadlines, as a table's 进展情况 column is read past.
+fn reports_progress(line: &str) -> bool {
+    let head: String = line.trim_start().chars().take(8).collect();
+    let folded = super::text::fold_traditional(&head);
+    ["推进情况", "进展情况", "完成情况", "落实情况", "进度情况"]
+        .iter()
+        .any(|w| {
+            folded
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with([':', '：']))
+        })
+}
+
 fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) {
     let sources: Vec<(usize, &str)> = if draft.due_cells.is_empty() {
         std::iter::once((draft.line, draft.head.as_str()))
-            .chain(draft.body.iter().map(|(l, t)| (*l, t.as_str())))
+            .chain(
+                draft
+                    .body
+                    .iter()
+                    .filter(|(_, t)| !reports_progress(t))
+                    .map(|(l, t)| (*l, t.as_str())),
+            )
             .collect()
     } else {
         draft
@@ -581,6 +602,20 @@ mod tests {
         };
         let task = build(draft, &ctx(), &mut Warnings::default());
         assert_eq!(task.title, "开展社区服务");
+    }
+
+    #[test]
+    fn a_progress_line_below_the_item_sets_no_deadline() {
+        let draft = TaskDraft {
+            head: "實現自然村寨垃圾收運設施覆蓋率達95%以上".into(),
+            body: vec![(2, "推進情況:截取3月30日當日數據,覆蓋率達97.5%。".into())],
+            ..TaskDraft::default()
+        };
+        let task = build(draft, &ctx(), &mut Warnings::default());
+        assert!(task.due_is_default, "{:?}", task.due_on);
+        assert!(reports_progress("进展情况：已完成"));
+        assert!(reports_progress("推進情況:截取3月30日當日數據"));
+        assert!(!reports_progress("完成情况良好的单位予以通报"));
     }
 
     #[test]

@@ -260,6 +260,15 @@ pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
             } else {
                 expand(name, &mut prefix)
             };
+            // Layout (round 10): 市政府各部门、各直属机构: the second set is
+            // the same government's (市政府各直属机构).
+            let full = match pending.last().or(parsed.entries.last()) {
+                Some(last) if owned_set(&full) => match last.name.find("政府各") {
+                    Some(at) => format!("{}{full}", &last.name[..at + "政府".len()]),
+                    None => full,
+                },
+                _ => full,
+            };
             if names_no_unit(&full) {
                 parsed.unnamed_first |= parsed.entries.is_empty() && pending.is_empty();
                 parsed.unnamed.push(full);
@@ -702,6 +711,25 @@ pub fn reads_as_units(text: &str) -> bool {
         })
 }
 
+/// A set of a government's bodies named without their government (各直属机构,
+/// 各部门), not one of places (各市人民政府, 各开发区管委会).
+fn owned_set(name: &str) -> bool {
+    name.starts_with('各')
+        && !name.contains("政府")
+        && [
+            "机构",
+            "部门",
+            "单位",
+            "厅局",
+            "委办局",
+            "機構",
+            "部門",
+            "單位",
+        ]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
 /// Layout (round 10): 各相关部门, 省(中)直有关单位, 各相关乡镇政府, 相關市、
 /// 縣政府: "the units concerned" names no unit an office could assign, so it
 /// is left out of the list (with a warning), where a defined set such as
@@ -849,6 +877,22 @@ mod tests {
                 ("区城管局".to_string(), Some(UnitRole::Lead)),
                 ("区农业农村局(区水利局)".to_string(), Some(UnitRole::Lead))
             ]
+        );
+    }
+
+    #[test]
+    fn a_governments_second_set_is_its_own() {
+        assert_eq!(
+            names("市政府各部门、各直属机构"),
+            ["市政府各部门", "市政府各直属机构"]
+        );
+        assert_eq!(
+            names("省政府各厅委、各直属机构,各市人民政府"),
+            ["省政府各厅委", "省政府各直属机构", "各市人民政府"]
+        );
+        assert_eq!(
+            names("各县(市、区)人民政府,各开发区管委会"),
+            ["各县(市、区)人民政府", "各开发区管委会"]
         );
     }
 
