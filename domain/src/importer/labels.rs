@@ -234,6 +234,76 @@ pub fn role_notes(line: &str) -> Vec<&str> {
     notes
 }
 
+/// Layout (round 10): a page cut short inside the unit note of its last
+/// item (…(分管副省长负责,省发改委牵头,省经信委、…国家统计局湖南调查总队等按职责分
+/// / (市發展改革委、市財政局、…、人民): the note is closed where the names
+/// it holds end, so they are read; a name the cut broke is left out. Answers
+/// the text with that note closed, or `None` when the text does not end so.
+pub fn close_cut_note(text: &str) -> Option<String> {
+    let body = text.trim_end();
+    let line_at = body.rfind('\n').map_or(0, |i| i + 1);
+    let line = &body[line_at..];
+    if !super::text::ends_inside_a_word(line) {
+        return None;
+    }
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for (i, c) in line.char_indices() {
+        if opens(c) {
+            open.push((i, c));
+        } else if closes(c) {
+            open.pop();
+        }
+    }
+    let &(at, bracket) = open.first()?;
+    let closer = match bracket {
+        '(' => ')',
+        '（' => '）',
+        '〔' => '〕',
+        '[' => ']',
+        '【' => '】',
+        _ => return None,
+    };
+    let inner = &line[at + bracket.len_utf8()..];
+    let mut depth = 0usize;
+    let mut cut = 0;
+    for (i, c) in inner.char_indices() {
+        if opens(c) {
+            depth += 1;
+        } else if closes(c) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；') {
+            cut = i + c.len_utf8();
+        }
+    }
+    let tail = &inner[cut..];
+    // A label the cut broke (牵头部) is no name either.
+    let broken_label = [
+        "牵头部门",
+        "牵头单位",
+        "责任单位",
+        "责任部门",
+        "配合单位",
+        "配合部门",
+    ]
+    .iter()
+    .any(|l| l.starts_with(tail));
+    let kept = match tail.find('等') {
+        Some(i) if i > 0 => &tail[..i],
+        _ if super::units::ends_like_office(tail) && !broken_label => tail,
+        _ => "",
+    };
+    let inner = format!("{}{kept}", &inner[..cut]);
+    let inner = inner.trim_end_matches(['、', ',', '，', ';', '；']);
+    if inner.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}{}{bracket}{inner}{closer}",
+        &body[..line_at],
+        &line[..at]
+    ))
+}
+
 /// Layout (round 10): a role note that ends with when, not who
 /// (市政府各部門分別負責,年內持續推進; 省发改委牵头,2021年底前完成): the
 /// timing is the task's deadline, read from its text, and not part of the
@@ -342,6 +412,22 @@ mod tests {
             hits("责任部门："),
             [(LabelKind::Responsible, String::new(), true)]
         );
+    }
+
+    #[test]
+    fn a_page_cut_short_inside_its_last_unit_note() {
+        assert_eq!(
+            close_cut_note("一、任务\n1.目标。(分管副省长负责,省发改委牵头,省经信委、国家统计局湖南调查总队等按职责分").as_deref(),
+            Some("一、任务\n1.目标。(分管副省长负责,省发改委牵头,省经信委、国家统计局湖南调查总队)")
+        );
+        assert_eq!(
+            close_cut_note("2.糧食產量達到228.5萬噸。(市發展改革委、市財政局、人民\n").as_deref(),
+            Some("2.糧食產量達到228.5萬噸。(市發展改革委、市財政局)")
+        );
+        // Text that ends whole, or inside no bracket, is left as it is.
+        assert_eq!(close_cut_note("1.目标。(省发改委牵头)"), None);
+        assert_eq!(close_cut_note("1.加快推进城乡供水一体化建"), None);
+        assert_eq!(close_cut_note("1.目标。(牵头部"), None);
     }
 
     #[test]

@@ -61,7 +61,8 @@ pub(crate) const UNIT_LABEL_WITHOUT_UNITS: &str =
 /// `warnings` with its line number.
 pub fn parse_notice(text: &str) -> ParsedNotice {
     let text = text::drop_mirror_pinyin(text);
-    let text = text.as_ref();
+    let closed = labels::close_cut_note(&text);
+    let text = closed.as_deref().unwrap_or(text.as_ref());
     let lines = text::split_lines(text);
     let mut warnings = Warnings::default();
     let header = header::read_header(&lines, text);

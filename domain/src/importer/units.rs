@@ -690,8 +690,34 @@ fn plausible(name: &str) -> bool {
     (2..=MAX_NAME).contains(&len)
         && cjk_count(name) >= 2
         && !name.contains(['。', '：', ':'])
-        && !first.is_some_and(|c| super::text::opens(c) || c.is_ascii_digit())
+        && !first
+            .is_some_and(|c| super::text::opens(c) || (c.is_ascii_digit() && !counted_set(name)))
         && !super::labels::contains_label(name)
+        && !is_post(name)
+}
+
+/// Layout (round 10): a set counted out (10县市人民政府, the ten county and
+/// city governments of a prefecture).
+fn counted_set(name: &str) -> bool {
+    let rest = name.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.starts_with(['县', '市', '区', '乡', '镇']) && is_government(name)
+}
+
+/// Layout (round 10): leaders' posts in a role note (分管副省长、协管副秘书长负责,
+/// 省发改委牵头): people, not units.
+fn is_post(name: &str) -> bool {
+    [
+        "省长",
+        "市长",
+        "县长",
+        "区长",
+        "州长",
+        "秘书长",
+        "书记",
+        "主任",
+    ]
+    .iter()
+    .any(|p| name.ends_with(p))
 }
 
 /// Whether `text` is nothing but a list of offices (every name ends like
@@ -894,6 +920,20 @@ mod tests {
             names("各县(市、区)人民政府,各开发区管委会"),
             ["各县(市、区)人民政府", "各开发区管委会"]
         );
+    }
+
+    #[test]
+    fn posts_are_people_and_a_counted_set_is_a_unit() {
+        let parsed = parse_unit_list(
+            "分管副省长、协管副秘书长负责,省发改委牵头,省经信委、省财政厅等按职责分工负责",
+        );
+        let got: Vec<&str> = parsed.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(got, ["省发改委", "省经信委", "省财政厅"]);
+        assert_eq!(
+            names("州就业工作领导小组各成员单位,10县市人民政府"),
+            ["州就业工作领导小组各成员单位", "10县市人民政府"]
+        );
+        assert!(names("2022年度").is_empty());
     }
 
     #[test]
