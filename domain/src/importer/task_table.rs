@@ -285,6 +285,11 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
             i = next;
             continue;
         }
+        if let Some(cols) = glued_header(&lines[i].text) {
+            reader.out.consumed.insert(lines[i].no);
+            i = reader.glued(i + 1, &cols);
+            continue;
+        }
         if let Some((cols, next)) = vertical_header(lines, i) {
             for line in &lines[i..next] {
                 reader.out.consumed.insert(line.no);
@@ -466,6 +471,26 @@ impl<'a> Reader<'a, '_> {
                     None => break,
                 }
             }
+            self.out.consumed.insert(line.no);
+            i += 1;
+        }
+        i
+    }
+
+    /// Rows of a table whose cells ran together (see `glued_header`);
+    /// returns the index after the rows read.
+    fn glued(&mut self, start: usize, cols: &[Col]) -> usize {
+        let mut i = start;
+        while let Some(line) = self.lines.get(i) {
+            if line.text.trim().is_empty() {
+                i += 1;
+                continue;
+            }
+            let Some(cells) = glued_row(line.text.trim(), cols) else {
+                break;
+            };
+            let cells = cells.into_iter().map(|c| (line.no, c)).collect();
+            self.push_row_as(cells, cols);
             self.out.consumed.insert(line.no);
             i += 1;
         }
@@ -929,6 +954,89 @@ fn row_complete(row: &[(usize, &str)], cols: &[Col]) -> bool {
         .find(|(_, (_, cell))| reads_as_units(cell))
         .map(|(at, _)| at);
     units_at.is_some_and(|at| row.len() == at + 1 + after)
+}
+
+/// Layout (round 10): a table whose cells ran together when the page was
+/// copied (类别序号重点督办内容牵头单位全年完成情况, then rows such as
+/// 经济社会发展主要预期目标1地区生产总值增长6%左右。区发展改革委西城区…):
+/// a header line made wholly of header words, with a 序号, a task and a
+/// unit column in that order and nothing but categories and progress
+/// around them.
+fn glued_header(text: &str) -> Option<Vec<Col>> {
+    let text = text.trim();
+    let n = text.chars().count();
+    if !(8..=40).contains(&n) || !text.chars().all(super::text::is_cjk) {
+        return None;
+    }
+    // The split into the most header words (序号重点督办内容 is 序号 and
+    // 重点督办内容, not one word): best[k] holds the columns of the first k
+    // characters.
+    let chars: Vec<char> = text.chars().collect();
+    let mut best: Vec<Option<Vec<Col>>> = vec![None; chars.len() + 1];
+    best[0] = Some(Vec::new());
+    for end in 2..=chars.len() {
+        for start in end.saturating_sub(8)..=end - 2 {
+            let Some(before) = &best[start] else {
+                continue;
+            };
+            let word: String = chars[start..end].iter().collect();
+            if let Some(col) = classify(&word)
+                && best[end]
+                    .as_ref()
+                    .is_none_or(|b| b.len() < before.len() + 1)
+            {
+                let mut cols = before.clone();
+                cols.push(col);
+                best[end] = Some(cols);
+            }
+        }
+    }
+    let cols = best.pop().flatten()?;
+    let number = cols.iter().position(|c| *c == Col::Number)?;
+    let shape = cols.get(number + 1) == Some(&Col::Task)
+        && matches!(cols.get(number + 2), Some(Col::Units(_)))
+        && cols
+            .iter()
+            .enumerate()
+            .all(|(k, c)| (number..number + 3).contains(&k) || *c == Col::Other);
+    shape.then_some(cols)
+}
+
+/// One row of such a table: the category before the number, the task to
+/// its first 。, the unit that follows (the shortest name ending like an
+/// office), and the rest, progress.
+fn glued_row<'t>(text: &'t str, cols: &[Col]) -> Option<Vec<&'t str>> {
+    let number = cols.iter().position(|c| *c == Col::Number)?;
+    let digits_at = text.find(|c: char| c.is_ascii_digit())?;
+    let after_digits = text[digits_at..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(text.len(), |k| digits_at + k);
+    let category = &text[..digits_at];
+    if (number > 0) == category.is_empty() || after_digits - digits_at > 3 {
+        return None;
+    }
+    let rest = &text[after_digits..];
+    let stop = rest.find('。')? + '。'.len_utf8();
+    let (task, rest) = rest.split_at(stop);
+    let ends: Vec<usize> = rest
+        .char_indices()
+        .map(|(k, c)| k + c.len_utf8())
+        .take(17)
+        .collect();
+    let office =
+        |k: usize| super::units::ends_like_office(&rest[..k]) && reads_as_units(&rest[..k]);
+    let mut at = ends.iter().skip(2).take(13).position(|&k| office(k))? + 2;
+    // A name goes on past an inner office word (区人力社 / 区人力社保局).
+    while let Some(next) = (at + 1..=at + 2).find(|&j| ends.get(j).is_some_and(|&k| office(k))) {
+        at = next;
+    }
+    let unit_end = ends[at];
+    let (unit, progress) = rest.split_at(unit_end);
+    let mut cells = Vec::with_capacity(cols.len());
+    cells.extend(std::iter::repeat_n(category, number));
+    cells.extend([&text[digits_at..after_digits], task, unit]);
+    cells.extend(std::iter::repeat_n(progress, cols.len() - number - 3));
+    Some(cells)
 }
 
 /// The number an item opens with (12.强化… → 12), a marker in the text of a
@@ -1587,6 +1695,42 @@ mod tests {
                 .iter()
                 .all(|d| !d.body.iter().any(|(_, b)| b.contains("钱")))
         );
+    }
+
+    #[test]
+    fn a_table_whose_cells_ran_together() {
+        let t = tables(
+            "类别序号重点督办内容牵头单位全年完成情况\n经济社会发展主要预期目标1地区生产总值增长6%左右。区发展改革委西城区地区生产总值增速调整为正增长(此调整方案已于2020年12月22日审议通过)。\n经济社会发展主要预期目标2区级一般公共预算收入增长2%左右。区财政局截至12月31日,全年一般公共预算收入完成413.84亿元。\n经济社会发展主要预期目标3城镇登记失业率控制在1.5%以内。区人力社保局2020年度全区城镇登记失业率为1.2%。",
+        );
+        type Row<'r> = (&'r str, &'r str, Vec<(LabelKind, String)>);
+        let rows: Vec<Row> = t
+            .tasks
+            .iter()
+            .map(|d| (d.number.as_str(), d.head.as_str(), units(d)))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "1",
+                    "地区生产总值增长6%左右。",
+                    vec![(LabelKind::Lead, "区发展改革委".to_string())]
+                ),
+                (
+                    "2",
+                    "区级一般公共预算收入增长2%左右。",
+                    vec![(LabelKind::Lead, "区财政局".to_string())]
+                ),
+                (
+                    "3",
+                    "城镇登记失业率控制在1.5%以内。",
+                    vec![(LabelKind::Lead, "区人力社保局".to_string())]
+                ),
+            ]
+        );
+        // The progress is no task text, so its dates set no deadline.
+        assert!(t.tasks.iter().all(|d| d.body.is_empty()));
+        assert!(glued_header("关于印发重点工作任务分工方案的通知").is_none());
     }
 
     #[test]
