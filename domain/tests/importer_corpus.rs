@@ -31,12 +31,22 @@ const TUNING_FLOOR: f64 = 1.0;
 /// the whole fell to 96.2 %, 96.9 % after the round-8 rules, so its floor
 /// is 0.96 from then on (each set's own floor never falls). Round 9's twenty
 /// unseen notices, at 65.8 %, took it to 94.1 %; 96.0 % after the round-9 rules.
+/// Round 10's twenty (70.7 % unseen) joined after its rules: 96.5 %.
 const WHOLE_CORPUS_FLOOR: f64 = 0.96;
 const SETS: &[&str] = &[
-    "tuning", "tuning2", "tuning3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-    "heldout6", "heldout7", "heldout8",
+    "tuning",
+    "tuning2",
+    "tuning3",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+    "heldout8",
     "heldout9",
-    // heldout10 joins the whole once the rules written from its failures are in.
+    "heldout10",
 ];
 const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
@@ -81,12 +91,14 @@ const HELDOUT8_FLOOR: f64 = 0.88;
 /// Held-out round 9 (2026-12-03): twenty notices whose truth was written
 /// and committed (bf3597c) before the parser was run on them; scored once,
 /// at bf3597c: 235/357 (65.8 %). Tuning data since (seven rules from its
-/// failures): 326/357 after them, 330/357 after the further-item rule.
-const HELDOUT9_FLOOR: f64 = 0.92;
+/// failures): 326/357 after them, 330/357 after the further-item rule,
+/// 336/357 after round 10's (collectives that name no unit).
+const HELDOUT9_FLOOR: f64 = 0.94;
 /// Held-out round 10 (2026-12-04): twenty notices whose truth was written
 /// and committed (93354c8) before the parser was run on them; scored once,
-/// at 93354c8: 307/434 (70.7 %).
-const HELDOUT10_FLOOR: f64 = 0.70;
+/// at 93354c8: 307/434 (70.7 %). Tuning data since (the round-10 rules
+/// written from its failures): 408/425 after them.
+const HELDOUT10_FLOOR: f64 = 0.95;
 
 #[derive(Debug, Default)]
 struct Truth {

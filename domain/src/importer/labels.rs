@@ -288,9 +288,19 @@ pub fn close_cut_note(text: &str) -> Option<String> {
     .iter()
     .any(|l| l.starts_with(tail));
     let kept = match tail.find('等') {
-        Some(i) if i > 0 => &tail[..i],
-        _ if super::units::ends_like_office(tail) && !broken_label => tail,
-        _ => "",
+        Some(i) if i > 0 => {
+            // A role verb the cut broke (…等牵): the word it can only be.
+            let after = &tail[i + '等'.len_utf8()..];
+            match ["牵头", "负责", "配合"]
+                .iter()
+                .find(|w| !after.is_empty() && w.starts_with(after))
+            {
+                Some(word) => format!("{}等{word}", &tail[..i]),
+                None => tail[..i].to_string(),
+            }
+        }
+        _ if super::units::ends_like_office(tail) && !broken_label => tail.to_string(),
+        _ => String::new(),
     };
     let inner = format!("{}{kept}", &inner[..cut]);
     let inner = inner.trim_end_matches(['、', ',', '，', ';', '；']);
@@ -423,6 +433,10 @@ mod tests {
         assert_eq!(
             close_cut_note("2.糧食產量達到228.5萬噸。(市發展改革委、市財政局、人民\n").as_deref(),
             Some("2.糧食產量達到228.5萬噸。(市發展改革委、市財政局)")
+        );
+        assert_eq!(
+            close_cut_note("四、完善惠企政策。〔省发展改革委、省数据局(省营商局)等牵").as_deref(),
+            Some("四、完善惠企政策。〔省发展改革委、省数据局(省营商局)等牵头〕")
         );
         // Text that ends whole, or inside no bracket, is left as it is.
         assert_eq!(close_cut_note("1.目标。(省发改委牵头)"), None);
