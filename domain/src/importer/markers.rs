@@ -182,9 +182,10 @@ fn arabic(line: &str) -> Option<Marker<'_>> {
     let sep = chars.next()?;
     let next = chars.next();
     // 。 after the number: the dot as a Chinese input method types it
-    // (layout: 1。推动轨道交通… 2。建成… in a city's list of 民生实事).
+    // (layout: 1。推动轨道交通… 2。建成… in a city's list of 民生实事); the
+    // small full stop ﹒ a news site's editor typed (1﹒全省生产总值…, round 10).
     let kind = match sep {
-        '.' | '．' | '、' | '。' => MarkerKind::Arabic,
+        '.' | '．' | '、' | '。' | '﹒' => MarkerKind::Arabic,
         ')' | '）' => MarkerKind::ParenArabic,
         _ => return None,
     };
@@ -265,6 +266,12 @@ mod tests {
                 "增强社区基本功能",
             ),
             ("十二、保障", MarkerKind::SectionCn, "十二", "保障"),
+            (
+                "2﹒固定资产投资力争增长10%以上",
+                MarkerKind::Arabic,
+                "2",
+                "固定资产投资力争增长10%以上",
+            ),
             (
                 "(一)承接政务便民服务。",
                 MarkerKind::ParenCn,

@@ -251,8 +251,13 @@ fn read_body(
     let loose_lines = outline.loose.into_iter().map(|(_, t)| t);
     // Paragraphs read as tasks only for want of numbering: a task table,
     // however short, is the breakdown.
+    // Layout (round 11): a report whose 一、二、三、 sum up the work and name
+    // no unit, its table (as many rows) naming each row's unit: the table.
+    let table_names_units = task_tables.tasks.iter().any(|t| !t.units.is_empty());
     let table_wins = !task_tables.tasks.is_empty()
-        && (outline.paragraphs_as_tasks || task_tables.tasks.len() > outline.tasks.len());
+        && (outline.paragraphs_as_tasks
+            || task_tables.tasks.len() > outline.tasks.len()
+            || (table_names_units && !outline.has_unit_labels));
     if table_wins {
         // The numbered body around the table is text outside the tasks.
         let mut loose: Vec<String> = loose_lines.collect();

@@ -799,3 +799,42 @@ fn unnumbered_paragraphs_each_ending_in_their_role_note() {
     );
     assert!(notice.tasks[2].title.starts_with("发挥出口的支撑作用"));
 }
+
+#[test]
+fn a_report_whose_sections_name_no_unit_and_its_table_does() {
+    let notice = parse_notice(
+        "区政府:\n\
+         一、10项经济社会发展预期目标情况\n\
+         今年10项指标均符合预期目标。\n\
+         二、10项区级重点民生实事任务进展情况\n\
+         10项区级重点民生实事任务一季度正常推进。\n\
+         附件1\n\
+         序号 |\n预期目标 |\n责任单位 |\n进展情况 |\n\
+         1 |\n地区生产总值增长6%以上 |\n区发展改革委 |\n预计一季度GDP增长20%左右。 |\n\
+         2 |\n工业增加值增长8% |\n区经济信息委 |\n预计一季度增长30%左右。 |\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["地区生产总值增长6%以上", "工业增加值增长8%"]);
+    assert_eq!(units(&notice, 1), [("区经济信息委", UnitRole::Lead)]);
+}
+
+#[test]
+fn items_numbered_with_a_small_full_stop() {
+    let notice = parse_notice(
+        "一、确保完成全年主要预期目标\n\
+         1﹒全省生产总值增长7%以上。\n\
+         牵头责任单位:省发展改革委。\n\
+         2﹒固定资产投资力争增长10%以上。\n\
+         牵头责任单位:省发展改革委。\n\
+         协同责任单位:省财政厅、省自然资源厅等。\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("省发展改革委", UnitRole::Lead),
+            ("省财政厅", UnitRole::Assist),
+            ("省自然资源厅", UnitRole::Assist),
+        ]
+    );
+}
