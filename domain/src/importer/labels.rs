@@ -95,7 +95,14 @@ pub fn is_rule_note(s: &str) -> bool {
 }
 
 pub fn contains_label(s: &str) -> bool {
-    LABEL.as_ref().is_some_and(|re| re.is_match(s))
+    LABEL.as_ref().is_some_and(|re| {
+        re.find_iter(s).any(|m| {
+            // Layout (round 11): 部门分工 is a label only before its list
+            // (部门分工：省发展改革委牵头…); in 市政府有关工作部门分工负责 it is
+            // a department's share of the work.
+            m.as_str() != "部门分工" || s[m.end()..].trim_start().starts_with([':', '：'])
+        })
+    })
 }
 
 fn is_colon(c: char) -> bool {
@@ -442,6 +449,16 @@ mod tests {
         assert_eq!(close_cut_note("1.目标。(省发改委牵头)"), None);
         assert_eq!(close_cut_note("1.加快推进城乡供水一体化建"), None);
         assert_eq!(close_cut_note("1.目标。(牵头部"), None);
+    }
+
+    #[test]
+    fn a_departments_share_of_the_work_is_no_label() {
+        assert_eq!(
+            role_notes("实施重点项目。(市发改委牵头,各县区政府、市政府有关工作部门分工负责)"),
+            ["市发改委牵头,各县区政府、市政府有关工作部门分工负责"]
+        );
+        assert!(contains_label("部门分工：省发展改革委牵头"));
+        assert!(!contains_label("工作部门分工负责"));
     }
 
     #[test]

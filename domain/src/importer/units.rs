@@ -462,8 +462,13 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
         Some((i, role)) => {
             let name = piece[..i].trim_end();
             let each = ["分别", "分別"].iter().find_map(|w| name.strip_suffix(w));
+            // …分公司分工负责 (round 11): each its share, as 共同负责.
             let name = each
-                .or_else(|| ["共同", "联合"].iter().find_map(|w| name.strip_suffix(w)))
+                .or_else(|| {
+                    ["按职责分工", "按職責分工", "共同", "联合", "分工"]
+                        .iter()
+                        .find_map(|w| name.strip_suffix(w))
+                })
                 .unwrap_or(name);
             let role = role.or(each.map(|_| UnitRole::Lead));
             (name.trim_end(), role, None)
@@ -919,6 +924,14 @@ mod tests {
         assert_eq!(
             names("各县(市、区)人民政府,各开发区管委会"),
             ["各县(市、区)人民政府", "各开发区管委会"]
+        );
+    }
+
+    #[test]
+    fn units_that_each_do_their_share() {
+        assert_eq!(
+            names("汉滨区政府、平利县政府、地电安康分公司分工负责"),
+            ["汉滨区政府", "平利县政府", "地电安康分公司"]
         );
     }
 
