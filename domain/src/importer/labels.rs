@@ -374,8 +374,28 @@ pub fn assigned_by(line: &str) -> Option<&str> {
     let rest = line.trim().strip_prefix('由')?;
     let rest = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
     let verbs = ["负责落实", "负责组织实施", "牵头落实", "组织实施", "负责"];
-    let list = verbs.iter().find_map(|v| rest.strip_suffix(v))?;
-    (!list.is_empty() && !contains_label(list)).then_some(list)
+    if let Some(list) = verbs.iter().find_map(|v| rest.strip_suffix(v)) {
+        return (!list.is_empty() && !contains_label(list)).then_some(list);
+    }
+    // Layout (round 11): the paragraph under an item's heading opens with
+    // who does it, then what (由杨志武副市长负责,市发改委牵头,相关部门配合,尽快
+    // 完成…): the clauses that end in a role verb. The caller drops the
+    // leader (a post) and the collective.
+    let mut end = 0;
+    for (at, c) in rest.char_indices() {
+        if matches!(c, ',' | '，') {
+            let clause = &rest[end..at];
+            let assigns = ["负责", "牵头", "配合", "协助", "参与"]
+                .iter()
+                .any(|v| clause.ends_with(v));
+            if !assigns {
+                break;
+            }
+            end = at + c.len_utf8();
+        }
+    }
+    let list = rest[..end].trim_end_matches([',', '，']);
+    (list.contains("牵头") && !contains_label(list)).then_some(list)
 }
 
 #[cfg(test)]
@@ -501,7 +521,12 @@ mod tests {
             Some("市发展改革委,各县市区人民政府,市经济开发区管委会")
         );
         assert_eq!(assigned_by("由市交通运输局负责。"), Some("市交通运输局"));
+        assert_eq!(
+            assigned_by("由杨志武副市长负责,市发改委牵头,相关部门配合,尽快完成实施方案。"),
+            Some("杨志武副市长负责,市发改委牵头,相关部门配合")
+        );
         assert_eq!(assigned_by("由此带来的变化"), None);
+        assert_eq!(assigned_by("由市政府负责,做好衔接"), None);
         assert_eq!(assigned_by("由市交通运输局、市公路局"), None);
     }
 

@@ -228,11 +228,19 @@ fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
     if !notes.is_empty() {
         return notes;
     }
-    labels::bare_unit_note(text)
-        .or_else(|| labels::assigned_by(text))
-        .filter(|list| reads_as_units(list))
-        .map(|list| vec![UnitSource::RoleNote(list.to_string())])
-        .unwrap_or_default()
+    let note = labels::bare_unit_note(text).filter(|list| reads_as_units(list));
+    note.or_else(|| {
+        labels::assigned_by(text).filter(|list| {
+            // A 牵头 clause names units beside a leader (a post, dropped).
+            if list.contains("牵头") {
+                !parse_unit_list(list).entries.is_empty()
+            } else {
+                reads_as_units(list)
+            }
+        })
+    })
+    .map(|list| vec![UnitSource::RoleNote(list.to_string())])
+    .unwrap_or_default()
 }
 
 fn due_label(text: &str) -> Option<&str> {

@@ -838,3 +838,20 @@ fn items_numbered_with_a_small_full_stop() {
         ]
     );
 }
+
+#[test]
+fn a_paragraph_that_opens_with_who_does_the_item() {
+    let notice = parse_notice(
+        "1、在兰州设立综合配套改革试验区事宜\n\
+         由杨志武副市长负责,市发改委牵头,相关部门配合,尽快完成实施方案,经市政府审定后报省政府审批。\n\
+         2、兰州城市轨道交通项目\n\
+         由吴继德副市长负责,市建设局牵头,市发改委配合,进一步修改完善项目建设方案。\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(units(&notice, 0), [("市发改委", UnitRole::Lead)]);
+    assert_eq!(
+        units(&notice, 1),
+        [("市建设局", UnitRole::Lead), ("市发改委", UnitRole::Assist)]
+    );
+    assert!(no_unit_names(&notice, "副市长"));
+}
