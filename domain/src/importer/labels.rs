@@ -170,6 +170,10 @@ const OTHER_LABELS: &[&str] = &[
     "完成期限",
     "责任领导",
     "责任人",
+    // Layout (round 11): the next label run into the unit (责任单位:莲塘镇任务目标:…).
+    "任务目标",
+    "工作目标",
+    "牵头领导",
 ];
 
 /// The list ends at a full stop, at the bracket that closes the note it
@@ -528,6 +532,14 @@ mod tests {
         assert_eq!(assigned_by("由此带来的变化"), None);
         assert_eq!(assigned_by("由市政府负责,做好衔接"), None);
         assert_eq!(assigned_by("由市交通运输局、市公路局"), None);
+    }
+
+    #[test]
+    fn the_next_label_run_into_the_unit() {
+        assert_eq!(
+            hits("责任单位:莲塘镇任务目标:2024年计划改造完成莲塘镇莲水巷"),
+            [(LabelKind::Responsible, "莲塘镇".to_string(), true)]
+        );
     }
 
     #[test]

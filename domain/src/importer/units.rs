@@ -766,9 +766,11 @@ fn owned_set(name: &str) -> bool {
 /// is left out of the list (with a warning), where a defined set such as
 /// 各县(市、区)人民政府 or 市政府各部门 stays a unit.
 pub fn names_no_unit(name: &str) -> bool {
+    // 属地乡镇 (round 11): whichever township the work is in.
     ["有关", "相关", "有關", "相關"]
         .iter()
         .any(|w| name.contains(w))
+        || ["属地", "屬地"].iter().any(|w| name.starts_with(w))
 }
 
 pub fn is_group(name: &str) -> bool {
@@ -956,6 +958,7 @@ mod tests {
             "省(中)直有关单位按职责分工负责",
             "县教育局 各相关乡镇政府",
             "相關市、縣政府",
+            "江西洪城水业环保公司、属地乡镇",
         ] {
             let parsed = parse_unit_list(text);
             assert!(
