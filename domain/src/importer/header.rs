@@ -139,6 +139,7 @@ pub fn read_header(lines: &[Line], raw: &str) -> HeaderInfo {
         .as_ref()
         .map(|s| s.date)
         .or_else(|| labelled_date(lines))
+        .or_else(|| numbered_line_date(lines, doc_no.as_deref()?))
         .or_else(|| first_standalone_date(lines))
         .or_else(|| reported_date(lines))
         .or_else(|| reported_day(lines, title_year?));
@@ -458,6 +459,17 @@ fn date_without_separators(line: &str) -> Option<NaiveDate> {
 /// Joint notices print several offices on one line, separated by spaces.
 fn is_org_line_group(line: &str) -> bool {
     line.split_whitespace().all(is_org_line)
+}
+
+/// Layout (round 11): a gazette prints the date beside the number
+/// (川办函〔2017〕113号 2017年6月2日, 川府发〔2011〕8号 二○一一年三月十七日):
+/// the date the notice was issued.
+fn numbered_line_date(lines: &[Line], doc_no: &str) -> Option<NaiveDate> {
+    lines.iter().find_map(|l| {
+        let compact: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let after = &compact[compact.find(doc_no)? + doc_no.len()..];
+        parse_standalone_date(after)
+    })
 }
 
 fn first_standalone_date(lines: &[Line]) -> Option<NaiveDate> {
@@ -972,6 +984,18 @@ mod tests {
             "发布机构: | 生成日期: | 2022-12-02 08:54:33 | |\n文 号: | 六盘水府办发〔2022〕10号 |\n各市人民政府:\n",
         );
         assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2022, 12, 2));
+    }
+
+    #[test]
+    fn a_gazettes_date_beside_the_number() {
+        let h = header(
+            "四川省人民政府办公厅\n关于印发责任分工方案的通知\n川办函〔2017〕113号 2017年6月2日\n(已失效)\n各市(州)人民政府:\n",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2017, 6, 2));
+        let h =
+            header("四川省人民政府\n川府发〔2011〕8号 二○一一年三月十七日\n各市(州)人民政府:\n");
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2011, 3, 17));
+        assert!(!h.issued_from_publishing);
     }
 
     // Round 5 (layout: a portal's byline: site, date, 来源).
