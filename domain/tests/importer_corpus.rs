@@ -31,7 +31,8 @@ const TUNING_FLOOR: f64 = 1.0;
 /// the whole fell to 96.2 %, 96.9 % after the round-8 rules, so its floor
 /// is 0.96 from then on (each set's own floor never falls). Round 9's twenty
 /// unseen notices, at 65.8 %, took it to 94.1 %; 96.0 % after the round-9 rules.
-/// Round 10's twenty (70.7 % unseen) joined after its rules: 96.5 %.
+/// Round 10's twenty (70.7 % unseen) joined after its rules: 96.5 %;
+/// round 11's twenty (80.3 % unseen) after its rules: 96.3 %.
 const WHOLE_CORPUS_FLOOR: f64 = 0.96;
 const SETS: &[&str] = &[
     "tuning",
@@ -47,7 +48,7 @@ const SETS: &[&str] = &[
     "heldout8",
     "heldout9",
     "heldout10",
-    // heldout11 joins the whole once the rules written from its failures are in.
+    "heldout11",
 ];
 const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
@@ -102,8 +103,9 @@ const HELDOUT9_FLOOR: f64 = 0.94;
 const HELDOUT10_FLOOR: f64 = 0.95;
 /// Held-out round 11 (2026-12-04): twenty notices whose truth was written
 /// and committed (0672922) before the parser was run on them; scored once,
-/// at 0672922 with the round-10 rules: 306/381 (80.3 %).
-const HELDOUT11_FLOOR: f64 = 0.80;
+/// at 0672922 with the round-10 rules: 306/381 (80.3 %). Tuning data since
+/// (the round-11 rules written from its failures): 356/377 after them.
+const HELDOUT11_FLOOR: f64 = 0.94;
 
 #[derive(Debug, Default)]
 struct Truth {
