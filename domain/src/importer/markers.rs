@@ -77,6 +77,13 @@ pub fn detect(line: &str) -> Option<Marker<'_>> {
             number: first.to_string(),
             rest: clean_rest(&line[first.len_utf8()..]),
         }),
+        // Layout (round 12): the parenthesised numbers as one character
+        // (⑴九年义务教育巩固率达到97%), as a word processor sets (1).
+        '⑴'..='⒇' => Some(Marker {
+            kind: MarkerKind::ParenArabic,
+            number: format!("({})", u32::from(first) - u32::from('⑴') + 1),
+            rest: clean_rest(&line[first.len_utf8()..]),
+        }),
         c if c.is_ascii_digit() => arabic(line),
         c if is_cn_numeral_char(c) => section_cn(line),
         _ => bullet(line),
@@ -296,6 +303,12 @@ mod tests {
             ("（1）开展", MarkerKind::ParenArabic, "(1)", "开展"),
             ("2)开展", MarkerKind::ParenArabic, "(2)", "开展"),
             ("①完善", MarkerKind::Circled, "①", "完善"),
+            (
+                "⑽城镇保障性安居工程建设",
+                MarkerKind::ParenArabic,
+                "(10)",
+                "城镇保障性安居工程建设",
+            ),
             ("第一章 总体要求", MarkerKind::Chapter, "第一章", "总体要求"),
             ("第三节 发展目标", MarkerKind::Node, "第三节", "发展目标"),
             (
