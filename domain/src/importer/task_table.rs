@@ -565,8 +565,11 @@ impl<'a> Reader<'a, '_> {
                 i += 1;
                 continue;
             }
-            if let Some(after) = self.bare_group_row(i) {
+            if let Some((after, section)) = self.bare_group_row(i) {
+                // The row above ends in the section before this one.
                 self.flush(&mut row, row_cols, &mut rows_read);
+                self.section = Some(section.number.clone());
+                self.out.sections.push(section);
                 for line in &lines[i..after] {
                     self.out.consumed.insert(line.no);
                 }
@@ -696,12 +699,31 @@ impl<'a> Reader<'a, '_> {
     /// Layout: a group row of a table one cell per line, its number alone on
     /// a line and its name on the next ((一) / 经济社会发展主要预期目标): a
     /// section, not the end of the table. Returns the index after it.
-    fn bare_group_row(&mut self, i: usize) -> Option<usize> {
+    fn bare_group_row(&self, i: usize) -> Option<(usize, Section)> {
         let lines = self.lines;
         let marker = markers::detect(&lines[i].text)?;
         let group = matches!(marker.kind, MarkerKind::SectionCn | MarkerKind::ParenCn);
-        if !group || !marker.rest.is_empty() {
+        if !group {
             return None;
+        }
+        if !marker.rest.is_empty() {
+            // Layout (round 12): the group row's number and name in one cell
+            // ((一)刘忻市长牵头重点工作 |) with a numbered row right after it.
+            let name = cell_text(marker.rest);
+            let short = name.chars().count() <= 30 && !name.contains('。') && !reads_as_units(name);
+            let (at, next) = lines
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find(|(_, l)| !cell_text(&l.text).is_empty())?;
+            if !short || !is_number(cell_text(&next.text)) {
+                return None;
+            }
+            let section = Section {
+                number: marker.number,
+                title: trim_punct(name).to_string(),
+            };
+            return Some((at, section));
         }
         let (at, name) = lines
             .iter()
@@ -716,12 +738,11 @@ impl<'a> Reader<'a, '_> {
         if !short || markers::detect(name).is_some() {
             return None;
         }
-        self.out.sections.push(Section {
-            number: marker.number.clone(),
+        let section = Section {
+            number: marker.number,
             title: trim_punct(name).to_string(),
-        });
-        self.section = Some(marker.number);
-        Some(at + 1)
+        };
+        Some((at + 1, section))
     }
 
     /// Layout: a row under a merged 序号 cell (one number spanning several
@@ -1734,6 +1755,26 @@ mod tests {
         // The progress is no task text, so its dates set no deadline.
         assert!(t.tasks.iter().all(|d| d.body.is_empty()));
         assert!(glued_header("关于印发重点工作任务分工方案的通知").is_none());
+    }
+
+    #[test]
+    fn group_rows_named_in_one_cell_inside_a_table_one_cell_per_line() {
+        let t = tables(
+            "序号\n|\n重点工作任务\n|\n责任单位\n|\n(一)刘忻市长牵头重点工作\n|\n1\n|\n严守政治纪律和政治规矩\n|\n市政府各直属单位\n|\n(二)戴建平常务副市长牵头重点工作\n|\n2\n|\n加快建设城西科创大走廊。\n|\n市科技局、市发改委\n|",
+        );
+        let rows: Vec<(&str, Option<&str>)> = t
+            .tasks
+            .iter()
+            .map(|d| (d.head.as_str(), d.section.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("严守政治纪律和政治规矩", Some("(一)")),
+                ("加快建设城西科创大走廊。", Some("(二)"))
+            ]
+        );
+        assert_eq!(t.sections.len(), 2);
     }
 
     #[test]
