@@ -732,7 +732,8 @@ fn starts_own_task(task: &TaskDraft, c: &Classified) -> bool {
     matches!(c.kind, Kind::Text)
         && !c.inline.is_empty()
         && !task.units.is_empty()
-        && task.units.iter().all(|(line, _)| *line < c.no)
+        // (pieces of one run-together line share its number)
+        && task.units.iter().all(|(line, _)| *line <= c.no)
         && cjk_count(c.text) >= MIN_OWN_TASK_CJK
 }
 

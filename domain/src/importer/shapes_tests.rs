@@ -855,3 +855,22 @@ fn a_paragraph_that_opens_with_who_does_the_item() {
     );
     assert!(no_unit_names(&notice, "副市长"));
 }
+
+#[test]
+fn targets_run_together_on_one_line_each_with_its_note() {
+    let notice = parse_notice(
+        "(一)主要目标。\n\
+         1.主要指标的责任部门。\n\
+         常住人口控制在1150万人左右。(市人口计生委、市公安局牵头)万元地区生产总值能源消耗降低20%。(市经委牵头)万元工业增加值取水量降低20%。(市节水办、市经委牵头)\n",
+    );
+    assert_eq!(notice.tasks.len(), 3);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("市人口计生委", UnitRole::Lead),
+            ("市公安局", UnitRole::Lead)
+        ]
+    );
+    assert_eq!(units(&notice, 1), [("市经委", UnitRole::Lead)]);
+    assert!(notice.tasks[2].title.contains("取水量降低20%"));
+}

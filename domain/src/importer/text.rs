@@ -141,8 +141,8 @@ fn items_after_role_notes(text: &str) -> Vec<&str> {
     let Some(re) = ITEM_MARKER_AT.as_ref() else {
         return vec![text];
     };
-    let mut pieces = Vec::new();
-    let mut from = 0;
+    // (where a note ends, whether an item marker follows it)
+    let mut notes: Vec<(usize, bool)> = Vec::new();
     let mut depth = 0usize;
     let mut group_start = 0;
     for (i, c) in text.char_indices() {
@@ -155,15 +155,31 @@ fn items_after_role_notes(text: &str) -> Vec<&str> {
             depth -= 1;
             let end = i + c.len_utf8();
             if depth == 0
-                && group_start > from
+                && group_start > 0
                 && ROLE_NOTE_WORDS
                     .iter()
                     .any(|w| text[group_start..end].contains(w))
-                && re.is_match(&text[end..])
             {
-                pieces.push(&text[from..end]);
-                from = end;
+                let marked = re.is_match(&text[end..]);
+                // Layout (round 12): targets run together, each a sentence
+                // closed by its note (常住人口控制在1150万人左右。(市人口计生委、
+                // 市公安局牵头)万元地区生产总值能源消耗降低20%。(市经委牵头)…).
+                let sentence = text[..group_start].trim_end().ends_with('。')
+                    && text[end..].chars().next().is_some_and(is_cjk);
+                if marked || sentence {
+                    notes.push((end, marked));
+                }
             }
+        }
+    }
+    // A single sentence with its note after it is one paragraph.
+    let sentences = notes.iter().filter(|(_, marked)| !marked).count();
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for (end, marked) in notes {
+        if marked || sentences >= 2 {
+            pieces.push(&text[from..end]);
+            from = end;
         }
     }
     pieces.push(&text[from..]);
@@ -497,6 +513,23 @@ mod tests {
         ] {
             assert_eq!(drop_mirror_pinyin(kept), kept);
         }
+    }
+
+    #[test]
+    fn targets_run_together_each_closed_by_its_note() {
+        assert_eq!(
+            items_after_role_notes(
+                "常住人口控制在1150万人左右。(市人口计生委、市公安局牵头)万元地区生产总值能源消耗降低20%。(市经委牵头)耕地保有量保持稳定。"
+            ),
+            [
+                "常住人口控制在1150万人左右。(市人口计生委、市公安局牵头)",
+                "万元地区生产总值能源消耗降低20%。(市经委牵头)",
+                "耕地保有量保持稳定。"
+            ]
+        );
+        // One sentence and its note, then more text: one paragraph.
+        let one = "加快建设。(市发改委牵头)力争年底前开工。";
+        assert_eq!(items_after_role_notes(one), [one]);
     }
 
     #[test]

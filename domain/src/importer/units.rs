@@ -440,8 +440,9 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
         }
     }
     // Layout (round 10): the star before the name (★区发改委、统计局; one
-    // unit a line, *区城管局 / *区农业农村局): the starred units lead.
-    for star in ['*', '＊', '★'] {
+    // unit a line, *区城管局 / *区农业农村局): the starred units lead; so
+    // does a triangle (▲发改局、统计局, round 12).
+    for star in ['*', '＊', '★', '▲'] {
         if let Some(body) = piece.strip_prefix(star) {
             let (name, verb, own) = strip_role(body.trim_start());
             return (name, verb, own.or(Some(UnitRole::Lead)));
@@ -902,6 +903,13 @@ mod tests {
             [
                 ("区发改委".to_string(), Some(UnitRole::Lead)),
                 ("区统计局".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            roles("▲发改局、统计局"),
+            [
+                ("发改局".to_string(), Some(UnitRole::Lead)),
+                ("统计局".to_string(), None)
             ]
         );
         assert_eq!(
