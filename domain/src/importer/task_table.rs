@@ -317,7 +317,8 @@ fn label_row(text: &str) -> Option<(&str, &str)> {
 /// Layout: tables one cell per line whose cells end in ` |` (a pipe table
 /// copied with a line break after each cell): the cell without its pipe.
 fn cell_text(text: &str) -> &str {
-    text.trim_end_matches(|c: char| c == '|' || c.is_whitespace())
+    // Layout (round 12): the pipe before the cell instead (| 工作任务).
+    text.trim_matches(|c: char| c == '|' || c.is_whitespace())
 }
 
 fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
@@ -631,7 +632,10 @@ impl<'a> Reader<'a, '_> {
             row.push((line.no, text));
             self.out.consumed.insert(line.no);
             i += 1;
-            if !numbered && row_complete(&row, row_cols) {
+            if !numbered
+                && row_complete(&row, row_cols)
+                && !more_unit_cells(lines, i, &row, row_cols)
+            {
                 self.flush(&mut row, row_cols, &mut rows_read);
             }
         }
@@ -1082,6 +1086,28 @@ fn item_number(text: &str) -> Option<u32> {
 fn next_item_in_row(row: &[(usize, &str)], text: &str) -> bool {
     item_number(text)
         .is_some_and(|n| n > 1 && row.iter().any(|(_, cell)| item_number(cell) == Some(n - 1)))
+}
+
+/// Layout (round 12): a table one cell per line whose header ends in two
+/// unit columns (牵头单位 / 参与单位): after the lead cell, a next line that
+/// reads as units is the row's second unit cell, not a new row.
+fn more_unit_cells(lines: &[Line], next: usize, row: &[(usize, &str)], cols: &[Col]) -> bool {
+    let unit_cols = cols
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, Col::Units(_)))
+        .count();
+    let unit_cells = row
+        .iter()
+        .rev()
+        .take_while(|(_, cell)| reads_as_units(cell))
+        .count();
+    unit_cells < unit_cols
+        && lines[next..]
+            .iter()
+            .map(|l| cell_text(&l.text))
+            .find(|t| !t.is_empty())
+            .is_some_and(reads_as_units)
 }
 
 fn is_number(text: &str) -> bool {
@@ -1775,6 +1801,21 @@ mod tests {
             ]
         );
         assert_eq!(t.sections.len(), 2);
+    }
+
+    #[test]
+    fn cells_one_a_line_after_their_pipe_with_two_unit_columns() {
+        let t = tables(
+            "工作要点\n| 工作任务\n| 牵头单位\n| 参与单位\n|\n打造产业旗舰。\n| 全面实施“5115”工程。\n| 市企业发展促进局、市发改委\n| 市“5115”工程领导小组成员单位、各县市区\n|\n优化产业布局。\n| 继续实施非均衡发展战略。\n| 市发改委\n| 市招商局、各县市区\n|",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [
+                (LabelKind::Lead, "市发改委".to_string()),
+                (LabelKind::Assist, "市招商局、各县市区".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -739,7 +739,10 @@ pub fn reads_as_units(text: &str) -> bool {
     parsed.rejected.is_empty()
         && !(parsed.entries.is_empty() && parsed.unnamed.is_empty())
         && parsed.entries.iter().all(|e| {
-            ends_with_any(strip_trailing_group(&e.name), OFFICE_ENDS) || e.name.ends_with("县区")
+            ends_with_any(strip_trailing_group(&e.name), OFFICE_ENDS)
+                || e.name.ends_with("县区")
+                // 各县市区, 各区县 (round 12): every place of a level, a set.
+                || (e.name.starts_with('各') && e.name.ends_with(['县', '市', '区']))
         })
 }
 
@@ -989,6 +992,7 @@ mod tests {
             ["市政府各部门", "各县（市、区）人民政府"]
         );
         assert!(reads_as_units("县各有关单位"));
+        assert!(reads_as_units("市招商局、市企业发展促进局、各县市区"));
     }
 
     #[test]
