@@ -587,7 +587,10 @@ fn place_office(piece: &str) -> Option<&str> {
     let office = &core[at + end.len_utf8()..];
     let ends_like_office =
         ends_with_any(office, OFFICE_ENDS) || ["部门", "机构"].iter().any(|e| office.ends_with(e));
-    (is_bare_place(place)
+    // After places named bare, a named area of their level is a place too
+    // (襄阳市、十堰市、随州市、神农架林区发改委, round 12).
+    let named_area = place.chars().count() >= 4 && cjk_count(place) == place.chars().count();
+    ((is_bare_place(place) || named_area)
         && cjk_count(office) >= 2
         && ends_like_office
         && !office.contains(PLACE_ENDS))
@@ -937,6 +940,19 @@ mod tests {
         assert_eq!(
             names("各县(市、区)人民政府,各开发区管委会"),
             ["各县(市、区)人民政府", "各开发区管委会"]
+        );
+    }
+
+    #[test]
+    fn places_that_share_the_office_named_after_the_last() {
+        assert_eq!(
+            names("襄阳市、十堰市、随州市、神农架林区发改委"),
+            [
+                "襄阳市发改委",
+                "十堰市发改委",
+                "随州市发改委",
+                "神农架林区发改委"
+            ]
         );
     }
 
