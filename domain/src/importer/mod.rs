@@ -202,8 +202,17 @@ fn default_year(
             .filter_map(|c| c.get(1)?.as_str().parse().ok())
             .max()
     };
+    // Layout (round 12): a page that starts at the addressees, no title,
+    // its cover letter naming the five-year plan it breaks down (《纲要》明确
+    // 提出了我省“十二五”时期…): that plan's span.
+    let letter = || {
+        title
+            .is_none()
+            .then(|| loose.iter().take(4).find_map(|l| header::title_horizon(l)))?
+    };
     work_year
         .or_else(|| title.and_then(header::title_horizon))
+        .or_else(letter)
         .or_else(goal)
         .or(notice_year)
         .or(named_year)

@@ -874,3 +874,19 @@ fn targets_run_together_on_one_line_each_with_its_note() {
     assert_eq!(units(&notice, 1), [("市经委", UnitRole::Lead)]);
     assert!(notice.tasks[2].title.contains("取水量降低20%"));
 }
+
+#[test]
+fn a_page_without_a_title_whose_letter_names_the_five_year_plan() {
+    let notice = parse_notice(
+        "各市人民政府,省政府各厅委、各直属机构:\n\
+         《纲要》明确提出了我省“十二五”时期国民经济和社会发展的目标任务和工作重点。现就有关事项通知如下:\n\
+         一、主要目标\n\
+         1.九年义务教育巩固率达到97%。\n\
+         责任单位:省教育厅\n",
+    );
+    assert_eq!(notice.tasks.len(), 1);
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2015, 12, 31)
+    );
+}
