@@ -32,8 +32,11 @@ const TUNING_FLOOR: f64 = 1.0;
 /// is 0.96 from then on (each set's own floor never falls). Round 9's twenty
 /// unseen notices, at 65.8 %, took it to 94.1 %; 96.0 % after the round-9 rules.
 /// Round 10's twenty (70.7 % unseen) joined after its rules: 96.5 %;
-/// round 11's twenty (80.3 % unseen) after its rules: 96.3 %.
-const WHOLE_CORPUS_FLOOR: f64 = 0.96;
+/// round 11's twenty (80.3 % unseen) after its rules: 96.3 %; round 12's
+/// twenty (65.2 % unseen) after its rules: 95.4 %, so the whole's floor is
+/// 0.95 with them in (as round 8 lowered it from 0.99: the whole changed,
+/// no set's own floor fell).
+const WHOLE_CORPUS_FLOOR: f64 = 0.95;
 const SETS: &[&str] = &[
     "tuning",
     "tuning2",
@@ -49,7 +52,7 @@ const SETS: &[&str] = &[
     "heldout9",
     "heldout10",
     "heldout11",
-    // heldout12 joins the whole once the rules written from its failures are in.
+    "heldout12",
 ];
 const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
@@ -90,7 +93,7 @@ const HELDOUT7_FLOOR: f64 = 1.0;
 /// and committed (8125b1e) before the parser was run on them; scored once,
 /// at 8125b1e: 228/277 (82.3 %). Tuning data since (three rules from its
 /// failures): 241/277 after them, 245/277 after round 9's heading-lead rule.
-const HELDOUT8_FLOOR: f64 = 0.88;
+const HELDOUT8_FLOOR: f64 = 0.89;
 /// Held-out round 9 (2026-12-03): twenty notices whose truth was written
 /// and committed (bf3597c) before the parser was run on them; scored once,
 /// at bf3597c: 235/357 (65.8 %). Tuning data since (seven rules from its
@@ -109,8 +112,9 @@ const HELDOUT10_FLOOR: f64 = 0.95;
 const HELDOUT11_FLOOR: f64 = 0.94;
 /// Held-out round 12 (2026-12-04): twenty notices whose truth was written
 /// and committed (0291aca) before the parser was run on them; scored once,
-/// at 0291aca with the round-11 rules: 303/465 (65.2 %).
-const HELDOUT12_FLOOR: f64 = 0.65;
+/// at 0291aca with the round-11 rules: 303/465 (65.2 %). Tuning data since
+/// (the round-12 rules written from its failures): 419/466 after them.
+const HELDOUT12_FLOOR: f64 = 0.89;
 
 #[derive(Debug, Default)]
 struct Truth {
