@@ -182,6 +182,15 @@ fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) ->
                 ),
             );
         }
+        for person in &parsed.people {
+            warnings.push(
+                *line,
+                format!(
+                    "领导职务不作为责任单位：{} (a leader's post, not a unit)",
+                    take_chars(person, 40)
+                ),
+            );
+        }
         for unnamed in &parsed.unnamed {
             warnings.push(
                 *line,
@@ -200,7 +209,11 @@ fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) ->
                 ),
             );
         }
-        if parsed.entries.is_empty() && parsed.rejected.is_empty() && parsed.unnamed.is_empty() {
+        if parsed.entries.is_empty()
+            && parsed.rejected.is_empty()
+            && parsed.unnamed.is_empty()
+            && parsed.people.is_empty()
+        {
             warnings.push(*line, super::UNIT_LABEL_WITHOUT_UNITS);
         }
         // Layout (round 10): (责任单位:市直各有关单位、各县(市、区)人民政府):

@@ -854,6 +854,12 @@ fn a_paragraph_that_opens_with_who_does_the_item() {
         [("市建设局", UnitRole::Lead), ("市发改委", UnitRole::Assist)]
     );
     assert!(no_unit_names(&notice, "副市长"));
+    assert!(
+        notice
+            .warnings
+            .iter()
+            .any(|w| w.contains("领导职务") && w.contains("杨志武副市长"))
+    );
 }
 
 #[test]

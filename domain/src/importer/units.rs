@@ -28,6 +28,8 @@ pub struct ParsedUnits {
     pub rejected: Vec<String>,
     /// Collectives that name no particular unit (各相关部门, 省(中)直有关单位).
     pub unnamed: Vec<String>,
+    /// Leaders named by their post in a role note (分管副省长): people.
+    pub people: Vec<String>,
     /// The list opens with such a collective: in a bare list it held the
     /// lead's place, so no unit named after it leads.
     pub unnamed_first: bool,
@@ -248,6 +250,10 @@ pub fn parse_unit_list_in(text: &str, places: &[String]) -> ParsedUnits {
             // Layout (round 9): a note closing the list (…按职责分工负责,下同):
             // the same units below, no unit.
             if name.is_empty() || matches!(name, "下同" | "同上" | "下略") {
+                continue;
+            }
+            if is_post(name) {
+                parsed.people.push(name.to_string());
                 continue;
             }
             if !plausible(name) {
