@@ -549,6 +549,15 @@ impl<'a> Reader<'a, '_> {
     /// of its group, so such cells are skipped rather than read as a row.
     fn vertical(&mut self, start: usize, cols: &[Col]) -> usize {
         let lines: &'a [Line] = self.lines;
+        // Layout (heldout8 wuhu-2020): a 序号 column whose cells the page
+        // dropped (序号 / 目标与任务 / 牵头责任单位 / 责任单位, then rows
+        // without numbers): rows part as in a table without 序号.
+        if cols.contains(&Col::Number) && !numbers_follow(lines, start, 2 * cols.len()) {
+            let without: Vec<Col> = cols.iter().copied().filter(|c| *c != Col::Number).collect();
+            if without.len() >= 2 {
+                return self.vertical(start, &without);
+            }
+        }
         let number_at = cols.iter().position(|c| *c == Col::Number);
         let numbered = number_at.is_some();
         let leading = number_at.unwrap_or(0);
@@ -1086,6 +1095,16 @@ fn item_number(text: &str) -> Option<u32> {
 fn next_item_in_row(row: &[(usize, &str)], text: &str) -> bool {
     item_number(text)
         .is_some_and(|n| n > 1 && row.iter().any(|(_, cell)| item_number(cell) == Some(n - 1)))
+}
+
+/// Whether a row number stands among the first `within` cells from `start`.
+fn numbers_follow(lines: &[Line], start: usize, within: usize) -> bool {
+    lines[start.min(lines.len())..]
+        .iter()
+        .map(|l| cell_text(&l.text))
+        .filter(|t| !t.is_empty())
+        .take(within)
+        .any(|t| is_number(t) || markers::detect(t).is_some())
 }
 
 /// Layout (round 12): a table one cell per line whose header ends in two
@@ -1814,6 +1833,24 @@ mod tests {
             [
                 (LabelKind::Lead, "市发改委".to_string()),
                 (LabelKind::Assist, "市招商局、各县市区".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_numbered_header_over_rows_that_lost_their_numbers() {
+        let t = tables(
+            "序号\n\n目标与任务\n\n牵头责任单位\n\n责任单位\n\n加快推进国土空间规划编制。\n\n市自然资源和规划局\n\n各县(市)区政府、开发区管委会\n\n扎实打好污染防治攻坚战。\n\n市生态环境局\n\n各县(市)区政府、开发区管委会\n",
+        );
+        assert_eq!(t.tasks.len(), 2);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [
+                (LabelKind::Lead, "市生态环境局".to_string()),
+                (
+                    LabelKind::Responsible,
+                    "各县(市)区政府、开发区管委会".to_string()
+                )
             ]
         );
     }
