@@ -182,38 +182,28 @@ fn read_units(draft: &TaskDraft, ctx: &BuildContext, warnings: &mut Warnings) ->
                 ),
             );
         }
-        for person in &parsed.people {
-            warnings.push(
-                *line,
-                format!(
-                    "领导职务不作为责任单位：{} (a leader's post, not a unit)",
-                    take_chars(person, 40)
-                ),
-            );
+        for (names, zh, en) in [
+            (
+                &parsed.people,
+                "领导职务不作为责任单位",
+                "a leader's post, not a unit",
+            ),
+            (
+                &parsed.unnamed,
+                "未指明具体单位，已略去",
+                "names no particular unit",
+            ),
+            (
+                &parsed.rejected,
+                "未能识别为单位名称",
+                "not read as a unit name",
+            ),
+        ] {
+            for name in names {
+                warnings.push(*line, format!("{zh}：{} ({en})", take_chars(name, 40)));
+            }
         }
-        for unnamed in &parsed.unnamed {
-            warnings.push(
-                *line,
-                format!(
-                    "未指明具体单位，已略去：{} (names no particular unit)",
-                    take_chars(unnamed, 40)
-                ),
-            );
-        }
-        for rejected in &parsed.rejected {
-            warnings.push(
-                *line,
-                format!(
-                    "未能识别为单位名称：{} (not read as a unit name)",
-                    take_chars(rejected, 40)
-                ),
-            );
-        }
-        if parsed.entries.is_empty()
-            && parsed.rejected.is_empty()
-            && parsed.unnamed.is_empty()
-            && parsed.people.is_empty()
-        {
+        if parsed.names_nothing() {
             warnings.push(*line, super::UNIT_LABEL_WITHOUT_UNITS);
         }
         // Layout (round 10): (责任单位:市直各有关单位、各县(市、区)人民政府):

@@ -466,6 +466,10 @@ fn is_org_line_group(line: &str) -> bool {
 /// the date the notice was issued.
 fn numbered_line_date(lines: &[Line], doc_no: &str) -> Option<NaiveDate> {
     lines.iter().find_map(|l| {
+        // Only lines that could hold the number are copied.
+        if !l.text.contains(['号', '號']) {
+            return None;
+        }
         let compact: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
         let after = &compact[compact.find(doc_no)? + doc_no.len()..];
         parse_standalone_date(after)

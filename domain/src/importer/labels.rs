@@ -245,6 +245,14 @@ pub fn role_notes(line: &str) -> Vec<&str> {
     notes
 }
 
+/// Where one name of a list ends and the next begins.
+const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
+
+/// A line without the full stop or semicolon that closes it.
+fn without_sentence_end(line: &str) -> &str {
+    line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'))
+}
+
 /// Layout (round 10): a page cut short inside the unit note of its last
 /// item (…(分管副省长负责,省发改委牵头,省经信委、…国家统计局湖南调查总队等按职责分
 /// / (市發展改革委、市財政局、…、人民): the note is closed where the names
@@ -282,7 +290,7 @@ pub fn close_cut_note(text: &str) -> Option<String> {
             depth += 1;
         } else if closes(c) {
             depth = depth.saturating_sub(1);
-        } else if depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；') {
+        } else if depth == 0 && LIST_SEPARATORS.contains(&c) {
             cut = i + c.len_utf8();
         }
     }
@@ -314,7 +322,7 @@ pub fn close_cut_note(text: &str) -> Option<String> {
         _ => String::new(),
     };
     let inner = format!("{}{kept}", &inner[..cut]);
-    let inner = inner.trim_end_matches(['、', ',', '，', ';', '；']);
+    let inner = inner.trim_end_matches(LIST_SEPARATORS);
     if inner.is_empty() {
         return None;
     }
@@ -361,7 +369,7 @@ fn without_timing(note: &str) -> &str {
 /// 各县〔市、区〕政府)): the bracket that ends the line. The caller checks
 /// that it reads as units; a bare list, so the first leads.
 pub fn bare_unit_note(line: &str) -> Option<&str> {
-    let end = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
+    let end = without_sentence_end(line);
     if end.ends_with('》') {
         return None;
     }
@@ -375,8 +383,7 @@ pub fn bare_unit_note(line: &str) -> Option<&str> {
 /// carries it out (由市发展改革委,各县市区人民政府负责落实). Answers the
 /// list between 由 and the verb.
 pub fn assigned_by(line: &str) -> Option<&str> {
-    let rest = line.trim().strip_prefix('由')?;
-    let rest = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
+    let rest = without_sentence_end(line.trim().strip_prefix('由')?);
     let verbs = ["负责落实", "负责组织实施", "牵头落实", "组织实施", "负责"];
     if let Some(list) = verbs.iter().find_map(|v| rest.strip_suffix(v)) {
         return (!list.is_empty() && !contains_label(list)).then_some(list);

@@ -972,12 +972,11 @@ impl<'a> Reader<'a, '_> {
         // The item's own number, when the row has no 序号 of its own
         // (2.一般公共预算收入… under a merged 序号), the same one, or one that
         // numbers the groups (序号 2 / 筑牢经济发展底座 / 12.强化…).
-        let own = item_number(&draft.head).filter(|n| {
+        let own = item_marker(&draft.head).filter(|(n, _)| {
             group_cell.is_some() || number.as_deref().is_none_or(|no| no == n.to_string())
         });
-        if let Some(n) = own {
-            let digits = n.to_string().len();
-            draft.head = draft.head[digits..].chars().skip(1).collect();
+        if let Some((n, rest)) = own {
+            draft.head = rest.to_string();
             number = Some(n.to_string());
         }
         self.last_numbered = number.is_some();
@@ -1089,19 +1088,20 @@ fn glued_row<'t>(text: &'t str, cols: &[Col]) -> Option<Vec<&'t str>> {
     Some(cells)
 }
 
-/// The number an item opens with (12.强化… → 12), a marker in the text of a
-/// task cell, not a cell of its own.
+/// The number an item opens with and its text after the marker
+/// (12.强化… → 12, 强化…), a marker inside a task cell, not a cell of its own.
+fn item_marker(text: &str) -> Option<(u32, &str)> {
+    let m = markers::detect(text).filter(|m| m.kind == MarkerKind::Arabic)?;
+    let n = m.number.parse().ok()?;
+    // The words after the marker, their closing 。 kept.
+    let start = text
+        .find(m.rest)
+        .filter(|_| m.rest.starts_with(super::text::is_cjk))?;
+    Some((n, &text[start..]))
+}
+
 fn item_number(text: &str) -> Option<u32> {
-    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if !(1..=3).contains(&digits) {
-        return None;
-    }
-    let mut rest = text[digits..].chars();
-    let marker = matches!(rest.next(), Some('.' | '．' | '、'));
-    let words = rest.next().is_some_and(super::text::is_cjk);
-    (marker && words)
-        .then(|| text[..digits].parse().ok())
-        .flatten()
+    item_marker(text).map(|(n, _)| n)
 }
 
 /// Whether `text` opens the item after one the row already holds.

@@ -141,8 +141,8 @@ fn items_after_role_notes(text: &str) -> Vec<&str> {
     let Some(re) = ITEM_MARKER_AT.as_ref() else {
         return vec![text];
     };
-    // (where a note ends, whether an item marker follows it)
-    let mut notes: Vec<(usize, bool)> = Vec::new();
+    // (where a note starts and ends, whether an item marker follows it)
+    let mut notes: Vec<(usize, usize, bool)> = Vec::new();
     let mut depth = 0usize;
     let mut group_start = 0;
     for (i, c) in text.char_indices() {
@@ -167,17 +167,18 @@ fn items_after_role_notes(text: &str) -> Vec<&str> {
                 let sentence = text[..group_start].trim_end().ends_with('。')
                     && text[end..].chars().next().is_some_and(is_cjk);
                 if marked || sentence {
-                    notes.push((end, marked));
+                    notes.push((group_start, end, marked));
                 }
             }
         }
     }
     // A single sentence with its note after it is one paragraph.
-    let sentences = notes.iter().filter(|(_, marked)| !marked).count();
+    let sentences = notes.iter().filter(|(_, _, marked)| !marked).count();
     let mut pieces = Vec::new();
     let mut from = 0;
-    for (end, marked) in notes {
-        if marked || sentences >= 2 {
+    for (start, end, marked) in notes {
+        // A note right where the piece begins stays with it.
+        if start > from && (marked || sentences >= 2) {
             pieces.push(&text[from..end]);
             from = end;
         }

@@ -35,6 +35,17 @@ pub struct ParsedUnits {
     pub unnamed_first: bool,
 }
 
+impl ParsedUnits {
+    /// Nothing was written where the list should be: no name, no
+    /// collective, no leader, nothing unreadable.
+    pub fn names_nothing(&self) -> bool {
+        self.entries.is_empty()
+            && self.rejected.is_empty()
+            && self.unnamed.is_empty()
+            && self.people.is_empty()
+    }
+}
+
 const MAX_NAME: usize = 30;
 
 /// Names that end like an office; used to tell 市财政局和审计局 (two units)
@@ -426,6 +437,10 @@ const ROLE_WORDS: &[(&str, Option<UnitRole>)] = &[
     ("落实", None),
 ];
 
+/// Marks a table sets beside the lead's name, after it (区政府办公室*) or
+/// before it (★区发改委, ▲发改局).
+const LEAD_MARKS: [char; 4] = ['*', '＊', '★', '▲'];
+
 /// Returns the name without a role phrase, the role a trailing verb gives
 /// the pending units, and the role a bracketed note gives this unit only.
 /// The verb phrase runs to the end of the piece: 市发改委牵头负责,
@@ -437,22 +452,20 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
         ("(牵头)", UnitRole::Lead),
         ("（配合）", UnitRole::Assist),
         ("(配合)", UnitRole::Assist),
-        ("*", UnitRole::Lead),
-        ("＊", UnitRole::Lead),
-        ("★", UnitRole::Lead),
     ] {
         if let Some(body) = piece.strip_suffix(note) {
             return (body.trim_end(), None, Some(role));
         }
     }
+    if let Some(body) = piece.strip_suffix(LEAD_MARKS) {
+        return (body.trim_end(), None, Some(UnitRole::Lead));
+    }
     // Layout (round 10): the star before the name (★区发改委、统计局; one
     // unit a line, *区城管局 / *区农业农村局): the starred units lead; so
     // does a triangle (▲发改局、统计局, round 12).
-    for star in ['*', '＊', '★', '▲'] {
-        if let Some(body) = piece.strip_prefix(star) {
-            let (name, verb, own) = strip_role(body.trim_start());
-            return (name, verb, own.or(Some(UnitRole::Lead)));
-        }
+    if let Some(body) = piece.strip_prefix(LEAD_MARKS) {
+        let (name, verb, own) = strip_role(body.trim_start());
+        return (name, verb, own.or(Some(UnitRole::Lead)));
     }
     let first_word = ROLE_WORDS
         .iter()
@@ -708,7 +721,6 @@ fn plausible(name: &str) -> bool {
         && !first
             .is_some_and(|c| super::text::opens(c) || (c.is_ascii_digit() && !counted_set(name)))
         && !super::labels::contains_label(name)
-        && !is_post(name)
 }
 
 /// Layout (round 10): a set counted out (10县市人民政府, the ten county and
