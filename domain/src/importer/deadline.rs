@@ -378,6 +378,23 @@ fn month_at(chars: &[char], i: usize, has_year: bool) -> Option<(Period, usize)>
     None
 }
 
+/// Layout (round 13): a project table's 建设时间 cell that is a year or a
+/// span of years alone (2024, 2024年度, 2023—2025年): its last year.
+pub fn bare_years(cell: &str) -> Option<i32> {
+    let t = cell.trim().trim_end_matches('度').trim_end_matches('年');
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    let plain = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '—' | '–' | '~' | '～' | '至' | '年'));
+    if !plain || !(digits.len() == 4 || digits.len() == 8) {
+        return None;
+    }
+    digits[digits.len() - 4..]
+        .parse()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+}
+
 /// The month a text opens with (9月 of 9月投入使用), written as it is.
 pub fn leading_month(text: &str) -> Option<String> {
     // At most three characters of number and the 月.
@@ -458,6 +475,16 @@ mod tests {
             .into_iter()
             .next()
             .map(|f| (f.date, f.phrase))
+    }
+
+    #[test]
+    fn years_alone_in_a_building_year_cell() {
+        assert_eq!(bare_years("2024"), Some(2024));
+        assert_eq!(bare_years("2024年度"), Some(2024));
+        assert_eq!(bare_years("2023—2025年"), Some(2025));
+        assert_eq!(bare_years("2024年6月"), None);
+        assert_eq!(bare_years("300"), None);
+        assert_eq!(bare_years("12345"), None);
     }
 
     #[test]

@@ -296,6 +296,10 @@ fn set_deadline(task: &mut Task, draft: &TaskDraft, ctx: &BuildContext, warnings
             // (9月投入使用): in that column the month is the deadline.
             if let Some(month) = deadline::leading_month(text) {
                 found_here = deadline::scan(&format!("{month}前"), &ctx.deadlines);
+            } else if let Some(year) = deadline::bare_years(text) {
+                // Layout (round 13): a 建设时间 cell of years alone (2024,
+                // 2023—2025年): the work is due by the last year's end.
+                found_here = deadline::scan(&format!("{year}年底"), &ctx.deadlines);
             }
         }
         for found in found_here {

@@ -664,8 +664,15 @@ pub fn place_stems(text: &str) -> Vec<String> {
     stems
 }
 
-/// Five-year periods a programme's title may name, with their last year.
+/// Five-year periods a programme's title may name, with their last year:
+/// by their short name or written out (国民经济和社会发展第十四个五年规划).
 const FIVE_YEAR_PLANS: &[(&str, i32)] = &[
+    ("第十个五年", 2005),
+    ("第十一个五年", 2010),
+    ("第十二个五年", 2015),
+    ("第十三个五年", 2020),
+    ("第十四个五年", 2025),
+    ("第十五个五年", 2030),
     ("十一五", 2010),
     ("十二五", 2015),
     ("十三五", 2020),
@@ -917,6 +924,14 @@ mod tests {
             Some(2025)
         );
         assert_eq!(title_horizon("三年行动计划(2018—2020年)"), Some(2020));
+        // Layout: the plan's name written out, beside its 2035 vision.
+        assert_eq!(
+            title_horizon(
+                "国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要区级任务分工方案"
+            ),
+            Some(2025)
+        );
+        assert_eq!(title_horizon("第十个五年计划"), Some(2005));
         assert_eq!(title_horizon("2023年重点工作"), None);
     }
 

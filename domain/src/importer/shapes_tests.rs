@@ -896,3 +896,87 @@ fn a_page_without_a_title_whose_letter_names_the_five_year_plan() {
         NaiveDate::from_ymd_opt(2015, 12, 31)
     );
 }
+
+/// Layout (round 13): a county's project list as a table one cell per
+/// line whose cells end in ` |`: place, building year and money columns
+/// between the project and its unit, the money figures (300) no row
+/// numbers, the 建设时间 year the deadline.
+#[test]
+fn a_project_table_one_cell_per_line_with_figures_among_the_cells() {
+    let notice = parse_notice(
+        "某县人民政府关于印发某县2024年十大民生实事项目的通知\n\
+         某政发〔2024〕8号\n\
+         某县人民政府\n\
+         2024年4月2日\n\
+         附件:\n\
+         序号 |\n项目名称 |\n建设地点 |\n建设时间 |\n建设内容 |\n年度投资金额 (万元) |\n责任单位 |\n|\n\
+         1 |\n中小学运动场地改造项目 |\n相关镇 |\n2025 |\n改造三所学校运动场地。 |\n300 |\n县教体局 |\n|\n\
+         2 |\n城北道路建设项目 |\n纸坊街道 |\n2024 |\n建成唐塔北路延伸段。 |\n300 |\n县住建局 |\n|\n\
+         3 |\n老旧小区改造项目 |\n洋州街道 |\n2024 |\n实施三个小区改造。 |\n1360 |\n县住建局 |\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "中小学运动场地改造项目",
+            "城北道路建设项目",
+            "老旧小区改造项目"
+        ]
+    );
+    assert_eq!(units(&notice, 0), [("县教体局", UnitRole::Lead)]);
+    assert_eq!(units(&notice, 1), [("县住建局", UnitRole::Lead)]);
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2025, 12, 31)
+    );
+    assert_eq!(
+        notice.tasks[2].due_on,
+        NaiveDate::from_ymd_opt(2024, 12, 31)
+    );
+}
+
+/// Layout (round 13): a table one row per line whose header row broke over
+/// two lines, whose merged 工作任务 cell (一、…) is printed in its group's
+/// first row only, and whose rows that are only their numbered item (8.… |)
+/// share the unit cell of the row above; a unit cell with role verbs
+/// (X牵头,Y配合;各镇(街)参照落实).
+#[test]
+fn a_table_one_row_per_line_with_merged_group_and_unit_cells() {
+    let notice = parse_notice(
+        "某市2021年政务公开工作任务分解表\n\
+         工作任务 | 具体要求\n\
+         | 责任单位 |\n\
+         一、做好各类规划主动公开。 | 1.主动公开规划纲要和政策解读。 | 市发展和改革局;各镇(街) |\n\
+         2.做好各项规划的归集整理工作。 | 市政府办公室、市发展和改革局牵头,市直有关部门配合;各镇(街)参照落实 |\n\
+         二、做好财政信息公开。 | 3.积极推进部门财政预算公开。 | 市财政局牵头,市直各部门落实 |\n\
+         4.持续深化地方政府债务信息公开。 |\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "主动公开规划纲要和政策解读",
+            "做好各项规划的归集整理工作",
+            "积极推进部门财政预算公开",
+            "持续深化地方政府债务信息公开",
+        ]
+    );
+    assert_eq!(notice.tasks[1].section.as_deref(), Some("一"));
+    assert_eq!(notice.tasks[3].section.as_deref(), Some("二"));
+    assert_eq!(
+        units(&notice, 1),
+        [
+            ("市政府办公室", UnitRole::Lead),
+            ("市发展和改革局", UnitRole::Lead),
+            ("各镇(街)", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(units(&notice, 3), units(&notice, 2));
+    assert_eq!(
+        units(&notice, 3),
+        [
+            ("市财政局", UnitRole::Lead),
+            ("市直各部门", UnitRole::Assist)
+        ]
+    );
+}

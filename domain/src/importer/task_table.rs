@@ -33,7 +33,9 @@ fn classify(cell: &str) -> Option<Col> {
     let spaced: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
     // Layout: mirrors in traditional script (序號 | 任務項目指標 | 責任單位).
     let folded = super::text::fold_traditional(&spaced);
-    let cell = folded.as_ref();
+    // Layout (round 13): a figure's header with its measure in brackets
+    // (年度投资金额(万元), 培训(人)): the header word before them.
+    let cell = strip_measure(folded.as_ref());
     Some(match cell {
         "序号" | "编号" => Col::Number,
         "重点工作"
@@ -137,6 +139,18 @@ fn classify_by_words(cell: &str) -> Option<Col> {
     if has(&["时限", "期限", "时间节点", "完成时间", "截止"]) {
         return Some(Col::Due);
     }
+    // Layout (round 13): a project table's place, money and size columns
+    // (建设地点, 年度投资金额, 建设规模) are facts of the row, not the task.
+    if has(&[
+        "地点", "地址", "投资", "金额", "资金", "规模", "经费", "预算",
+    ]) {
+        return Some(Col::Other);
+    }
+    // …and its building years (建设时间 2024, 建设年限 2023—2025): when the
+    // project is to be done.
+    if has(&["建设时间", "实施时间", "建设年限", "建设周期", "实施年限"]) {
+        return Some(Col::Due);
+    }
     // A count (区本级任务数, 户数) is a figure, not the task.
     if has(&["进展", "情况", "成效", "进度比例", "是否", "说明"]) || cell.ends_with('数')
     {
@@ -151,6 +165,20 @@ fn classify_by_words(cell: &str) -> Option<Col> {
         return Some(Col::Task);
     }
     None
+}
+
+/// `cell` without a bracketed measure at its end (金额(万元) → 金额).
+fn strip_measure(cell: &str) -> &str {
+    let Some(open) = cell.rfind(['(', '（']) else {
+        return cell;
+    };
+    let (head, measure) = cell.split_at(open);
+    let short = measure.chars().count() <= 6 && measure.ends_with([')', '）']);
+    if short && cjk_count(head) >= 2 {
+        head
+    } else {
+        cell
+    }
 }
 
 /// The year a header cell names (2022年度任务目标): the year of the work
@@ -284,6 +312,13 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
             i = reader.horizontal(i + 1, &cols, spaced);
             continue;
         }
+        if let Some((cols, last)) = broken_header(lines, i) {
+            for line in &lines[i..=last] {
+                reader.out.consumed.insert(line.no);
+            }
+            i = reader.horizontal(last + 1, &cols, false);
+            continue;
+        }
         if let Some(next) = reader.label_rows(i) {
             i = next;
             continue;
@@ -304,6 +339,32 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
         i += 1;
     }
     reader.out
+}
+
+/// A line's cells as header columns, pipes read past (`| 责任单位 |`).
+fn header_cols(text: &str) -> Option<Vec<Col>> {
+    tokens(text)
+        .into_iter()
+        .filter(|w| !w.chars().all(|c| c == '|'))
+        .map(classify)
+        .collect::<Option<Vec<Col>>>()
+        .filter(|c| !c.is_empty())
+}
+
+/// Layout (round 13): a header row of a table one row per line broken over
+/// two lines (工作任务 | 具体要求 / | 责任单位 |), neither a header alone:
+/// the columns and the index of the second line.
+fn broken_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
+    if !lines[i].text.contains('|') {
+        return None;
+    }
+    let mut cols = header_cols(&lines[i].text)?;
+    if is_header(&cols) {
+        return None;
+    }
+    let k = (i + 1..lines.len().min(i + 3)).find(|&k| !lines[k].text.trim().is_empty())?;
+    cols.extend(header_cols(&lines[k].text)?);
+    (cols.len() >= 3 && is_header(&cols)).then_some((cols, k))
 }
 
 /// One header word per line: 序号 / 重点工作 / 责任单位 / 完成时限.
@@ -345,6 +406,10 @@ fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
         }
         // Layout: a header cell broken over two lines (区本级 / 任务数,
         // 市政府 / 分管领导) when the table was copied one cell per line.
+        // A row's number is where the rows begin, never half a header cell.
+        if is_number(text) {
+            break;
+        }
         let next = (j + 1..lines.len().min(j + 3)).find(|&k| !lines[k].text.is_empty());
         let joined = |k: usize| format!("{text}{}", cell_text(&lines[k].text));
         match next.and_then(|k| classify(&joined(k)).map(|c| (k, c))) {
@@ -458,6 +523,8 @@ impl<'a> Reader<'a, '_> {
                 }
             } else if self.section_row(text) {
                 loose_lines = 0;
+            } else if self.merged_item_row(line.no, text) {
+                loose_lines = 0;
             } else if self.more_units(text) {
                 // Layout (round 9): a row whose unit cell lists one unit a
                 // line (区农业农村委 / 区林业局 / 区供销联社): more names of
@@ -479,6 +546,38 @@ impl<'a> Reader<'a, '_> {
             i += 1;
         }
         i
+    }
+
+    /// Layout (round 13): a row of a table one row per line that is only
+    /// its numbered item, its cell closed (`8.持续深化…信息公开。 |`), after
+    /// the row with the number before it: its unit and deadline cells were
+    /// merged with that row's, so it takes them.
+    fn merged_item_row(&mut self, no: usize, text: &str) -> bool {
+        if !text.trim_end().ends_with('|') {
+            return false;
+        }
+        let Some((n, rest)) = item_marker(cell_text(text)) else {
+            return false;
+        };
+        let Some(last) = self.out.tasks.last() else {
+            return false;
+        };
+        let follows = n > 1 && last.number == (n - 1).to_string();
+        if !follows || last.units.is_empty() {
+            return false;
+        }
+        let draft = TaskDraft {
+            number: n.to_string(),
+            section: self.section.clone(),
+            line: no,
+            head: rest.to_string(),
+            units: last.units.clone(),
+            due_cells: last.due_cells.clone(),
+            ..TaskDraft::default()
+        };
+        self.last_numbered = true;
+        self.out.tasks.push(draft);
+        true
     }
 
     /// Rows of a table whose cells ran together (see `glued_header`);
@@ -567,6 +666,7 @@ impl<'a> Reader<'a, '_> {
         let mut row: Vec<(usize, &'a str)> = Vec::new();
         let mut rows_read = 0;
         let mut group_cells = 0;
+        let mut last_number: Option<u32> = None;
         let mut i = start;
         while i < lines.len() {
             let line = &lines[i];
@@ -596,13 +696,14 @@ impl<'a> Reader<'a, '_> {
                 continue;
             }
             let boundary = if numbered {
-                is_number(text)
+                is_number(text) && starts_row(&row, row_cols, text, last_number)
             } else {
                 row.len() == cols.len()
             };
             if boundary {
                 self.flush(&mut row, row_cols, &mut rows_read);
                 group_cells = 0;
+                last_number = text.trim().parse().ok();
             }
             let group_cell = leading > 0
                 && !is_number(text)
@@ -937,6 +1038,18 @@ impl<'a> Reader<'a, '_> {
             {
                 Some(first)
             }
+            // Layout (round 13): a merged 工作任务 cell numbered as a group
+            // (一、做好各类规划主动公开。 | 1.主动公开… | units |), printed in
+            // its first row only: the section of this row and the rows after.
+            [first, second, ..] if item_number(second).is_some() => {
+                let section = group_section(first);
+                if let Some(section) = &section {
+                    self.section = Some(section.number.clone());
+                    draft.section = self.section.clone();
+                    self.out.sections.push(section.clone());
+                }
+                section.map(|_| first)
+            }
             _ => None,
         };
         for ((col, cell), (cell_line, _)) in mapped.into_iter().zip(&cells) {
@@ -1100,6 +1213,18 @@ fn item_marker(text: &str) -> Option<(u32, &str)> {
     Some((n, &text[start..]))
 }
 
+/// A group's cell (一、做好财政信息公开。, (二)加强监管。): its section.
+fn group_section(cell: &str) -> Option<Section> {
+    let m = markers::detect(cell)?;
+    let group = matches!(m.kind, MarkerKind::SectionCn | MarkerKind::ParenCn);
+    let title = trim_punct(m.rest);
+    let short = title.chars().count() <= 30 && !title.contains('。') && !reads_as_units(title);
+    (group && short).then(|| Section {
+        number: m.number,
+        title: title.to_string(),
+    })
+}
+
 fn item_number(text: &str) -> Option<u32> {
     item_marker(text).map(|(n, _)| n)
 }
@@ -1142,6 +1267,18 @@ fn more_unit_cells(lines: &[Line], next: usize, row: &[(usize, &str)], cols: &[C
             .is_some_and(reads_as_units)
 }
 
+/// Whether a number cell opens the next row: the first row's number,
+/// the one after the last row's (or 1, numbering again in a group), or
+/// any number once the row holds every cell. Layout (round 13): a
+/// project table whose figures (年度投资金额 300, 培训人数 400) sit
+/// among the row's cells, one a line, where they would read as numbers.
+fn starts_row(row: &[(usize, &str)], cols: &[Col], text: &str, last: Option<u32>) -> bool {
+    let Ok(n) = text.trim().parse::<u32>() else {
+        return false;
+    };
+    row.is_empty() || row.len() >= cols.len() || last.is_none_or(|l| n == l + 1 || n == 1)
+}
+
 fn is_number(text: &str) -> bool {
     let t = text.trim();
     !t.is_empty() && t.chars().count() <= 3 && t.chars().all(|c| c.is_ascii_digit())
@@ -1156,6 +1293,7 @@ fn looks_like_due(cell: &str) -> bool {
     let month_first = cell.chars().count() <= 12 && deadline::leading_month(cell).is_some();
     cell.chars().count() <= 40
         && (month_first
+            || deadline::bare_years(cell).is_some()
             || !deadline::scan(cell, &DeadlineContext::default()).is_empty()
             || [
                 "长期",
@@ -1576,6 +1714,12 @@ mod tests {
         assert_eq!(classify("责任单位:市民政局"), None);
         assert_eq!(classify("加强领导"), None);
         assert_eq!(header_year("2022年度任务目标"), Some(2022));
+        // A project table's place, money and building-year columns.
+        assert_eq!(classify("建设地点"), Some(Col::Other));
+        assert_eq!(classify("年度投资金额 (万元)"), Some(Col::Other));
+        assert_eq!(classify("年度投資金額 (萬元)"), Some(Col::Other));
+        assert_eq!(classify("建設時間"), Some(Col::Due));
+        assert_eq!(classify("培训(人)"), None);
         let t = tables(
             "序号\n\n重点工作任务\n\n主要责任单位\n\n协同配合单位\n\n3\n\n固定资产投资增长7.5%左右。\n\n区发改委\n\n区工信局、区住建局,各乡镇人民政府。",
         );

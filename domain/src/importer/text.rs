@@ -309,6 +309,13 @@ const TRADITIONAL: &[(char, char)] = &[
     ('運', '运'),
     ('動', '动'),
     ('應', '应'),
+    // A project table's columns (建設地點 / 建設時間 / 年度投資金額 (萬元)).
+    ('設', '设'),
+    ('資', '资'),
+    ('額', '额'),
+    ('萬', '万'),
+    ('費', '费'),
+    ('積', '积'),
 ];
 
 /// `s` with the traditional characters of [`TRADITIONAL`] simplified, for

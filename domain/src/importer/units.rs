@@ -485,7 +485,8 @@ fn strip_role(piece: &str) -> (&str, Option<UnitRole>, Option<UnitRole>) {
             // …分公司分工负责 (round 11): each its share, as 共同负责.
             let name = each
                 .or_else(|| {
-                    ["按职责分工", "按職責分工", "共同", "联合", "分工"]
+                    // …各镇(街)参照落实 (round 13): the towns follow suit.
+                    ["按职责分工", "按職責分工", "共同", "联合", "分工", "参照"]
                         .iter()
                         .find_map(|w| name.strip_suffix(w))
                 })
