@@ -229,6 +229,7 @@ pub fn role_notes(line: &str) -> Vec<&str> {
                     "主辦",
                     "按职责分工",
                     "按職責分工",
+                    "按照职责分工",
                 ]
                 .iter()
                 .any(|w| inner.contains(w));

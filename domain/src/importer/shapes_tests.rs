@@ -980,3 +980,50 @@ fn a_table_one_row_per_line_with_merged_group_and_unit_cells() {
         ]
     );
 }
+
+/// Layout (round 13): a table one cell per line without 序号 whose group
+/// rows and merged rows are printed on one line with their empty cells
+/// (`(一)推进权力清单公开 | ||`, `2.权力清单信息公开 | ||`): the groups are
+/// sections, the merged rows take the units of the row above; a zone
+/// (平潭综合实验区) is a unit, and so is a name with its other name in
+/// brackets after a space (省编办 (省审改办)).
+#[test]
+fn a_table_one_cell_per_line_with_rows_printed_with_their_empty_cells() {
+    let notice = parse_notice(
+        "2015年政府信息公开工作主要任务分解表\n\
+         工 作 任 务 |\n牵头单位 |\n责 任 单 位 |\n\
+         一、推进重点领域信息公开 | ||\n\
+         (一)推进行政权力清单公开 | ||\n\
+         1.政府工作部门行政审批项目取消信息公开 |\n省编办 (省审改办) |\n省直各部门,各设区市、平潭综合实验区 |\n\
+         2.政府工作部门权力清单信息公开 | ||\n\
+         (二)推进财政资金信息公开 | ||\n\
+         3.财政预算、决算公开 |\n省财政厅 |\n省直各部门 |\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "政府工作部门行政审批项目取消信息公开",
+            "政府工作部门权力清单信息公开",
+            "财政预算、决算公开",
+        ]
+    );
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("省编办(省审改办)", UnitRole::Lead),
+            ("省直各部门", UnitRole::Assist),
+            ("各设区市", UnitRole::Assist),
+            ("平潭综合实验区", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(units(&notice, 1), units(&notice, 0));
+    assert_eq!(notice.tasks[2].section.as_deref(), Some("(二)"));
+    assert_eq!(
+        units(&notice, 2),
+        [
+            ("省财政厅", UnitRole::Lead),
+            ("省直各部门", UnitRole::Assist)
+        ]
+    );
+}

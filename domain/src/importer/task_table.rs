@@ -423,6 +423,17 @@ fn vertical_header(lines: &[Line], i: usize) -> Option<(Vec<Col>, usize)> {
     (cols.len() >= 3 && is_header(&cols)).then_some((cols, j))
 }
 
+/// A cell printed on its line with the row's empty cells after it
+/// (`2.权力清单信息公开 | ||`).
+fn empty_cells_after(text: &str) -> bool {
+    let t = text.trim_end();
+    let Some(body) = t.strip_suffix("||") else {
+        return false;
+    };
+    let cell = body.trim_end().trim_end_matches('|').trim();
+    !cell.is_empty() && !cell.contains('|')
+}
+
 /// A short text wholly in brackets: `(单位)`, `（部门）`.
 fn is_bracketed(text: &str) -> bool {
     let inner = text
@@ -559,23 +570,32 @@ impl<'a> Reader<'a, '_> {
         let Some((n, rest)) = item_marker(cell_text(text)) else {
             return false;
         };
-        let Some(last) = self.out.tasks.last() else {
+        let follows = n > 1
+            && self
+                .out
+                .tasks
+                .last()
+                .is_some_and(|last| last.number == (n - 1).to_string());
+        follows && self.inherit_row(no, Some(n), rest)
+    }
+
+    /// A row of its task cell only whose unit and deadline cells are the
+    /// last row's (merged with it); false when that row has no units.
+    fn inherit_row(&mut self, no: usize, number: Option<u32>, head: &str) -> bool {
+        let Some(last) = self.out.tasks.last().filter(|t| !t.units.is_empty()) else {
             return false;
         };
-        let follows = n > 1 && last.number == (n - 1).to_string();
-        if !follows || last.units.is_empty() {
-            return false;
-        }
         let draft = TaskDraft {
-            number: n.to_string(),
+            number: number
+                .map_or_else(|| (self.out.tasks.len() + 1).to_string(), |n| n.to_string()),
             section: self.section.clone(),
             line: no,
-            head: rest.to_string(),
+            head: head.to_string(),
             units: last.units.clone(),
             due_cells: last.due_cells.clone(),
             ..TaskDraft::default()
         };
-        self.last_numbered = true;
+        self.last_numbered = number.is_some();
         self.out.tasks.push(draft);
         true
     }
@@ -747,6 +767,17 @@ impl<'a> Reader<'a, '_> {
                 i += 1;
                 continue;
             }
+            if !numbered && empty_cells_after(&line.text) && row.is_empty() {
+                // Layout (round 13): a row on one line, its task cell then
+                // the empty cells merged with the row above
+                // (2.政府工作部门权力清单信息公开 | ||): that row's units.
+                let (n, head) = item_marker(text).map_or((None, text), |(n, h)| (Some(n), h));
+                if self.inherit_row(line.no, n, head) {
+                    self.out.consumed.insert(line.no);
+                    i += 1;
+                    continue;
+                }
+            }
             if row.len() > 2 * row_cols.len() {
                 // Prose after the table: keep the row's own cells, stop here.
                 row.truncate(row_cols.len());
@@ -843,7 +874,9 @@ impl<'a> Reader<'a, '_> {
                 .enumerate()
                 .skip(i + 1)
                 .find(|(_, l)| !cell_text(&l.text).is_empty())?;
-            if !short || !is_number(cell_text(&next.text)) {
+            // Layout (round 13): or a group row printed with its empty cells
+            // on its own line ((一)推进行政权力清单公开 | ||).
+            if !short || !(is_number(cell_text(&next.text)) || empty_cells_after(&lines[i].text)) {
                 return None;
             }
             let section = Section {

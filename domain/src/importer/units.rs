@@ -83,6 +83,12 @@ const OFFICE_ENDS: &[&str] = &[
     "开发区",
     "高新区",
     "管理区",
+    // Layout (round 13): zones a province names as units (平潭综合实验区,
+    // 赣江新区, 长株潭示范区).
+    "实验区",
+    "示范区",
+    "新区",
+    "试验区",
     // Layout (round 10): 吴江海关, 区经发集团.
     "海关",
     "集团",
@@ -334,7 +340,10 @@ fn join_broken_names(text: &str) -> String {
             let fragment_after = head == word
                 && head.chars().count() <= 2
                 && !head.starts_with(['各', '市', '县', '区', '省']);
-            if !(broken_before || fragment_after) || head != word {
+            // Layout (round 13): a name and its other name in brackets,
+            // a space between (省编办 (省审改办)): one name.
+            let alias_after = head == word && head.starts_with(['(', '（']);
+            if !(broken_before || fragment_after || alias_after) || head != word {
                 out.push(' ');
             }
         }
@@ -378,7 +387,16 @@ fn strip_rule_notes(text: &str) -> String {
 fn strip_filler(s: &str) -> &str {
     let mut s = s.trim();
     // 按职责分工 and the verb after it, whatever it is (负责, 推进, 卖力).
-    for phrase in ["按职责分工", "按職責分工", "按职能分工"] {
+    // Also 按照职责分工负责 (round 13) and 按各自职责落实.
+    for phrase in [
+        "按照职责分工",
+        "按照職責分工",
+        "按职责分工",
+        "按職責分工",
+        "按职能分工",
+        "按照各自职责",
+        "按各自职责",
+    ] {
         if let Some(at) = s.rfind(phrase)
             && s[at + phrase.len()..].chars().count() <= 4
         {
@@ -1021,6 +1039,14 @@ mod tests {
             ["各县(市、区)人民政府", "各开发区管委会"]
         );
         assert!(!parse_unit_list("市发改委、各相关部门").unnamed_first);
+        // Round 13: 按照职责分工负责 closes the list as 按职责分工负责 does.
+        let parsed = parse_unit_list("省直有关部门,各州、市人民政府按照职责分工负责");
+        assert!(parsed.unnamed_first);
+        assert_eq!(
+            names("省直有关部门,各州、市人民政府按照职责分工负责"),
+            ["各州人民政府", "各市人民政府"]
+        );
+        assert_eq!(names("各镇(街)参照落实"), ["各镇(街)"]);
         // Defined sets stay units.
         assert_eq!(
             names("市政府各部门,各县（市、区）人民政府"),
