@@ -54,7 +54,7 @@ impl LabelHit {
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        "牵头责任单位|主要责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
+        "牵头责任单位|主要责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|任务分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
     )
     .ok()
 });
@@ -100,7 +100,9 @@ pub fn contains_label(s: &str) -> bool {
             // Layout (round 11): 部门分工 is a label only before its list
             // (部门分工：省发展改革委牵头…); in 市政府有关工作部门分工负责 it is
             // a department's share of the work.
-            m.as_str() != "部门分工" || s[m.end()..].trim_start().starts_with([':', '：'])
+            // So is 任务分工 (round 13: 任务分工:…副省长负责,省农委总牵头).
+            !matches!(m.as_str(), "部门分工" | "任务分工")
+                || s[m.end()..].trim_start().starts_with([':', '：'])
         })
     })
 }
@@ -137,7 +139,8 @@ pub fn find_labels(line: &str) -> Vec<LabelHit> {
             });
             prev_ok && next.is_some_and(is_colon)
         };
-        if !accept {
+        // 任务分工 only before its list (任务分工:…), never in prose.
+        if !accept || (m.as_str() == "任务分工" && !next.is_some_and(is_colon)) {
             continue;
         }
         let list_start = line.len() - after_bracket.len();
@@ -410,6 +413,24 @@ pub fn assigned_by(line: &str) -> Option<&str> {
     (list.contains("牵头") && !contains_label(list)).then_some(list)
 }
 
+/// Layout (round 13): an item whose last sentence names who does it, no
+/// brackets (…新增水田面积100万亩。省水利厅牵头,省发改委、农垦总局等单位配合。):
+/// that sentence, when each of its clauses ends in a role verb and the
+/// first in 牵头. The caller checks that it names units and nothing else.
+pub fn closing_role_sentence(text: &str) -> Option<&str> {
+    let body = without_sentence_end(text.trim());
+    let (before, last) = body.rsplit_once('。')?;
+    if before.trim().is_empty() || contains_label(last) {
+        return None;
+    }
+    let last = last.trim();
+    let mut clauses = last.split([',', '，']);
+    let first = clauses.next()?;
+    let verbs = ["牵头", "配合", "负责", "参与", "协助", "协办"];
+    let ends_in_verb = |c: &str| verbs.iter().any(|v| c.trim().ends_with(v));
+    (first.ends_with("牵头") && clauses.all(ends_in_verb)).then_some(last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +440,23 @@ mod tests {
             .into_iter()
             .map(|h| (h.kind, h.units_text, h.at_line_start))
             .collect()
+    }
+
+    #[test]
+    fn a_closing_sentence_that_names_who_does_it() {
+        assert_eq!(
+            closing_role_sentence(
+                "新增水田面积100万亩。省水利厅牵头,省发改委、农垦总局等单位配合。"
+            ),
+            Some("省水利厅牵头,省发改委、农垦总局等单位配合")
+        );
+        assert_eq!(closing_role_sentence("省水利厅牵头,省发改委配合。"), None);
+        // A principle, not an assignment: its last clause is no role.
+        assert_eq!(
+            closing_role_sentence("完成改造。坚持政府牵头,社会参与,群众受益。"),
+            None
+        );
+        assert_eq!(closing_role_sentence("完成改造。加快推进工作。"), None);
     }
 
     #[test]
@@ -491,6 +529,9 @@ mod tests {
         );
         assert!(contains_label("部门分工：省发展改革委牵头"));
         assert!(!contains_label("工作部门分工负责"));
+        assert!(contains_label("任务分工:吕维峰副省长负责,省农委总牵头"));
+        assert!(!contains_label("明确任务分工,压实责任"));
+        assert!(find_labels("明确任务分工 压实责任").is_empty());
     }
 
     #[test]

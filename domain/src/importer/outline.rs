@@ -134,6 +134,8 @@ fn classify<'a>(
     let mut in_attachment_list = false;
     // The number the next 1. 2. 3. item would carry.
     let mut next_arabic: Option<u32> = None;
+    // A heading or an item of a coarser kind came before.
+    let mut under_heading = false;
     for line in lines {
         let text = line.text.as_str();
         let mut kind = Kind::Text;
@@ -170,6 +172,19 @@ fn classify<'a>(
                     m.kind != MarkerKind::Bullet
                         || (cjk_count(m.rest) >= 2 && !is_page_field(m.rest))
                 });
+            // Layout (round 13): a project's facets numbered under it
+            // ((一)主城区停车场建设项目 / 1.目标任务。… / 2.进度安排。…): parts
+            // of the item above, not items of their own.
+            let marker = marker.filter(|m| !(under_heading && is_facet(m)));
+            if let Some(m) = &marker {
+                under_heading |= matches!(
+                    m.kind,
+                    MarkerKind::Part
+                        | MarkerKind::Chapter
+                        | MarkerKind::SectionCn
+                        | MarkerKind::ParenCn
+                );
+            }
             if let Some(m) = marker.as_ref().filter(|m| m.kind == MarkerKind::Arabic) {
                 next_arabic = m.number.parse::<u32>().ok().map(|n| n + 1);
             }
@@ -192,6 +207,39 @@ fn classify<'a>(
         });
     }
     out
+}
+
+/// The facets of a project or item, each a numbered point of its own in
+/// some notices: its targets, its schedule, its measures.
+const FACETS: &[&str] = &[
+    "目标任务",
+    "工作目标",
+    "主要目标",
+    "进度安排",
+    "时间安排",
+    "时序进度",
+    "实施步骤",
+    "工作措施",
+    "主要措施",
+    "具体措施",
+    "保障措施",
+    "建设内容",
+    "建设规模",
+    "实施地点",
+    "资金来源",
+    "资金筹措",
+];
+
+/// A numbered point that is a facet (1.目标任务。…, 2.进度安排：…).
+fn is_facet(m: &markers::Marker) -> bool {
+    matches!(
+        m.kind,
+        MarkerKind::Arabic | MarkerKind::ParenArabic | MarkerKind::Circled
+    ) && FACETS.iter().any(|f| {
+        m.rest
+            .strip_prefix(f)
+            .is_some_and(|r| r.starts_with(['。', ':', '：', '.', '，', ',']))
+    })
 }
 
 /// `时间:2023-05-04`, `发布:湖州卫生健康委`: a short label and its value,
@@ -237,6 +285,12 @@ fn inline_sources(text: &str, hits: Vec<LabelHit>) -> Vec<UnitSource> {
             } else {
                 reads_as_units(list)
             }
+        })
+    })
+    .or_else(|| {
+        labels::closing_role_sentence(text).filter(|list| {
+            let parsed = parse_unit_list(list);
+            !parsed.entries.is_empty() && parsed.rejected.is_empty()
         })
     })
     .map(|list| vec![UnitSource::RoleNote(list.to_string())])

@@ -1027,3 +1027,55 @@ fn a_table_one_cell_per_line_with_rows_printed_with_their_empty_cells() {
         ]
     );
 }
+
+/// Layout (round 13): projects under (一)(二) whose numbered points are
+/// their facets (1.目标任务。… / 2.进度安排。…): the projects are the tasks,
+/// the note at the end of the schedule names the lead.
+#[test]
+fn numbered_facets_of_a_project_are_parts_of_it() {
+    let notice = parse_notice(
+        "2021年市政府民生实事实施方案\n\
+         目标任务及牵头单位\n\
+         (一)主城区停车场建设管理项目\n\
+         1.目标任务。新建三个停车设施。\n\
+         2.进度安排。验收阶段(11月1日至12月31日),及时组织验收并投入使用。(牵头单位:市城市管理综合行政执法局)\n\
+         (二)发展普惠制幼儿园项目\n\
+         1.目标任务。新建公办幼儿园8所。\n\
+         2.进度安排。10月底前完成主体建设。(牵头单位:市教育局)\n",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["主城区停车场建设管理项目", "发展普惠制幼儿园项目"]);
+    assert_eq!(
+        units(&notice, 0),
+        [("市城市管理综合行政执法局", UnitRole::Lead)]
+    );
+    assert_eq!(units(&notice, 1), [("市教育局", UnitRole::Lead)]);
+    assert_eq!(
+        notice.tasks[1].due_on,
+        NaiveDate::from_ymd_opt(2021, 10, 31)
+    );
+}
+
+/// Layout (round 13): a heading's 任务分工 line (a leader, then the overall
+/// lead, 总牵头) over sub-projects, one of which names its units in its
+/// closing sentence without brackets (省水利厅牵头,…等单位配合。).
+#[test]
+fn a_division_of_work_line_and_a_closing_sentence_of_roles() {
+    let notice = parse_notice(
+        "某省十大工程推进工作方案\n\
+         一、粮食产能工程\n\
+         任务分工:张三副省长负责,省农委总牵头。\n\
+         1.水利化工程:建设灌区工程,新增水田面积100万亩。省水利厅牵头,省发改委、农垦总局等单位配合。\n\
+         2.农机化工程:新建农机合作社100个。\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [
+            ("省水利厅", UnitRole::Lead),
+            ("省发改委", UnitRole::Assist),
+            ("省农垦总局", UnitRole::Assist),
+        ]
+    );
+    assert_eq!(units(&notice, 1), [("省农委", UnitRole::Lead)]);
+}

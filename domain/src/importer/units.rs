@@ -437,6 +437,8 @@ fn strip_filler(s: &str) -> &str {
 
 /// Role words, first match wins where a piece has several (牵头负责).
 const ROLE_WORDS: &[(&str, Option<UnitRole>)] = &[
+    // 省农委总牵头 (round 13): the overall lead.
+    ("总牵头", Some(UnitRole::Lead)),
     ("牵头", Some(UnitRole::Lead)),
     ("牽頭", Some(UnitRole::Lead)),
     // Layout: (省财政厅主办,省国税局、地税局协办) — 主办 leads, 协办 assists.
