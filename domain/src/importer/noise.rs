@@ -21,7 +21,6 @@ const ALWAYS: &[&str] = &[
     "【关闭】",
     "扫描二维码",
     "扫一扫",
-    "微信公众号",
     "本文链接",
     "本文地址",
     "本文关键词",
@@ -104,6 +103,9 @@ const SHORT_ONLY: &[&str] = &[
     "此件公開發布",
     "字号:",
     "字号：",
+    // A follow button (关注微信公众号); a task may update the office's own
+    // account (4.及时更新微信公众号信息。, round 13).
+    "微信公众号",
 ];
 
 const SHORT_LINE: usize = 40;
@@ -236,6 +238,7 @@ mod tests {
             "您现在的位置:首页 > 政务公开",
             "下载附件:任务表.doc",
             "(此件公开发布)",
+            "关注微信公众号",
         ] {
             assert!(is_noise(line), "{line}");
         }
@@ -277,6 +280,7 @@ mod tests {
             "2013年2月27日",
             "建立网上留言办理机制，确保群众反映的问题件件有回音，做到及时回复。",
             "1",
+            "4.及时更新微信公众号信息。 | 办公室牵头,各科室配合 | |",
         ] {
             assert!(!is_noise(line), "{line}");
         }

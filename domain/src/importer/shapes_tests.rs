@@ -1079,3 +1079,26 @@ fn a_division_of_work_line_and_a_closing_sentence_of_roles() {
     );
     assert_eq!(units(&notice, 1), [("省农委", UnitRole::Lead)]);
 }
+
+/// Layout (round 13): a centre's own table, its sections as units (财务科,
+/// 办公室, 各科室), a task about the office's own 微信公众号 (no page
+/// furniture), and the page cut inside the last row's task cell: that row
+/// is a task of its own, its units lost.
+#[test]
+fn a_sections_table_cut_inside_its_last_row() {
+    let notice = parse_notice(
+        "工作任务 | 具体要求 | 责任部门 |\n\
+         一、做好财政信息公开。 | 1.积极推进本中心预算公开。 | 财务科 |\n\
+         2.及时更新微信公众号信息。 | 办公室牵头,各科室配合 | |\n\
+         3.提前做好重大政策发布前和发布后的解读回应工作,注意收集相",
+    );
+    let titles: Vec<&str> = notice.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert_eq!(titles[1], "及时更新微信公众号信息");
+    assert_eq!(units(&notice, 0), [("财务科", UnitRole::Lead)]);
+    assert_eq!(
+        units(&notice, 1),
+        [("办公室", UnitRole::Lead), ("各科室", UnitRole::Assist)]
+    );
+    assert!(notice.tasks[2].units.iter().all(|u| u.inferred));
+}

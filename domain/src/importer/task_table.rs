@@ -534,7 +534,7 @@ impl<'a> Reader<'a, '_> {
                 }
             } else if self.section_row(text) {
                 loose_lines = 0;
-            } else if self.merged_item_row(line.no, text) {
+            } else if self.merged_item_row(line.no, text) || self.cut_item_row(i) {
                 loose_lines = 0;
             } else if self.more_units(text) {
                 // Layout (round 9): a row whose unit cell lists one unit a
@@ -577,6 +577,34 @@ impl<'a> Reader<'a, '_> {
                 .last()
                 .is_some_and(|last| last.number == (n - 1).to_string());
         follows && self.inherit_row(no, Some(n), rest)
+    }
+
+    /// Layout (round 13): the page's last line, the next numbered item of
+    /// a table one row per line cut inside its task cell (11.提前做好重大政策
+    /// 发布前和发布后的解读回应工作…): a row of its own, its units lost.
+    fn cut_item_row(&mut self, i: usize) -> bool {
+        let lines = self.lines;
+        let last = lines[i + 1..].iter().all(|l| l.text.trim().is_empty());
+        let text = lines[i].text.as_str();
+        let Some((n, rest)) = item_marker(text.trim()) else {
+            return false;
+        };
+        let follows = self
+            .out
+            .tasks
+            .last()
+            .is_some_and(|t| t.number == n.saturating_sub(1).to_string());
+        if !last || text.contains('|') || !follows {
+            return false;
+        }
+        self.out.tasks.push(TaskDraft {
+            number: n.to_string(),
+            section: self.section.clone(),
+            line: lines[i].no,
+            head: rest.to_string(),
+            ..TaskDraft::default()
+        });
+        true
     }
 
     /// A row of its task cell only whose unit and deadline cells are the

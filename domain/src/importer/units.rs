@@ -95,6 +95,8 @@ const OFFICE_ENDS: &[&str] = &[
     // Layout (round 6): a county bureau's own sections as units
     // (文化宣传股, 广电事业股, 旅游股).
     "股",
+    // …and 科 (round 13: a land-reserve centre's 财务科, 办公室, 各科室).
+    "科",
     // People's organisations abbreviated: 市残联, 市妇联, 市科协, 市工商联.
     "联",
     "协",
