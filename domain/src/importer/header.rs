@@ -568,6 +568,12 @@ static BYLINE_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
+// Layout (round 13): a page's byline that opens with its time stamp, then
+// the office that posted it and the page's buttons (2021-05-07 15:25
+// 市民生办 [字号: ] 打印).
+static STAMP_BYLINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?\s+[^。]{1,40}$").ok()
+});
 /// Lines of a page's head that its date may stand among.
 const PAGE_HEAD_LINES: usize = 15;
 
@@ -590,6 +596,7 @@ fn page_date(lines: &[Line]) -> Option<NaiveDate> {
         if let Some(caps) = re
             .captures(text)
             .or_else(|| BYLINE_DATE.as_ref()?.captures(text))
+            .or_else(|| STAMP_BYLINE.as_ref()?.captures(text))
         {
             return captured_date(&caps);
         }
@@ -1026,6 +1033,11 @@ mod tests {
         let h = header(text);
         assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2019, 2, 2));
         assert!(h.issued_from_publishing);
+        // Round 13: a byline opening with its time stamp, then the office.
+        let h = header(
+            "2021年眉山市30件民生实事责任分工表\n2021-05-07 15:25  市民生办 [字号: ] 打印\n地区\n",
+        );
+        assert_eq!(h.header.issued_on, NaiveDate::from_ymd_opt(2021, 5, 7));
         // A date in the body beside a source is no byline.
         let h = header("各镇人民政府:\n一、全面动员\n2019-02-02 来源: 某局\n");
         assert_eq!(h.header.issued_on, None);

@@ -41,7 +41,7 @@ mod shapes_tests;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
 pub use model::{
@@ -90,7 +90,15 @@ pub fn parse_notice(text: &str) -> ParsedNotice {
     }
     let mut plan = header.header;
     // The year of the work: the title's, else the one a table header names.
-    let work_year = header.title_year.or(body.table_year);
+    let work_year = header
+        .title_year
+        .filter(|y| {
+            !plan
+                .title
+                .as_deref()
+                .is_some_and(|t| names_year_assessed(t, *y, plan.issued_on))
+        })
+        .or(body.table_year);
     let named_year = only_year_named(text);
     let ctx = BuildContext {
         deadlines: DeadlineContext {
@@ -216,6 +224,18 @@ fn default_year(
         .or_else(goal)
         .or(notice_year)
         .or(named_year)
+}
+
+/// Layout (round 13): a plan to put right what an assessment of a year
+/// found (2017年度脱贫攻坚成效考核反馈问题整改实施方案), issued after that
+/// year: the title's year is the year assessed, not the year of the work.
+fn names_year_assessed(title: &str, year: i32, issued_on: Option<NaiveDate>) -> bool {
+    let reviews = [
+        "考核", "巡视", "巡察", "检查", "审计", "督查", "评估", "督导",
+    ];
+    title.contains("整改")
+        && reviews.iter().any(|w| title.contains(w))
+        && issued_on.is_some_and(|d| d.year() > year)
 }
 
 /// The one year the text names, if it names exactly one.

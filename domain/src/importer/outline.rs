@@ -616,7 +616,7 @@ fn assemble(
     let mut section_index = 0;
     let mut effective = per_section.first().copied().unwrap_or(task_kind);
     let mut a = Assembly::default();
-    for c in classified {
+    for (at, c) in classified.iter().enumerate() {
         if let Kind::Marker(m) = &c.kind {
             a.ended = false;
             if a.framing.is_some_and(|level| m.kind <= level) {
@@ -659,7 +659,15 @@ fn assemble(
                     push_container_units(&mut a.section_units, c.no, source.clone());
                 }
             }
-            Kind::Marker(m) if m.kind == effective => {
+            // Layout (round 13): an item of the grouping level that names
+            // its own units and has no items under it ((1)将脱贫人口指标….
+            // (牵头单位:扶贫办;…) beside (2)住房安全方面。 / ①…): a task.
+            Kind::Marker(m)
+                if m.kind == effective
+                    || (m.kind < effective
+                        && !c.inline.is_empty()
+                        && !has_items_under(classified, at, m.kind)) =>
+            {
                 a.close();
                 a.in_body = true;
                 a.current = Some(TaskDraft {
@@ -723,6 +731,19 @@ fn assemble(
 /// work under it (一、县示范区管委会牵头工作(8项), （一）省编办牵头的工作):
 /// that unit as a lead label. A heading naming a person (孟学农省长负责的
 /// 工作) or anything else names none.
+/// Whether the item at `at` (of `kind`) has items of a finer kind under it,
+/// before the next item of its own kind or a coarser one.
+fn has_items_under(classified: &[Classified], at: usize, kind: MarkerKind) -> bool {
+    classified[at + 1..]
+        .iter()
+        .find_map(|c| match &c.kind {
+            Kind::Marker(m) if m.kind != MarkerKind::Bullet => Some(m.kind > kind),
+            Kind::End => Some(false),
+            _ => None,
+        })
+        .unwrap_or(false)
+}
+
 fn heading_leads(rest: &str, line: usize) -> Vec<(usize, UnitSource)> {
     let text = trim_punct(rest);
     // The count after it: (8项).

@@ -1102,3 +1102,34 @@ fn a_sections_table_cut_inside_its_last_row() {
     );
     assert!(notice.tasks[2].units.iter().all(|u| u.inferred));
 }
+
+/// Layout (round 13): a plan to put right what the 2017 assessment found,
+/// issued in 2018 (its undated work is due at the end of 2018), whose
+/// points sit at two levels: (1) names its own units and has no points
+/// under it, (2) is a heading over ① that names them.
+#[test]
+fn a_rectification_plan_with_tasks_at_two_levels() {
+    let notice = parse_notice(
+        "2017年度脱贫攻坚成效考核反馈问题整改实施方案\n\
+         发布时间: 2018-09-05\n\
+         一、整改内容\n\
+         1.专项整改问题\n\
+         (1)将脱贫人口指标集中安排给当年计划退出村。(牵头单位:扶贫办;责任单位:各村支部)\n\
+         (2)住房安全方面。\n\
+         ①有的易地扶贫搬迁建房面积超标。(牵头单位:扶贫办、村建所;责任单位:各村支部)\n",
+    );
+    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(
+        units(&notice, 0),
+        [("扶贫办", UnitRole::Lead), ("各村支部", UnitRole::Assist)]
+    );
+    assert!(notice.tasks[1].title.contains("建房面积超标"));
+    assert_eq!(
+        notice.tasks[0].due_on,
+        NaiveDate::from_ymd_opt(2018, 12, 31)
+    );
+    assert_eq!(
+        notice.tasks[1].due_on,
+        NaiveDate::from_ymd_opt(2018, 12, 31)
+    );
+}
