@@ -54,12 +54,15 @@ impl LabelHit {
 // Longer labels first where one contains another (牵头责任单位 / 责任单位).
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        "牵头责任单位|主要责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|任务分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門",
+        "牵头责任单位|主要责任单位|主体责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|责任处室|承办单位|落实单位|配合单位|配合部门|协办单位|协同单位|协作单位|参与单位|数据提供单位|数据提供部门|部门分工|任务分工|牽頭單位|牽頭部門|責任單位|責任部門|配合單位|配合部門|參與單位|協辦單位|主辦單位|協同單位",
     )
     .ok()
 });
 
 fn kind_of(label: &str) -> LabelKind {
+    // Mirrors in traditional script (參與單位, round 13) as their words read.
+    let folded = super::text::fold_traditional(label);
+    let label = folded.as_ref();
     // Layout (round 10): label lines 牵头领导 (a post) / 主要责任单位 /
     // 完成时限: the unit with the main responsibility leads, as the table
     // column of that name does.

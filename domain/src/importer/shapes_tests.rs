@@ -53,9 +53,17 @@ fn labels_on_the_item_line_and_in_traditional_script() {
         "一、任务\n\
          1.推进改革。牵头单位：市发改委；配合单位：市财政局\n\
          2.加强监管。\n\
-         責任單位：市市场监管局、公安局\n",
+         責任單位：市市场监管局、公安局\n\
+         3.建設實驗室。(牽頭單位:市科技局,參與單位:青島藍谷管理局)\n",
     );
-    assert_eq!(notice.tasks.len(), 2);
+    assert_eq!(notice.tasks.len(), 3);
+    assert_eq!(
+        units(&notice, 2),
+        [
+            ("市科技局", UnitRole::Lead),
+            ("青島藍谷管理局", UnitRole::Assist)
+        ]
+    );
     assert_eq!(
         units(&notice, 0),
         [("市发改委", UnitRole::Lead), ("市财政局", UnitRole::Assist)]
@@ -1132,4 +1140,26 @@ fn a_rectification_plan_with_tasks_at_two_levels() {
         notice.tasks[1].due_on,
         NaiveDate::from_ymd_opt(2018, 12, 31)
     );
+}
+
+/// Layout (round 13): a pipe table one row per line whose 责任领导 /
+/// 责任单位 / 责任人 cells were merged over several rows: the rows below,
+/// short of those cells, take the units of the row above.
+#[test]
+fn rows_short_of_a_merged_unit_cell_take_the_units_above() {
+    let notice = parse_notice(
+        "某区2017年度民生工程目标任务分解表\n\
+         项目 | 目标 | 分解情况 | 责任领导 | 责任单位 | 责任人 |\n\
+         就业促进工程 | 促进城乡劳动者就业创业 | 城镇新增就业人数(人) 1300 | 刘强 | 区人社局 | 陈宗 |\n\
+         城镇失业人员再就业(人) | 250 | 白果乡8 柏林沟镇8 |\n\
+         就业困难人员再就业(人) | 120 | 白果乡2 柏林沟镇2 |\n",
+    );
+    assert_eq!(notice.tasks.len(), 3);
+    for task in 0..3 {
+        assert_eq!(
+            units(&notice, task),
+            [("区人社局", UnitRole::Lead)],
+            "{task}"
+        );
+    }
 }

@@ -530,7 +530,11 @@ impl<'a> Reader<'a, '_> {
                 loose_lines = 0;
                 let cells: Vec<(usize, &str)> = cells.into_iter().map(|c| (line.no, c)).collect();
                 if !self.continue_row(&cells, cols) {
+                    let short = cells.len() < cols.len();
                     self.push_row(cells, cols);
+                    if short {
+                        self.take_merged_units();
+                    }
                 }
             } else if self.section_row(text) {
                 loose_lines = 0;
@@ -577,6 +581,19 @@ impl<'a> Reader<'a, '_> {
                 .last()
                 .is_some_and(|last| last.number == (n - 1).to_string());
         follows && self.inherit_row(no, Some(n), rest)
+    }
+
+    /// Layout (round 13): a row of a table one row per line short of cells
+    /// and of units (城镇失业人员再就业(人) | 250 | 白果乡8 … under 项目 | 目标
+    /// | 分解情况 | 责任领导 | 责任单位 | 责任人): its unit cell was merged
+    /// with the row above, whose units it takes.
+    fn take_merged_units(&mut self) {
+        let [.., above, row] = &mut self.out.tasks[..] else {
+            return;
+        };
+        if row.units.is_empty() {
+            row.units.clone_from(&above.units);
+        }
     }
 
     /// Layout (round 13): the page's last line, the next numbered item of
