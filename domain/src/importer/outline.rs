@@ -907,6 +907,7 @@ fn paragraphs(classified: &[Classified]) -> Vec<TaskDraft> {
         .map_or(0, |end| end + 1);
     let mut tasks = Vec::new();
     let mut framing = false;
+    let mut any_retold = false;
     for c in &classified[after_letter..] {
         if !matches!(c.kind, Kind::Text) {
             continue;
@@ -918,6 +919,34 @@ fn paragraphs(classified: &[Classified]) -> Vec<TaskDraft> {
         if framing || frames_the_text(c.text) {
             continue;
         }
+        let retold = retold_items(c.text);
+        if retold.len() >= MIN_RETOLD {
+            if !any_retold {
+                // The report around the retold list is no duty.
+                tasks.clear();
+                any_retold = true;
+            }
+            for (unit, text) in retold {
+                tasks.push(TaskDraft {
+                    number: (tasks.len() + 1).to_string(),
+                    line: c.no,
+                    head: text,
+                    units: vec![(
+                        c.no,
+                        UnitSource::Label(LabelHit {
+                            kind: LabelKind::Lead,
+                            units_text: unit,
+                            at_line_start: true,
+                        }),
+                    )],
+                    ..TaskDraft::default()
+                });
+            }
+            continue;
+        }
+        if any_retold {
+            continue;
+        }
         tasks.push(TaskDraft {
             number: (tasks.len() + 1).to_string(),
             line: c.no,
@@ -927,6 +956,76 @@ fn paragraphs(classified: &[Classified]) -> Vec<TaskDraft> {
         });
     }
     tasks
+}
+
+/// Fewest units a paragraph must name as subjects to be read as a list.
+const MIN_RETOLD: usize = 3;
+
+/// The unit a clause opens with as its subject (市教育局要在11月底…,
+/// 赛罕区政府11月底启动…): the name, and where the rest begins.
+fn clause_subject(clause: &str) -> Option<(&str, &str)> {
+    let clause = clause.trim();
+    for (at, c) in clause.char_indices().skip(3).take(20) {
+        let name = &clause[..at];
+        let verb = matches!(c, '要' | '将' | '在' | '于') || c.is_ascii_digit();
+        if verb && super::units::ends_like_office(name) && reads_as_units(name) {
+            return Some((name, &clause[at..]));
+        }
+    }
+    None
+}
+
+/// Layout (round 13): a news report that retells the task list as prose,
+/// each duty a clause whose subject is its unit and which names its month
+/// (呼和浩特市住建局要在8月底完成…任务,改造老旧小区333个。9月底完成…,11月底
+/// 新建改造道路63条…。市轨道交通公司要加快地铁TOD开发,…,10月底完成年度任务。):
+/// a duty per subject, and per further dated clause of the same subject once
+/// its duty has a date; a sentence without a subject ends the run.
+fn retold_items(text: &str) -> Vec<(String, String)> {
+    let dated = |clause: &str| {
+        super::deadline::leading_month(clause.trim_start_matches(['要', '在', '于', '将']))
+            .is_some()
+    };
+    let mut items: Vec<(String, String, bool)> = Vec::new();
+    let mut open = false;
+    for sentence in text.split('。') {
+        for (k, clause) in sentence.split([',', '，']).enumerate() {
+            let clause = clause.trim();
+            if clause.is_empty() {
+                continue;
+            }
+            if let Some((unit, rest)) = clause_subject(clause) {
+                items.push((unit.to_string(), clause.to_string(), dated(rest)));
+                open = true;
+                continue;
+            }
+            if k == 0 && !dated(clause) {
+                // A sentence of its own about something else.
+                open = false;
+            }
+            if !open {
+                continue;
+            }
+            let Some(last) = items.last_mut() else {
+                continue;
+            };
+            if dated(clause) && last.2 {
+                let unit = last.0.clone();
+                items.push((unit, clause.to_string(), true));
+            } else {
+                last.1.push('，');
+                last.1.push_str(clause);
+                last.2 |= dated(clause) || clause.contains('月');
+            }
+        }
+        if let Some(last) = items.last_mut().filter(|_| open) {
+            last.1.push('。');
+        }
+    }
+    items
+        .into_iter()
+        .map(|(unit, text, _)| (unit, text))
+        .collect()
 }
 
 /// The opening purpose sentence of a programme (为深入贯彻…，结合实际制定本

@@ -1163,3 +1163,37 @@ fn rows_short_of_a_merged_unit_cell_take_the_units_above() {
         );
     }
 }
+
+/// Layout (round 13): a news report that retells the task list as prose,
+/// each duty a clause whose subject is its unit and which names its month;
+/// the report's own sentences around the list are no duties.
+#[test]
+fn a_task_list_retold_in_a_news_report() {
+    let notice = parse_notice(
+        "某市政府公布今年重点任务分工及时限\n\
+         3月16日,某市人民政府公布2021年《政府工作报告》重点量化目标任务,要求各地各部门抓好落实。\n\
+         根据目标任务要求,今年,某市住建局要在8月底完成57个村燃煤散烧综合治理任务,改造老旧小区333个。9月底完成供热管网互联互通64公里,11月底新建改造道路63条。市轨道交通公司要加快地铁开发,打造地铁小镇,10月底完成年度任务。市教育局要在11月底新建幼儿园9所。经济技术开发区管委会5月底建成投用奥莱小镇。\n\
+         其他重点任务还包括完成国土空间总体规划编制,新建公交场站5个等。\n",
+    );
+    let leads: Vec<&str> = notice
+        .tasks
+        .iter()
+        .map(|t| t.units[0].name.as_str())
+        .collect();
+    assert_eq!(
+        leads,
+        [
+            "某市住建局",
+            "某市住建局",
+            "某市住建局",
+            "市轨道交通公司",
+            "市教育局",
+            "经济技术开发区管委会"
+        ]
+    );
+    let due: Vec<Option<NaiveDate>> = notice.tasks.iter().map(|t| t.due_on).collect();
+    assert_eq!(due[0], NaiveDate::from_ymd_opt(2021, 8, 31));
+    assert_eq!(due[2], NaiveDate::from_ymd_opt(2021, 11, 30));
+    assert_eq!(due[3], NaiveDate::from_ymd_opt(2021, 10, 31));
+    assert_eq!(due[5], NaiveDate::from_ymd_opt(2021, 5, 31));
+}
