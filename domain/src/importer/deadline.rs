@@ -258,6 +258,16 @@ fn within_span(
     if j == i {
         return None;
     }
+    // Layout (round 13): a span that says who qualifies, not by when
+    // (毕业5年内的高校毕业生, 退役2年内): no deadline.
+    let before: String = chars[i.saturating_sub(2)..i].iter().collect();
+    if [
+        "毕业", "退役", "离校", "就业", "创业", "登记", "注册", "成立", "脱贫",
+    ]
+    .contains(&before.as_str())
+    {
+        return None;
+    }
     let n: String = chars[i..j].iter().collect();
     let n = parse_number(&n).filter(|n| (1..=99).contains(n))?;
     let unit = eat(
@@ -475,6 +485,19 @@ mod tests {
             .into_iter()
             .next()
             .map(|f| (f.date, f.phrase))
+    }
+
+    #[test]
+    fn a_span_that_says_who_qualifies_is_no_deadline() {
+        assert_eq!(
+            first("对毕业5年内处于失业状态的高校毕业生给予创业补贴"),
+            None
+        );
+        assert_eq!(first("退役2年内的士兵"), None);
+        assert_eq!(
+            first("3年内完成改造"),
+            Some((Some(d(2016, 2, 27)), "3年内".to_string()))
+        );
     }
 
     #[test]
