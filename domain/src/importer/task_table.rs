@@ -536,14 +536,14 @@ impl<'a> Reader<'a, '_> {
                         self.take_merged_units();
                     }
                 }
-            } else if self.section_row(text) {
-                loose_lines = 0;
-            } else if self.merged_item_row(line.no, text) || self.cut_item_row(i) {
-                loose_lines = 0;
-            } else if self.more_units(text) {
+            } else if self.section_row(text)
+                || self.merged_item_row(line.no, text)
+                || self.cut_item_row(i)
                 // Layout (round 9): a row whose unit cell lists one unit a
                 // line (区农业农村委 / 区林业局 / 区供销联社): more names of
                 // that cell, not a wrapped line.
+                || self.more_units(text)
+            {
                 loose_lines = 0;
             } else {
                 // A wrapped cell continues the previous row; a few such lines
