@@ -8,7 +8,11 @@
 //! - list pages and their totals, by the exact statement and the store's
 //!   [`Generation`]: a page read at one generation is what the same
 //!   statement answers at that generation, so it is served again until any
-//!   write commits, after which every entry is dropped.
+//!   write commits, after which every entry is dropped;
+//! - whole answers of a list as the API sends them (its JSON), by the
+//!   caller, the request and the second they were rendered for, under the
+//!   same generation: the same caller asking the same within that second
+//!   and before any write gets the same bytes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -38,6 +42,7 @@ struct Lists {
     generation: Option<Generation>,
     pages: HashMap<String, Arc<Vec<AssignmentRow>>>,
     totals: HashMap<String, u64>,
+    answers: HashMap<String, Arc<[u8]>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -55,9 +60,11 @@ impl Lists {
         if self.generation.as_ref() != Some(g)
             || self.pages.len() >= MAX_PAGES
             || self.totals.len() >= MAX_PAGES
+            || self.answers.len() >= MAX_PAGES
         {
             self.pages.clear();
             self.totals.clear();
+            self.answers.clear();
             self.generation = Some(g.clone());
         }
         self
@@ -99,6 +106,16 @@ impl Memo {
         lock(&self.lists).for_write(g).pages.insert(statement, rows);
     }
 
+    /// A list's answer as rendered at `g` for `request` (caller, filter,
+    /// page and second).
+    pub fn answer(&self, g: &Generation, request: &str) -> Option<Arc<[u8]>> {
+        lock(&self.lists).at(g)?.answers.get(request).cloned()
+    }
+
+    pub fn remember_answer(&self, g: &Generation, request: String, body: Arc<[u8]>) {
+        lock(&self.lists).for_write(g).answers.insert(request, body);
+    }
+
     pub fn total(&self, g: &Generation, statement: &str) -> Option<u64> {
         lock(&self.lists).at(g)?.totals.get(statement).copied()
     }
@@ -134,5 +151,16 @@ mod tests {
             "dropped with generation 1"
         );
         assert_eq!(memo.total(&g2, "count b"), Some(3));
+    }
+
+    #[test]
+    fn answers_are_dropped_with_their_generation() {
+        let memo = Memo::default();
+        let (g1, g2) = (Generation("1".into()), Generation("2".into()));
+        memo.remember_answer(&g1, "req".into(), Arc::from(&b"{}"[..]));
+        assert_eq!(memo.answer(&g1, "req").as_deref(), Some(&b"{}"[..]));
+        memo.remember_total(&g2, "count".into(), 1);
+        assert_eq!(memo.answer(&g1, "req"), None);
+        assert_eq!(memo.answer(&g2, "req"), None);
     }
 }

@@ -98,14 +98,21 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let filter = query.filter()?;
     let seen = seen(&req);
-    let page = listing::list_seen(
+    let calendar = &state.env.calendar;
+    let body = listing::list_rendered(
         &state.ctx(&actor),
         &filter,
         paging.request()?,
         seen.as_ref(),
+        |page, now| {
+            let paged = Paged::from_page(page, |r| AssignmentResponse::new(r, now, calendar));
+            serde_json::to_vec(&paged)
+        },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Paged::from_page(page, |r| state.row(r))))
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(web::Bytes::from_owner(body)))
 }
 
 /// One assignment: its task, reports, reviews, extension requests and comments.

@@ -90,3 +90,34 @@ async fn overdue_pages_follow_the_clock_without_a_write(app: &TestApp) {
     assert_eq!(r.body["items"][0]["overdue"], true);
 }
 storage_test!(overdue_pages_follow_the_clock_without_a_write);
+
+/// A list's answer is remembered for the caller who asked: another unit's
+/// staff asking the very same URL in the same second get their own unit's
+/// items, and the answer follows the clock (the derived overdue flag)
+/// without a write.
+async fn a_remembered_answer_is_the_callers_own(app: &TestApp) {
+    let w = World::new(app).await;
+    let a_ids = w.task(app, "承接政务便民服务", 1, w.a, &[]).await;
+    let b_ids = w.task(app, "优化营商环境", 2, w.b, &[]).await;
+    let url = "/assignments?per_page=25";
+    let ids = |r: &crate::helpers::Resp| -> Vec<i64> {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    };
+    let a1 = app.get(url, &w.staff_a).await;
+    let a2 = app.get(url, &w.staff_a).await;
+    assert_eq!(a1.body, a2.body);
+    assert_eq!(ids(&a1), [a_ids[0]]);
+    let b = app.get(url, &w.staff_b).await;
+    assert_eq!(ids(&b), [b_ids[0]], "{}", b.body);
+    // Nothing written, time passes past unit A's due date: a new answer.
+    assert_eq!(a1.body["items"][0]["overdue"], false);
+    app.clock.advance(chrono::Duration::days(2));
+    let late = app.get(url, &w.staff_a).await;
+    assert_eq!(late.body["items"][0]["overdue"], true, "{}", late.body);
+}
+storage_test!(a_remembered_answer_is_the_callers_own);
