@@ -43,6 +43,9 @@ struct Lists {
     pages: HashMap<String, Arc<Vec<AssignmentRow>>>,
     totals: HashMap<String, u64>,
     answers: HashMap<String, Arc<[u8]>>,
+    /// The second the answers were rendered for: answers of an earlier
+    /// second are never asked for again, so they are dropped.
+    answers_second: i64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -112,8 +115,15 @@ impl Memo {
         lock(&self.lists).at(g)?.answers.get(request).cloned()
     }
 
-    pub fn remember_answer(&self, g: &Generation, request: String, body: Arc<[u8]>) {
-        lock(&self.lists).for_write(g).answers.insert(request, body);
+    /// `request` names its second too; `second` is that second.
+    pub fn remember_answer(&self, g: &Generation, second: i64, request: String, body: Arc<[u8]>) {
+        let mut lists = lock(&self.lists);
+        let lists = lists.for_write(g);
+        if lists.answers_second != second {
+            lists.answers.clear();
+            lists.answers_second = second;
+        }
+        lists.answers.insert(request, body);
     }
 
     pub fn total(&self, g: &Generation, statement: &str) -> Option<u64> {
@@ -157,10 +167,14 @@ mod tests {
     fn answers_are_dropped_with_their_generation() {
         let memo = Memo::default();
         let (g1, g2) = (Generation("1".into()), Generation("2".into()));
-        memo.remember_answer(&g1, "req".into(), Arc::from(&b"{}"[..]));
-        assert_eq!(memo.answer(&g1, "req").as_deref(), Some(&b"{}"[..]));
+        memo.remember_answer(&g1, 7, "req 7".into(), Arc::from(&b"{}"[..]));
+        assert_eq!(memo.answer(&g1, "req 7").as_deref(), Some(&b"{}"[..]));
+        // The next second's first answer drops the last second's.
+        memo.remember_answer(&g1, 8, "req 8".into(), Arc::from(&b"[]"[..]));
+        assert_eq!(memo.answer(&g1, "req 7"), None);
+        assert_eq!(memo.answer(&g1, "req 8").as_deref(), Some(&b"[]"[..]));
         memo.remember_total(&g2, "count".into(), 1);
-        assert_eq!(memo.answer(&g1, "req"), None);
-        assert_eq!(memo.answer(&g2, "req"), None);
+        assert_eq!(memo.answer(&g1, "req 8"), None);
+        assert_eq!(memo.answer(&g2, "req 8"), None);
     }
 }

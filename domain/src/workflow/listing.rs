@@ -483,7 +483,8 @@ where
         .map_err(|e| DomainError::Internal(e.into()))?
         .into();
     if let (Some(g), Some(request)) = (seen, request) {
-        db.memo().remember_answer(g, request, body.clone());
+        db.memo()
+            .remember_answer(g, now.timestamp(), request, body.clone());
     }
     Ok(body)
 }
