@@ -258,16 +258,6 @@ fn within_span(
     if j == i {
         return None;
     }
-    // Layout (round 13): a span that says who qualifies, not by when
-    // (毕业5年内的高校毕业生, 退役2年内): no deadline.
-    let before: String = chars[i.saturating_sub(2)..i].iter().collect();
-    if [
-        "毕业", "退役", "离校", "就业", "创业", "登记", "注册", "成立", "脱贫",
-    ]
-    .contains(&before.as_str())
-    {
-        return None;
-    }
     let n: String = chars[i..j].iter().collect();
     let n = parse_number(&n).filter(|n| (1..=99).contains(n))?;
     let unit = eat(
@@ -275,6 +265,17 @@ fn within_span(
         j,
         &["年内", "年之内", "个月内", "个月之内", "天内", "日内"],
     )?;
+    // Layout (round 13): a span that says who qualifies, not by when
+    // (毕业5年内的高校毕业生, 退役2年内): no deadline.
+    let before = &chars[i.saturating_sub(2)..i];
+    let qualifies = [
+        "毕业", "退役", "离校", "就业", "创业", "登记", "注册", "成立", "脱贫",
+    ]
+    .iter()
+    .any(|w| w.chars().eq(before.iter().copied()));
+    if qualifies {
+        return None;
+    }
     let word: String = chars[j..j + unit].iter().collect();
     let date = ctx.issued_on.and_then(|d| {
         if word.starts_with('年') {

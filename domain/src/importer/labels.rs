@@ -226,19 +226,10 @@ pub fn role_notes(line: &str) -> Vec<&str> {
                 let inner = without_timing(inner.split('。').next().unwrap_or(inner));
                 // Layout (round 6): 按职责分工 with whatever verb follows
                 // (负责, 落实, a spun copy's 卖力) assigns the units before it.
-                let assigns = [
-                    "牵头",
-                    "牽頭",
-                    "负责",
-                    "負責",
-                    "主办",
-                    "主辦",
-                    "按职责分工",
-                    "按職責分工",
-                    "按照职责分工",
-                ]
-                .iter()
-                .any(|w| inner.contains(w));
+                let assigns = ["牵头", "牽頭", "负责", "負責", "主办", "主辦"]
+                    .iter()
+                    .chain(super::units::DIVISION_OF_DUTIES)
+                    .any(|w| inner.contains(w));
                 if assigns
                     && inner.chars().count() > 2
                     && !contains_label(inner)
@@ -386,6 +377,10 @@ pub fn bare_unit_note(line: &str) -> Option<&str> {
         .then_some(inner.trim())
 }
 
+/// Verbs that close a clause naming who does the work (市发改委牵头,
+/// 各县区配合).
+const CLAUSE_ROLE_VERBS: [&str; 6] = ["负责", "牵头", "配合", "协助", "参与", "协办"];
+
 /// Layout (round 10): the line after a numbered item that names who
 /// carries it out (由市发展改革委,各县市区人民政府负责落实). Answers the
 /// list between 由 and the verb.
@@ -403,9 +398,7 @@ pub fn assigned_by(line: &str) -> Option<&str> {
     for (at, c) in rest.char_indices() {
         if matches!(c, ',' | '，') {
             let clause = &rest[end..at];
-            let assigns = ["负责", "牵头", "配合", "协助", "参与"]
-                .iter()
-                .any(|v| clause.ends_with(v));
+            let assigns = CLAUSE_ROLE_VERBS.iter().any(|v| clause.ends_with(v));
             if !assigns {
                 break;
             }
@@ -429,8 +422,7 @@ pub fn closing_role_sentence(text: &str) -> Option<&str> {
     let last = last.trim();
     let mut clauses = last.split([',', '，']);
     let first = clauses.next()?;
-    let verbs = ["牵头", "配合", "负责", "参与", "协助", "协办"];
-    let ends_in_verb = |c: &str| verbs.iter().any(|v| c.trim().ends_with(v));
+    let ends_in_verb = |c: &str| CLAUSE_ROLE_VERBS.iter().any(|v| c.trim().ends_with(v));
     (first.ends_with("牵头") && clauses.all(ends_in_verb)).then_some(last)
 }
 

@@ -999,7 +999,8 @@ fn retold_items(text: &str) -> Vec<(String, String)> {
                 open = true;
                 continue;
             }
-            if k == 0 && !dated(clause) {
+            let is_dated = dated(clause);
+            if k == 0 && !is_dated {
                 // A sentence of its own about something else.
                 open = false;
             }
@@ -1009,13 +1010,13 @@ fn retold_items(text: &str) -> Vec<(String, String)> {
             let Some(last) = items.last_mut() else {
                 continue;
             };
-            if dated(clause) && last.2 {
+            if is_dated && last.2 {
                 let unit = last.0.clone();
                 items.push((unit, clause.to_string(), true));
             } else {
                 last.1.push('，');
                 last.1.push_str(clause);
-                last.2 |= dated(clause) || clause.contains('月');
+                last.2 |= is_dated;
             }
         }
         if let Some(last) = items.last_mut().filter(|_| open) {

@@ -303,9 +303,8 @@ fn find_in(lines: &[Line], signature: &HashSet<usize>, warnings: &mut Warnings) 
     };
     let mut i = 0;
     while i < lines.len() {
-        let words = tokens(&lines[i].text);
-        let cols: Option<Vec<Col>> = words.iter().map(|w| classify(w)).collect();
-        if let Some(cols) = cols.filter(|c| c.len() >= 2 && is_header(c)) {
+        if let Some(cols) = header_cols(&lines[i].text).filter(|c| c.len() >= 2 && is_header(c)) {
+            let words = tokens(&lines[i].text);
             reader.out.consumed.insert(lines[i].no);
             reader.note_year(words.iter().copied());
             let spaced = strong_cells(&lines[i].text).len() < 2;
@@ -574,13 +573,36 @@ impl<'a> Reader<'a, '_> {
         let Some((n, rest)) = item_marker(cell_text(text)) else {
             return false;
         };
-        let follows = n > 1
+        self.follows_last(n) && self.inherit_row(no, Some(n), rest)
+    }
+
+    /// Whether item `n` is the one after the last row's.
+    fn follows_last(&self, n: u32) -> bool {
+        n > 1
             && self
                 .out
                 .tasks
                 .last()
-                .is_some_and(|last| last.number == (n - 1).to_string());
-        follows && self.inherit_row(no, Some(n), rest)
+                .is_some_and(|last| last.number == (n - 1).to_string())
+    }
+
+    /// A row of its task cell only, with the unit and deadline cells given.
+    fn push_item(
+        &mut self,
+        no: usize,
+        number: String,
+        head: &str,
+        (units, due_cells): MergedCells,
+    ) {
+        self.out.tasks.push(TaskDraft {
+            number,
+            section: self.section.clone(),
+            line: no,
+            head: head.to_string(),
+            units,
+            due_cells,
+            ..TaskDraft::default()
+        });
     }
 
     /// Layout (round 13): a row of a table one row per line short of cells
@@ -606,21 +628,10 @@ impl<'a> Reader<'a, '_> {
         let Some((n, rest)) = item_marker(text.trim()) else {
             return false;
         };
-        let follows = self
-            .out
-            .tasks
-            .last()
-            .is_some_and(|t| t.number == n.saturating_sub(1).to_string());
-        if !last || text.contains('|') || !follows {
+        if !last || text.contains('|') || !self.follows_last(n) {
             return false;
         }
-        self.out.tasks.push(TaskDraft {
-            number: n.to_string(),
-            section: self.section.clone(),
-            line: lines[i].no,
-            head: rest.to_string(),
-            ..TaskDraft::default()
-        });
+        self.push_item(lines[i].no, n.to_string(), rest, Default::default());
         true
     }
 
@@ -630,18 +641,11 @@ impl<'a> Reader<'a, '_> {
         let Some(last) = self.out.tasks.last().filter(|t| !t.units.is_empty()) else {
             return false;
         };
-        let draft = TaskDraft {
-            number: number
-                .map_or_else(|| (self.out.tasks.len() + 1).to_string(), |n| n.to_string()),
-            section: self.section.clone(),
-            line: no,
-            head: head.to_string(),
-            units: last.units.clone(),
-            due_cells: last.due_cells.clone(),
-            ..TaskDraft::default()
-        };
+        let cells = (last.units.clone(), last.due_cells.clone());
+        let label =
+            number.map_or_else(|| (self.out.tasks.len() + 1).to_string(), |n| n.to_string());
+        self.push_item(no, label, head, cells);
         self.last_numbered = number.is_some();
-        self.out.tasks.push(draft);
         true
     }
 
@@ -912,8 +916,7 @@ impl<'a> Reader<'a, '_> {
         if !marker.rest.is_empty() {
             // Layout (round 12): the group row's number and name in one cell
             // ((一)刘忻市长牵头重点工作 |) with a numbered row right after it.
-            let name = cell_text(marker.rest);
-            let short = name.chars().count() <= 30 && !name.contains('。') && !reads_as_units(name);
+            let section = group_section(cell_text(&lines[i].text));
             let (at, next) = lines
                 .iter()
                 .enumerate()
@@ -921,14 +924,8 @@ impl<'a> Reader<'a, '_> {
                 .find(|(_, l)| !cell_text(&l.text).is_empty())?;
             // Layout (round 13): or a group row printed with its empty cells
             // on its own line ((一)推进行政权力清单公开 | ||).
-            if !short || !(is_number(cell_text(&next.text)) || empty_cells_after(&lines[i].text)) {
-                return None;
-            }
-            let section = Section {
-                number: marker.number,
-                title: trim_punct(name).to_string(),
-            };
-            return Some((at, section));
+            let row_follows = is_number(cell_text(&next.text)) || empty_cells_after(&lines[i].text);
+            return section.filter(|_| row_follows).map(|s| (at, s));
         }
         let (at, name) = lines
             .iter()
@@ -1386,6 +1383,9 @@ fn looks_like_due(cell: &str) -> bool {
             .iter()
             .any(|w| cell.contains(w)))
 }
+
+/// A row's unit and deadline cells, as a row merged with it takes them.
+type MergedCells = (Vec<(usize, UnitSource)>, Vec<(usize, String)>);
 
 /// Unit names a table remembers to part names run together.
 const MAX_TABLE_UNITS: usize = 200;

@@ -386,19 +386,22 @@ fn strip_rule_notes(text: &str) -> String {
     out
 }
 
+/// Phrases that hand out the work by each unit's duties, whatever verb
+/// follows (按职责分工负责, 按照职责分工负责 (round 13), 按各自职责落实).
+pub const DIVISION_OF_DUTIES: &[&str] = &[
+    "按照职责分工",
+    "按照職責分工",
+    "按职责分工",
+    "按職責分工",
+    "按职能分工",
+    "按照各自职责",
+    "按各自职责",
+];
+
 fn strip_filler(s: &str) -> &str {
     let mut s = s.trim();
     // 按职责分工 and the verb after it, whatever it is (负责, 推进, 卖力).
-    // Also 按照职责分工负责 (round 13) and 按各自职责落实.
-    for phrase in [
-        "按照职责分工",
-        "按照職責分工",
-        "按职责分工",
-        "按職責分工",
-        "按职能分工",
-        "按照各自职责",
-        "按各自职责",
-    ] {
+    for phrase in DIVISION_OF_DUTIES {
         if let Some(at) = s.rfind(phrase)
             && s[at + phrase.len()..].chars().count() <= 4
         {
